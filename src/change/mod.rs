@@ -1,0 +1,1 @@
+//! Diff of desired × live state → change set. Pure: no I/O.

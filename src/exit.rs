@@ -1,0 +1,37 @@
+//! The process exit codes kvinit uses, in one place. Scripts and CI depend on them: never renumber.
+
+/// A process exit code with its documented meaning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExitCode {
+    /// 0 — the command did what was asked; for `plan --detailed-exitcode`: no changes pending.
+    Success,
+    /// 1 — a runtime failure: at least one vault failed to converge, or Azure/the emulator
+    /// answered with an error that is not the user's input.
+    Failure,
+    /// 2 — bad input: the plan file, flags or terminal do not allow the command to run.
+    /// Nothing was sent to ARM.
+    BadInput,
+    /// 3 — `plan --detailed-exitcode` only: the run succeeded and changes are pending.
+    ChangesPending,
+    /// 4 — `audit` only: findings at or above the `--fail-on` severity.
+    FindingsAtThreshold,
+    /// 5 — `apply FILE` with a saved change set: live state moved since the plan was made.
+    StalePlan,
+    /// 130 — interrupted (Ctrl-C / SIGINT); what was done is reported before exiting.
+    Interrupted,
+}
+
+impl ExitCode {
+    /// The numeric code handed to the operating system.
+    pub fn as_u8(self) -> u8 {
+        match self {
+            ExitCode::Success => 0,
+            ExitCode::Failure => 1,
+            ExitCode::BadInput => 2,
+            ExitCode::ChangesPending => 3,
+            ExitCode::FindingsAtThreshold => 4,
+            ExitCode::StalePlan => 5,
+            ExitCode::Interrupted => 130,
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The domain model: checked names, regions and roles tables, layering, matrix expansion and
+//! desired ARM resources. Pure: no I/O.
+
+pub mod desired;

@@ -1,0 +1,264 @@
+//! The plan file's YAML schema (`apiVersion: kvinit/v1`): serde types only, no validation and
+//! no I/O. Unknown fields are rejected (`deny_unknown_fields`) so typos are caught.
+//!
+//! Field names are the user's contract; see README "Plan reference". Values are kept as the user
+//! wrote them (strings) and turned into checked newtypes by validation.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The only plan `apiVersion` this build understands.
+pub const API_VERSION: &str = "kvinit/v1";
+
+/// A whole plan file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlanFile {
+    /// Must be `kvinit/v1`.
+    pub api_version: String,
+    /// Microsoft Entra tenant ID (GUID) every vault trusts.
+    pub tenant_id: String,
+    /// Name patterns; defaults apply when absent.
+    #[serde(default)]
+    pub naming: Naming,
+    /// Azure location names (e.g. `westeurope`), at least one.
+    #[serde(default)]
+    pub regions: Vec<String>,
+    /// Environments, each bound to one subscription. At least one.
+    #[serde(default)]
+    pub environments: Vec<Environment>,
+    /// Applications, at least one.
+    #[serde(default)]
+    pub apps: Vec<App>,
+    /// Cells to leave out of the matrix; each entry must match at least one cell.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<CellSelector>,
+    /// Settings for the cells a selector matches; deepest layer wins.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
+    /// Settings for every vault.
+    #[serde(default)]
+    pub defaults: Settings,
+}
+
+/// Name patterns with tokens `{app}`, `{env}`, `{region}` (short code, e.g. `weu`) and
+/// `{location}` (full name, e.g. `westeurope`). `{env:N}` and `{app:N}` truncate to N characters.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Naming {
+    /// Vault name pattern. Default `kv-{app}-{env}-{region}`.
+    #[serde(default = "default_vault_pattern")]
+    pub vault: String,
+    /// Resource group name pattern. Default `rg-{app}-{env}-{region}`.
+    #[serde(default = "default_rg_pattern")]
+    pub resource_group: String,
+}
+
+/// Default vault name pattern.
+pub fn default_vault_pattern() -> String {
+    "kv-{app}-{env}-{region}".to_string()
+}
+
+/// Default resource group name pattern.
+pub fn default_rg_pattern() -> String {
+    "rg-{app}-{env}-{region}".to_string()
+}
+
+impl Default for Naming {
+    fn default() -> Self {
+        Naming { vault: default_vault_pattern(), resource_group: default_rg_pattern() }
+    }
+}
+
+/// One environment (e.g. `prod`) and the subscription its vaults live in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Environment {
+    pub name: String,
+    /// Subscription ID (GUID).
+    pub subscription_id: String,
+    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    pub settings: Settings,
+}
+
+/// One application.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct App {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    pub settings: Settings,
+}
+
+/// Selects matrix cells: every given key must match; absent keys match anything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct CellSelector {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+}
+
+/// Settings for the cells a selector matches.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Override {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub env: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// Vault settings. Every field is optional so layers (defaults < environment < app < override)
+/// can set only what they change: maps merge, lists replace, `roleAssignments` accumulate.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Settings {
+    /// `standard` | `premium`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    /// Soft-delete retention in days, 7–90. Set once at creation: Azure cannot change it later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub soft_delete_retention_days: Option<i64>,
+    /// Purge protection. Once on it cannot be turned off (Azure rule).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purge_protection: Option<bool>,
+    /// What to do when the vault name is held by a soft-deleted vault in the same subscription:
+    /// `fail` (default) | `recover`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub on_soft_deleted: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub network: Option<NetworkSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_assignments: Option<Vec<RoleAssignmentSetting>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostics: Option<DiagnosticsSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub alerts: Option<AlertSettings>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<BTreeMap<String, String>>,
+}
+
+impl Settings {
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self == &Settings::default()
+    }
+}
+
+/// The vault firewall (`properties.networkAcls`) and public network access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NetworkSettings {
+    /// `Enabled` | `Disabled`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_network_access: Option<String>,
+    /// `Allow` | `Deny`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub default_action: Option<String>,
+    /// `AzureServices` | `None`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bypass: Option<String>,
+    /// IPv4 addresses or CIDR ranges; a bare address means /32.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ip_rules: Option<Vec<String>>,
+    /// Subnet ARM resource IDs; `{subscriptionId}`, `{app}`, `{env}`, `{region}` expand.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_network_rules: Option<Vec<String>>,
+}
+
+/// One role assignment at vault scope.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct RoleAssignmentSetting {
+    /// Object ID (GUID) of the user, group or service principal.
+    pub principal_id: String,
+    /// `User` | `Group` | `ServicePrincipal` | `ForeignGroup` | `Device`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub principal_type: Option<String>,
+    /// A Key Vault built-in role name (e.g. `Key Vault Secrets User`) or a role-definition GUID.
+    pub role: String,
+}
+
+/// The diagnostic setting sending vault logs and metrics to Log Analytics.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DiagnosticsSettings {
+    /// Log Analytics workspace ARM resource ID.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    /// Category groups (`audit`, `allLogs`) or categories (`AuditEvent`,
+    /// `AzurePolicyEvaluationDetails`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logs: Option<Vec<String>>,
+    /// Send `AllMetrics`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metrics: Option<bool>,
+}
+
+/// Alerting: an action group plus metric and activity log alerts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AlertSettings {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action_group: Option<ActionGroupSetting>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub availability: Option<BelowThreshold>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saturation: Option<AboveThreshold>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency: Option<LatencyThreshold>,
+    /// Activity log alert on `Microsoft.KeyVault/vaults/delete`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vault_deleted: Option<bool>,
+}
+
+/// The action group alerts notify. One per environment and subscription.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ActionGroupSetting {
+    /// Name pattern; `{env}` expands. Default `ag-kv-{env}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// 1–12 characters (ARM limit for `groupShortName`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub short_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub emails: Option<Vec<String>>,
+}
+
+/// Alert when a metric falls below a threshold (Availability, percent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct BelowThreshold {
+    pub below: f64,
+    /// 0 (critical) – 4 (verbose).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+}
+
+/// Alert when a metric rises above a threshold (SaturationShoebox, percent).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AboveThreshold {
+    pub above: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+}
+
+/// Alert when ServiceApiLatency rises above a threshold in milliseconds.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LatencyThreshold {
+    pub above_ms: f64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<i64>,
+}

@@ -1,0 +1,1 @@
+//! Terminal output: tables, diagnostics, progress bars (indicatif) and the dialoguer prompter.
