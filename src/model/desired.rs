@@ -76,3 +76,46 @@ pub struct DesiredResource {
 fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(kind.arm_type())
 }
+
+/// What to do when a vault's name is held by a soft-deleted vault in the same subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OnSoftDeleted {
+    /// Stop and tell the user (default): recovering brings back old secrets and settings.
+    #[default]
+    Fail,
+    /// Recover the deleted vault (`createMode: recover`), then converge it to the plan.
+    Recover,
+}
+
+/// Every vault of a plan with its desired ARM resources, in matrix order
+/// (apps × environments × regions, as written in the plan).
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct DesiredState {
+    /// One entry per matrix cell.
+    pub vaults: Vec<DesiredVault>,
+}
+
+/// One matrix cell: a vault and the resources that make it compliant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DesiredVault {
+    /// Vault name (3–24 characters, checked).
+    pub name: String,
+    pub app: String,
+    pub environment: String,
+    /// Short region code used in names, e.g. `weu`.
+    pub region: String,
+    /// Azure location name, e.g. `westeurope`.
+    pub location: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+    /// Behaviour when the name is held by a soft-deleted vault.
+    pub on_soft_deleted: OnSoftDeleted,
+    /// In dependency order: resource group, vault, role assignments, diagnostic setting,
+    /// action group, metric alerts, activity log alert. Shared resources (resource group,
+    /// action group) appear in every vault that uses them; the executor creates each once.
+    pub resources: Vec<DesiredResource>,
+    /// One result per compliance rule.
+    pub compliance: Vec<crate::rules::RuleResult>,
+}
