@@ -14,3 +14,4 @@ pub mod model;
 pub mod plan_file;
 pub mod rules;
 pub mod ui;
+pub mod wizard;

@@ -1,1 +1,158 @@
+//! `kvinit-emulator`: a faithful fake of the Azure Resource Manager subset kvinit calls — an
+//! Entra-like token endpoint, resource groups, Key Vault vaults (soft delete, purge protection,
+//! global names, long-running creation), role assignments, diagnostic settings, action groups,
+//! metric alerts, activity log alerts and subnets — over HTTP, with request/response shapes
+//! validated against the official specs in `../shared/arm-specs`, ARM's error codes, and
+//! deterministic fault injection (throttling, 500/503, in-flight 409, read-after-write lag).
+//!
+//! It must not depend on kvinit: the real azure_mgmt_* clients and azure_identity's
+//! `ClientSecretCredential` are pointed at it (authority host and ARM endpoint = [`RunningEmulator::base_url`]).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), kvinit_emulator::EmulatorError> {
+//! let emu = kvinit_emulator::start(kvinit_emulator::EmulatorConfig::default()).await?;
+//! let base = emu.base_url(); // http://127.0.0.1:PORT — token endpoint: {base}/{tenant}/oauth2/v2.0/token
+//! // ... point clients at `base` with DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET ...
+//! println!("{:?}", emu.stats().by_method);
+//! emu.shutdown().await?;
+//! # Ok(()) }
+//! ```
 
+mod app;
+mod arm_error;
+mod clock;
+mod error;
+mod faults;
+mod routes;
+mod server;
+pub mod spec;
+mod stats;
+mod store;
+mod target;
+mod token;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+
+pub use error::EmulatorError;
+pub use faults::FaultProfile;
+pub use stats::{LoggedRequest, RequestStats};
+pub use token::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+
+/// How to run an emulator.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Address to listen on; port 0 picks a free port (see [`RunningEmulator::base_url`]).
+    pub listen: SocketAddr,
+    /// State file (JSON: `resources`, lower-cased ARM resource ID → body GET returns, and
+    /// `deletedVaults`). Loaded at start, rewritten atomically after every successful write.
+    /// `None`: in memory only.
+    pub state_path: Option<PathBuf>,
+    /// Faults and limits to inject.
+    pub faults: FaultProfile,
+    /// The client secret the token endpoint accepts for [`DEFAULT_CLIENT_ID`].
+    pub client_secret: String,
+    /// Take resources the emulator does not model (Log Analytics workspaces, subnets nobody
+    /// created, custom role definitions) as existing and ready, as `kvinit apply --emulator` needs.
+    pub assume_referenced_exist: bool,
+}
+
+impl Default for EmulatorConfig {
+    /// `127.0.0.1:0`, no state file, [`FaultProfile::none`], [`DEFAULT_CLIENT_SECRET`],
+    /// `assume_referenced_exist: true`.
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 0)),
+            state_path: None,
+            faults: FaultProfile::none(),
+            client_secret: DEFAULT_CLIENT_SECRET.to_string(),
+            assume_referenced_exist: true,
+        }
+    }
+}
+
+/// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops accepting
+/// requests when the runtime ends; the state file is already current after every write.
+#[derive(Debug)]
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    app: Arc<app::App>,
+    shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+/// Binds `config.listen`, loads the state file, and spawns the server on the current tokio
+/// runtime.
+///
+/// # Errors
+/// [`EmulatorError::Bind`] when the address cannot be bound; [`EmulatorError::State`] when the
+/// state file exists but is unreadable or not the emulator's JSON.
+pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+    let store = store::Store::load(config.state_path.as_deref())?;
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|source| EmulatorError::Bind { addr: config.listen, source })?;
+    let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { addr: config.listen, source })?;
+    let app = Arc::new(app::App {
+        store: Mutex::new(store),
+        state_path: config.state_path,
+        tokens: token::TokenStore::default(),
+        faults: faults::FaultEngine::new(config.faults),
+        recorder: stats::Recorder::default(),
+        client_secret: config.client_secret,
+        assume_referenced_exist: config.assume_referenced_exist,
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let router = server::router(app.clone());
+    let task = tokio::spawn(async move {
+        axum::serve(listener, router)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await
+    });
+    Ok(RunningEmulator { addr, app, shutdown: Mutex::new(Some(tx)), task })
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT` — both the ARM endpoint and the authority host.
+    pub fn base_url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bound address.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// A snapshot of the request counters.
+    pub fn stats(&self) -> RequestStats {
+        self.app.recorder.stats.lock().expect("stats").clone()
+    }
+
+    /// A snapshot of the request log (method, path, status), in arrival order.
+    pub fn requests(&self) -> Vec<LoggedRequest> {
+        self.app.recorder.log.lock().expect("log").clone()
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish, and persists the state.
+    ///
+    /// # Errors
+    /// [`EmulatorError::Server`] if the server task failed; [`EmulatorError::State`] if the final
+    /// save fails.
+    pub async fn shutdown(self) -> Result<(), EmulatorError> {
+        if let Some(tx) = self.shutdown.lock().expect("shutdown").take() {
+            let _ = tx.send(());
+        }
+        match self.task.await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => return Err(EmulatorError::Server(e.to_string())),
+            Err(e) => return Err(EmulatorError::Server(e.to_string())),
+        }
+        if let Some(path) = &self.app.state_path {
+            self.app.store.lock().expect("store").persist(path)?;
+        }
+        Ok(())
+    }
+}

@@ -1,10 +1,282 @@
-//! `kvinit apply`.
+//! `kvinit apply`: read and validate the plan (bad input → exit 2 before any request or
+//! emulator), pick the target (Azure or the embedded emulator), read live state, show the
+//! summary, confirm, execute, render the report. Glue only: the logic lives in `apply`,
+//! `change` and `azure`.
 
-use crate::cli::ApplyArgs;
+use std::io::IsTerminal;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
+use crate::azure::{ArmClients, ClientSettings, Target};
+use crate::change::diff::DiffOptions;
+use crate::cli::{ApplyArgs, ApplyFormat};
 use crate::exit::ExitCode;
+use crate::model::desired::{DesiredState, ResourceKind};
+use crate::ui::apply_view::{render_json, render_summary, render_table};
+use crate::ui::progress::ProgressReporter;
 
 /// Runs `kvinit apply`.
-pub fn run(_args: ApplyArgs) -> ExitCode {
-    eprintln!("error: `kvinit apply` is not available in this build yet");
-    ExitCode::Failure
+pub fn run(args: ApplyArgs) -> ExitCode {
+    if args.changeset.is_some() {
+        eprintln!(
+            "error: applying a saved change set is not available yet; run `kvinit apply -f {}`",
+            args.file.display()
+        );
+        return ExitCode::BadInput;
+    }
+    let text = match std::fs::read_to_string(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the plan file `{}`: {e}",
+                args.file.display()
+            );
+            eprintln!("hint: write one with `kvinit init`, or pass -f FILE");
+            return ExitCode::BadInput;
+        }
+    };
+    let plan = match crate::plan_file::parse(&args.file, &text) {
+        Ok(p) => p,
+        Err(diagnostics) => {
+            eprintln!("{diagnostics}");
+            return ExitCode::BadInput;
+        }
+    };
+    let desired = crate::model::desired::desired_state(&plan);
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !args.yes && !interactive {
+        eprintln!(
+            "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
+             hint: review the changes with `kvinit plan -f {}`, then pass --yes",
+            args.file.display()
+        );
+        return ExitCode::BadInput;
+    }
+    let emulator = match EmulatorChoice::from_args(&args) {
+        Ok(e) => e,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    runtime.block_on(run_async(args, desired, emulator, interactive))
+}
+
+/// The emulator to start, decided (and its inputs read) before anything runs.
+enum EmulatorChoice {
+    None,
+    #[cfg(feature = "emulator")]
+    Embedded {
+        state: std::path::PathBuf,
+        faults: kvinit_emulator::FaultProfile,
+    },
+}
+
+impl EmulatorChoice {
+    fn from_args(args: &ApplyArgs) -> Result<Self, ExitCode> {
+        #[cfg(feature = "emulator")]
+        if let Some(state) = &args.target.emulator {
+            let faults = match &args.target.emulator_faults {
+                None => kvinit_emulator::FaultProfile::none(),
+                Some(path) => {
+                    let text = std::fs::read_to_string(path).map_err(|e| {
+                        eprintln!(
+                            "error: cannot read the fault profile `{}`: {e}",
+                            path.display()
+                        );
+                        ExitCode::BadInput
+                    })?;
+                    kvinit_emulator::FaultProfile::from_yaml(&text).map_err(|e| {
+                        eprintln!("error: fault profile `{}`: {e}", path.display());
+                        ExitCode::BadInput
+                    })?
+                }
+            };
+            return Ok(EmulatorChoice::Embedded {
+                state: state.clone(),
+                faults,
+            });
+        }
+        let _ = args;
+        Ok(EmulatorChoice::None)
+    }
+}
+
+/// The tenant the plan's vaults trust (the emulator's token is issued for it).
+fn tenant_of(desired: &DesiredState) -> String {
+    desired
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .find(|r| r.kind == ResourceKind::Vault)
+        .and_then(|r| r.body.pointer("/properties/tenantId"))
+        .and_then(|t| t.as_str())
+        .unwrap_or("common")
+        .to_string()
+}
+
+async fn run_async(
+    args: ApplyArgs,
+    desired: DesiredState,
+    emulator: EmulatorChoice,
+    interactive: bool,
+) -> ExitCode {
+    #[cfg(feature = "emulator")]
+    let mut running = None;
+    let target = match emulator {
+        EmulatorChoice::None => Target::Azure {
+            arm_endpoint: args
+                .target
+                .arm_endpoint
+                .clone()
+                .unwrap_or_else(|| crate::azure::credential::AZURE_ARM_ENDPOINT.to_string()),
+            authority_host: args.target.authority_host.clone(),
+        },
+        #[cfg(feature = "emulator")]
+        EmulatorChoice::Embedded { state, faults } => match start_emulator(&state, faults).await {
+            Ok((emu, secret)) => {
+                let target = Target::Emulator {
+                    base_url: emu.base_url(),
+                    tenant_id: tenant_of(&desired),
+                    client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
+                    client_secret: secret,
+                };
+                running = Some(emu);
+                target
+            }
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::Failure;
+            }
+        },
+    };
+    let code = converge(&args, &desired, &target, interactive).await;
+    #[cfg(feature = "emulator")]
+    if let Some(emu) = running {
+        if let Err(e) = emu.shutdown().await {
+            eprintln!("error: the emulator could not save its state: {e}");
+            return ExitCode::Failure;
+        }
+    }
+    code
+}
+
+#[cfg(feature = "emulator")]
+async fn start_emulator(
+    state: &Path,
+    faults: kvinit_emulator::FaultProfile,
+) -> Result<(kvinit_emulator::RunningEmulator, String), String> {
+    if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| {
+            format!(
+                "cannot create `{}` for the emulator state: {e}",
+                parent.display()
+            )
+        })?;
+    }
+    let secret = uuid::Uuid::new_v4().simple().to_string();
+    let config = kvinit_emulator::EmulatorConfig {
+        state_path: Some(state.to_path_buf()),
+        faults,
+        client_secret: secret.clone(),
+        assume_referenced_exist: true,
+        ..kvinit_emulator::EmulatorConfig::default()
+    };
+    let emu = kvinit_emulator::start(config)
+        .await
+        .map_err(|e| format!("cannot start the emulator: {e}"))?;
+    Ok((emu, secret))
+}
+
+async fn converge(
+    args: &ApplyArgs,
+    desired: &DesiredState,
+    target: &Target,
+    interactive: bool,
+) -> ExitCode {
+    let started = Instant::now();
+    let clients = match ArmClients::connect(target, ClientSettings::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    let progress = Arc::new(ProgressReporter::default());
+    let reporter: Arc<dyn Reporter> = progress.clone();
+    let options = ApplyOptions {
+        concurrency: usize::from(args.concurrency),
+        diff: DiffOptions {
+            allow_permission_model_switch: args.allow_permission_model_switch,
+        },
+    };
+    let changes =
+        match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: reading live state failed: {e}");
+                return ExitCode::Failure;
+            }
+        };
+    eprint!("{}", render_summary(&changes));
+    if !args.yes && interactive && !confirm().await {
+        eprintln!("Nothing was changed.");
+        return ExitCode::Success;
+    }
+    let interrupt = Interrupt::new();
+    let watcher = {
+        let interrupt = interrupt.clone();
+        let reporter = reporter.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.trigger();
+                reporter.report(ApplyEvent::Interrupted);
+            }
+        })
+    };
+    let report =
+        crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
+    watcher.abort();
+    progress.finish();
+    print_report(&report, args.output);
+    exit_code(&report)
+}
+
+async fn confirm() -> bool {
+    tokio::task::spawn_blocking(|| {
+        dialoguer::Confirm::new()
+            .with_prompt("Apply these changes?")
+            .default(false)
+            .interact()
+            .unwrap_or(false)
+    })
+    .await
+    .unwrap_or(false)
+}
+
+fn print_report(report: &ApplyReport, format: ApplyFormat) {
+    match format {
+        ApplyFormat::Json => println!("{}", render_json(report)),
+        ApplyFormat::Table => print!("{}", render_table(report)),
+    }
+}
+
+/// 130 when interrupted, 1 when any vault failed, 0 when every vault converged.
+fn exit_code(report: &ApplyReport) -> ExitCode {
+    if report.interrupted {
+        ExitCode::Interrupted
+    } else if report.all_converged() {
+        ExitCode::Success
+    } else {
+        ExitCode::Failure
+    }
 }

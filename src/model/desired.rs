@@ -53,7 +53,10 @@ impl ResourceKind {
 
     /// Resources shared by several vaults (created once per apply).
     pub fn is_shared(self) -> bool {
-        matches!(self, ResourceKind::ResourceGroup | ResourceKind::ActionGroup)
+        matches!(
+            self,
+            ResourceKind::ResourceGroup | ResourceKind::ActionGroup
+        )
     }
 }
 
@@ -102,20 +105,339 @@ pub struct DesiredState {
 pub struct DesiredVault {
     /// Vault name (3–24 characters, checked).
     pub name: String,
+    /// App name.
     pub app: String,
+    /// Environment name.
     pub environment: String,
     /// Short region code used in names, e.g. `weu`.
     pub region: String,
     /// Azure location name, e.g. `westeurope`.
     pub location: String,
+    /// Subscription (lower-case GUID) the vault lives in.
     pub subscription_id: String,
+    /// Resource group name (checked).
     pub resource_group: String,
     /// Behaviour when the name is held by a soft-deleted vault.
     pub on_soft_deleted: OnSoftDeleted,
     /// In dependency order: resource group, vault, role assignments, diagnostic setting,
-    /// action group, metric alerts, activity log alert. Shared resources (resource group,
-    /// action group) appear in every vault that uses them; the executor creates each once.
+    /// the environment's shared resource group (`rg-kvinit-{env}`, see
+    /// [`SHARED_RESOURCE_GROUP_PATTERN`]), action group, metric alerts, activity log alert.
+    /// Shared resources (resource groups, action group) appear in every vault that uses them,
+    /// with identical bodies; the executor creates each once.
     pub resources: Vec<DesiredResource>,
     /// One result per compliance rule.
     pub compliance: Vec<crate::rules::RuleResult>,
 }
+
+/// Namespace for role assignment names (UUID v5). Never change it: existing assignments would
+/// no longer be recognised and re-runs would create duplicates.
+pub const ROLE_ASSIGNMENT_NAMESPACE: uuid::Uuid =
+    uuid::uuid!("4c0b6c3e-8f4e-5a0b-9d8e-6b7f1e2a3c4d");
+
+/// Name of the one diagnostic setting kvinit owns on each vault.
+pub const DIAGNOSTIC_SETTING_NAME: &str = "kvinit";
+
+/// Pattern of the resource group holding each environment's shared action group.
+///
+/// Why a dedicated group rather than "the first vault group of the environment": the action
+/// group is shared by every vault of the environment, so it must not move (or be orphaned) when
+/// apps are added, removed or excluded; a group named after the environment alone is stable.
+/// It is created in the plan's first region (resource group location cannot change later; the
+/// action group itself is `Global`).
+pub const SHARED_RESOURCE_GROUP_PATTERN: &str = "rg-kvinit-{env}";
+
+/// Tag keys kvinit adds to every resource it creates, naming the matrix cell (KV-SEP evidence).
+pub const TAG_APP: &str = "kvinit-app";
+/// See [`TAG_APP`].
+pub const TAG_ENV: &str = "kvinit-env";
+/// See [`TAG_APP`]; the value is the Azure location name.
+pub const TAG_REGION: &str = "kvinit-region";
+
+/// The role assignment name: UUID v5 in [`ROLE_ASSIGNMENT_NAMESPACE`] of
+/// `"{scope lower-cased}|{principal id lower-cased}|{role-definition GUID lower-cased}"`.
+/// Same inputs → same name, so re-runs never duplicate an assignment.
+pub fn role_assignment_name(
+    scope: &str,
+    principal_id: &str,
+    role_definition_guid: &str,
+) -> uuid::Uuid {
+    let key = format!(
+        "{}|{}|{}",
+        scope.to_ascii_lowercase(),
+        principal_id.to_ascii_lowercase(),
+        role_definition_guid.to_ascii_lowercase()
+    );
+    uuid::Uuid::new_v5(&ROLE_ASSIGNMENT_NAMESPACE, key.as_bytes())
+}
+
+/// Computes every vault of `plan` with its desired ARM resources, in matrix order, and
+/// evaluates the compliance rules on them. Pure.
+pub fn desired_state(plan: &crate::model::Plan) -> DesiredState {
+    let first_location = plan.regions.first().map_or("westeurope", |r| r.name);
+    DesiredState {
+        vaults: plan
+            .cells
+            .iter()
+            .map(|c| desired_vault(c, plan.tenant_id, first_location))
+            .collect(),
+    }
+}
+
+fn resource(kind: ResourceKind, id: String, body: Value) -> DesiredResource {
+    DesiredResource {
+        kind,
+        id,
+        api_version: kind.api_version(),
+        body,
+    }
+}
+
+fn desired_vault(
+    cell: &crate::model::Cell,
+    tenant_id: uuid::Uuid,
+    shared_location: &str,
+) -> DesiredVault {
+    use serde_json::json;
+
+    use crate::model::settings::LogSelector;
+
+    let s = &cell.settings;
+    let sub = &cell.subscription_id;
+    let mut tags = serde_json::Map::new();
+    for (k, v) in &s.tags {
+        tags.insert(k.clone(), json!(v));
+    }
+    tags.insert(TAG_APP.into(), json!(cell.app));
+    tags.insert(TAG_ENV.into(), json!(cell.environment));
+    tags.insert(TAG_REGION.into(), json!(cell.region.name));
+    let tags = Value::Object(tags);
+
+    let rg_id = format!(
+        "/subscriptions/{sub}/resourceGroups/{}",
+        cell.resource_group
+    );
+    let vault_id = format!(
+        "{rg_id}/providers/Microsoft.KeyVault/vaults/{}",
+        cell.vault_name
+    );
+    let mut out = Vec::new();
+
+    out.push(resource(
+        ResourceKind::ResourceGroup,
+        rg_id.clone(),
+        json!({ "location": cell.region.name, "tags": tags }),
+    ));
+
+    let mut props = json!({
+        "tenantId": tenant_id.to_string(),
+        "sku": { "family": "A", "name": s.sku.arm() },
+        "enableRbacAuthorization": true,
+        "enableSoftDelete": true,
+        "softDeleteRetentionInDays": s.soft_delete_retention_days,
+    });
+    if s.purge_protection {
+        // Never send `false`: ARM rejects turning it off, and omitting it leaves it off.
+        props["enablePurgeProtection"] = json!(true);
+    }
+    props["publicNetworkAccess"] = json!(s.network.public_network_access.arm());
+    props["networkAcls"] = json!({
+        "defaultAction": s.network.default_action.arm(),
+        "bypass": s.network.bypass.arm(),
+        "ipRules": s.network.ip_rules.iter().map(|ip| json!({ "value": ip })).collect::<Vec<_>>(),
+        "virtualNetworkRules": s.network.virtual_network_rules.iter()
+            .map(|id| json!({ "id": id, "ignoreMissingVnetServiceEndpoint": false }))
+            .collect::<Vec<_>>(),
+    });
+    out.push(resource(
+        ResourceKind::Vault,
+        vault_id.clone(),
+        json!({ "location": cell.region.name, "tags": tags, "properties": props }),
+    ));
+
+    for ra in &s.role_assignments {
+        let role_guid = ra.role.id.to_string();
+        let name = role_assignment_name(&vault_id, &ra.principal_id.to_string(), &role_guid);
+        let mut p = json!({
+            "roleDefinitionId": ra.role.definition_id(sub),
+            "principalId": ra.principal_id.to_string(),
+        });
+        if let Some(t) = ra.principal_type {
+            p["principalType"] = json!(t.arm());
+        }
+        out.push(resource(
+            ResourceKind::RoleAssignment,
+            format!("{vault_id}/providers/Microsoft.Authorization/roleAssignments/{name}"),
+            json!({ "properties": p }),
+        ));
+    }
+
+    if let Some(ws) = &s.diagnostics.workspace_id {
+        let logs: Vec<Value> = s
+            .diagnostics
+            .logs
+            .iter()
+            .map(|l| match l {
+                LogSelector::CategoryGroup(g) => json!({ "categoryGroup": g, "enabled": true }),
+                LogSelector::Category(c) => json!({ "category": c, "enabled": true }),
+            })
+            .collect();
+        let metrics: Vec<Value> = if s.diagnostics.metrics {
+            vec![json!({ "category": "AllMetrics", "enabled": true })]
+        } else {
+            vec![]
+        };
+        out.push(resource(
+            ResourceKind::DiagnosticSetting,
+            format!("{vault_id}/providers/Microsoft.Insights/diagnosticSettings/{DIAGNOSTIC_SETTING_NAME}"),
+            json!({ "properties": { "workspaceId": ws, "logs": logs, "metrics": metrics } }),
+        ));
+    }
+
+    let a = &s.alerts;
+    let any_alert = a.availability.is_some()
+        || a.saturation.is_some()
+        || a.latency.is_some()
+        || a.vault_deleted;
+    if any_alert {
+        let shared_rg = SHARED_RESOURCE_GROUP_PATTERN.replace("{env}", &cell.environment);
+        let shared_rg_id = format!("/subscriptions/{sub}/resourceGroups/{shared_rg}");
+        let shared_tags = json!({ "managedBy": "kvinit", TAG_ENV: cell.environment });
+        out.push(resource(
+            ResourceKind::ResourceGroup,
+            shared_rg_id.clone(),
+            json!({ "location": shared_location, "tags": shared_tags }),
+        ));
+        let ag_id = format!(
+            "{shared_rg_id}/providers/Microsoft.Insights/actionGroups/{}",
+            a.action_group.name
+        );
+        let receivers: Vec<Value> = a
+            .action_group
+            .emails
+            .iter()
+            .map(|e| json!({ "name": e, "emailAddress": e, "useCommonAlertSchema": true }))
+            .collect();
+        out.push(resource(
+            ResourceKind::ActionGroup,
+            ag_id.clone(),
+            json!({
+                "location": "Global",
+                "tags": shared_tags,
+                "properties": {
+                    "groupShortName": a.action_group.short_name,
+                    "enabled": true,
+                    "emailReceivers": receivers,
+                },
+            }),
+        ));
+        let metric = |suffix: &str,
+                      metric: &str,
+                      operator: &str,
+                      t: &crate::model::settings::Threshold,
+                      freq: &str,
+                      what: &str| {
+            resource(
+                ResourceKind::MetricAlert,
+                format!(
+                    "{rg_id}/providers/Microsoft.Insights/metricAlerts/{}-{suffix}",
+                    cell.vault_name
+                ),
+                json!({
+                    "location": "global",
+                    "tags": tags,
+                    "properties": {
+                        "description": format!("{what} of Key Vault {} (kvinit, KV-ALERT)", cell.vault_name),
+                        "severity": t.severity,
+                        "enabled": true,
+                        "scopes": [vault_id],
+                        "evaluationFrequency": freq,
+                        "windowSize": "PT5M",
+                        "criteria": {
+                            "odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                            "allOf": [{
+                                "criterionType": "StaticThresholdCriterion",
+                                "name": metric,
+                                "metricName": metric,
+                                "metricNamespace": "Microsoft.KeyVault/vaults",
+                                "operator": operator,
+                                "threshold": t.value,
+                                "timeAggregation": "Average",
+                            }],
+                        },
+                        "autoMitigate": true,
+                        "actions": [{ "actionGroupId": ag_id }],
+                    },
+                }),
+            )
+        };
+        if let Some(t) = &a.availability {
+            out.push(metric(
+                "availability",
+                "Availability",
+                "LessThan",
+                t,
+                "PT1M",
+                "Availability (%) below threshold",
+            ));
+        }
+        if let Some(t) = &a.saturation {
+            out.push(metric(
+                "saturation",
+                "SaturationShoebox",
+                "GreaterThan",
+                t,
+                "PT5M",
+                "Saturation (%) above threshold",
+            ));
+        }
+        if let Some(t) = &a.latency {
+            out.push(metric(
+                "latency",
+                "ServiceApiLatency",
+                "GreaterThan",
+                t,
+                "PT5M",
+                "Service API latency (ms) above threshold",
+            ));
+        }
+        if a.vault_deleted {
+            out.push(resource(
+                ResourceKind::ActivityLogAlert,
+                format!("{rg_id}/providers/Microsoft.Insights/activityLogAlerts/{}-deleted", cell.vault_name),
+                json!({
+                    "location": "Global",
+                    "tags": tags,
+                    "properties": {
+                        "scopes": [format!("/subscriptions/{sub}")],
+                        "condition": { "allOf": [
+                            { "field": "category", "equals": "Administrative" },
+                            { "field": "operationName", "equals": "Microsoft.KeyVault/vaults/delete" },
+                            { "field": "resourceId", "equals": vault_id },
+                        ] },
+                        "actions": { "actionGroups": [{ "actionGroupId": ag_id }] },
+                        "enabled": true,
+                        "description": format!("Key Vault {} was deleted (kvinit, KV-ALERT)", cell.vault_name),
+                    },
+                }),
+            ));
+        }
+    }
+
+    let compliance = crate::rules::evaluate(&crate::rules::VaultEvidence::from_desired(&out));
+    DesiredVault {
+        name: cell.vault_name.clone(),
+        app: cell.app.clone(),
+        environment: cell.environment.clone(),
+        region: cell.region.code.to_string(),
+        location: cell.region.name.to_string(),
+        subscription_id: sub.clone(),
+        resource_group: cell.resource_group.clone(),
+        on_soft_deleted: s.on_soft_deleted,
+        resources: out,
+        compliance,
+    }
+}
+
+#[cfg(test)]
+#[path = "desired_spec_tests.rs"]
+mod spec_tests;

@@ -42,8 +42,10 @@ pub struct PlanFile {
     pub defaults: Settings,
 }
 
-/// Name patterns with tokens `{app}`, `{env}`, `{region}` (short code, e.g. `weu`) and
-/// `{location}` (full name, e.g. `westeurope`). `{env:N}` and `{app:N}` truncate to N characters.
+/// Name patterns with tokens `{app}`, `{env}`, `{region}` (short code, e.g. `weu`, see
+/// `model::regions`), `{location}` (full name, e.g. `westeurope`) and `{subscriptionId}`.
+/// `{env:N}` and `{app:N}` truncate to N characters. Generated vault names must follow the Key
+/// Vault rules (3–24 characters, …; see `model::names::check_vault_name`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Naming {
@@ -67,7 +69,10 @@ pub fn default_rg_pattern() -> String {
 
 impl Default for Naming {
     fn default() -> Self {
-        Naming { vault: default_vault_pattern(), resource_group: default_rg_pattern() }
+        Naming {
+            vault: default_vault_pattern(),
+            resource_group: default_rg_pattern(),
+        }
     }
 }
 
@@ -75,9 +80,11 @@ impl Default for Naming {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Environment {
+    /// Environment name: 1–20 lower-case letters, digits, hyphens (used by `{env}`).
     pub name: String,
     /// Subscription ID (GUID).
     pub subscription_id: String,
+    /// Settings for every vault of this environment.
     #[serde(default, skip_serializing_if = "Settings::is_empty")]
     pub settings: Settings,
 }
@@ -86,7 +93,9 @@ pub struct Environment {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct App {
+    /// App name: 1–20 lower-case letters, digits, hyphens (used by `{app}`).
     pub name: String,
+    /// Settings for every vault of this app.
     #[serde(default, skip_serializing_if = "Settings::is_empty")]
     pub settings: Settings,
 }
@@ -95,10 +104,13 @@ pub struct App {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CellSelector {
+    /// App name to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
+    /// Environment name to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
+    /// Region (location name) to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
 }
@@ -107,12 +119,16 @@ pub struct CellSelector {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Override {
+    /// App name to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app: Option<String>,
+    /// Environment name to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub env: Option<String>,
+    /// Region (location name) to match.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
+    /// Settings for the matched cells.
     #[serde(default)]
     pub settings: Settings,
 }
@@ -135,14 +151,19 @@ pub struct Settings {
     /// `fail` (default) | `recover`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub on_soft_deleted: Option<String>,
+    /// Firewall and public network access.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub network: Option<NetworkSettings>,
+    /// Role assignments at vault scope; they accumulate across layers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub role_assignments: Option<Vec<RoleAssignmentSetting>>,
+    /// Diagnostic setting (logs and metrics to Log Analytics).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub diagnostics: Option<DiagnosticsSettings>,
+    /// Action group, metric alerts and the vault-deleted alert.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub alerts: Option<AlertSettings>,
+    /// Tags; maps merge across layers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
 }
@@ -181,7 +202,9 @@ pub struct NetworkSettings {
 pub struct RoleAssignmentSetting {
     /// Object ID (GUID) of the user, group or service principal.
     pub principal_id: String,
-    /// `User` | `Group` | `ServicePrincipal` | `ForeignGroup` | `Device`.
+    /// `User` | `Group` | `ServicePrincipal` | `ForeignGroup` (the 2022-04-01 swagger enum; any
+    /// case). Optional: ARM infers it, but setting it avoids replication-delay failures for
+    /// principals created moments ago.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub principal_type: Option<String>,
     /// A Key Vault built-in role name (e.g. `Key Vault Secrets User`) or a role-definition GUID.
@@ -196,7 +219,7 @@ pub struct DiagnosticsSettings {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
     /// Category groups (`audit`, `allLogs`) or categories (`AuditEvent`,
-    /// `AzurePolicyEvaluationDetails`).
+    /// `AzurePolicyEvaluationDetails`), any case. Default `[audit]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logs: Option<Vec<String>>,
     /// Send `AllMetrics`.
@@ -208,12 +231,16 @@ pub struct DiagnosticsSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlertSettings {
+    /// The environment's shared action group.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub action_group: Option<ActionGroupSetting>,
+    /// Availability alert (below a percentage).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub availability: Option<BelowThreshold>,
+    /// Saturation alert (above a percentage).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub saturation: Option<AboveThreshold>,
+    /// ServiceApiLatency alert (above milliseconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub latency: Option<LatencyThreshold>,
     /// Activity log alert on `Microsoft.KeyVault/vaults/delete`.
@@ -225,12 +252,14 @@ pub struct AlertSettings {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActionGroupSetting {
-    /// Name pattern; `{env}` expands. Default `ag-kv-{env}`.
+    /// Name pattern; `{env}` and `{subscriptionId}` expand (the group is shared by all vaults of
+    /// an environment, so `{app}`/`{region}` are not allowed). Default `ag-kv-{env}`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// 1–12 characters (ARM limit for `groupShortName`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub short_name: Option<String>,
+    /// E-mail addresses notified.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<String>>,
 }
@@ -239,6 +268,7 @@ pub struct ActionGroupSetting {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BelowThreshold {
+    /// Availability percentage (0–100] below which the alert fires.
     pub below: f64,
     /// 0 (critical) – 4 (verbose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -249,7 +279,9 @@ pub struct BelowThreshold {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AboveThreshold {
+    /// Saturation percentage (0–100) above which the alert fires.
     pub above: f64,
+    /// 0 (critical) – 4 (verbose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
 }
@@ -258,7 +290,9 @@ pub struct AboveThreshold {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LatencyThreshold {
+    /// Latency in milliseconds (> 0) above which the alert fires.
     pub above_ms: f64,
+    /// 0 (critical) – 4 (verbose).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub severity: Option<i64>,
 }

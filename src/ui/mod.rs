@@ -1,1 +1,7 @@
 //! Terminal output: tables, diagnostics, progress bars (indicatif) and the dialoguer prompter.
+
+pub mod diagnostics;
+pub mod apply_view;
+pub mod progress;
+pub mod prompter;
+pub mod plan_view;

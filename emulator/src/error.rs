@@ -1,0 +1,35 @@
+//! Errors of the emulator's Rust API (start, state file, fault profile). It does not model ARM's
+//! HTTP error answers; those live in `arm_error.rs`.
+
+use std::path::PathBuf;
+
+/// What can go wrong when starting, configuring or stopping the emulator.
+#[derive(Debug, thiserror::Error)]
+pub enum EmulatorError {
+    /// The listen address could not be bound (in use, not permitted, not local).
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        /// The address asked for.
+        addr: std::net::SocketAddr,
+        /// The operating system's reason.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file exists but cannot be read or is not the emulator's JSON shape.
+    #[error("state file {path}: {message}")]
+    State {
+        /// The state file.
+        path: PathBuf,
+        /// What is wrong, and how to fix it.
+        message: String,
+    },
+    /// A fault profile (YAML) does not parse or has a value out of range.
+    #[error("fault profile: {message}")]
+    FaultProfile {
+        /// What is wrong: names the field and the accepted values.
+        message: String,
+    },
+    /// The server task failed or panicked.
+    #[error("emulator server: {0}")]
+    Server(String),
+}

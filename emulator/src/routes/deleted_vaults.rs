@@ -1,0 +1,56 @@
+//! Soft-deleted vaults (2022-02-01-preview): GET one, list by subscription, purge. Owns the
+//! purge-protection refusal; the soft delete itself happens in `vaults.rs`.
+
+use axum::http::{Method, StatusCode};
+use serde_json::Value;
+
+use super::{Outcome, Reply, Req, list_reply, method_not_allowed};
+use crate::arm_error::ArmError;
+use crate::store::Store;
+use crate::target::{Target, deleted_vault_id};
+
+pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    match (&req.target, &req.method) {
+        (Target::DeletedVault { sub, location, name }, &Method::GET) => {
+            match store.state.deleted_vaults.get(&deleted_vault_id(sub, location, name).to_ascii_lowercase()) {
+                Some(entry) => Ok(Reply::json(StatusCode::OK, entry.deleted_vault.clone())),
+                None => Err(not_found(name)),
+            }
+        }
+        (Target::DeletedVaults { sub }, &Method::GET) => {
+            let prefix = format!("/subscriptions/{}/", sub.to_ascii_lowercase());
+            let items = store
+                .state
+                .deleted_vaults
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix))
+                .map(|(_, e)| e.deleted_vault.clone())
+                .collect();
+            list_reply(items)
+        }
+        (Target::PurgeDeletedVault { sub, location, name }, &Method::POST) => {
+            let key = deleted_vault_id(sub, location, name).to_ascii_lowercase();
+            let Some(entry) = store.state.deleted_vaults.get(&key) else { return Err(not_found(name)) };
+            if entry.deleted_vault.pointer("/properties/purgeProtectionEnabled") == Some(&Value::Bool(true)) {
+                // Source: Key Vault RP's answer for purging a purge-protected vault
+                // (microsoft/AzureTRE#1446: "(MethodNotAllowed) Operation 'DeletedVaultPurge' is not allowed.").
+                return Err(ArmError::new(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "MethodNotAllowed",
+                    "Operation 'DeletedVaultPurge' is not allowed.",
+                ));
+            }
+            store.state.deleted_vaults.remove(&key);
+            Ok(Reply::empty(StatusCode::OK))
+        }
+        _ => Err(method_not_allowed(req)),
+    }
+}
+
+fn not_found(name: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::NOT_FOUND,
+        "ResourceNotFound",
+        format!("The Resource 'Microsoft.KeyVault/deletedVaults/{name}' was not found within the subscription. For more details please go to https://aka.ms/ARMResourceNotFoundFix"),
+    )
+}

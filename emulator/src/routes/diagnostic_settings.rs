@@ -1,0 +1,90 @@
+//! Diagnostic settings on any resource (Microsoft.Insights 2021-05-01-preview): PUT, GET, list.
+//! Owns their rules: the resource must exist, at least one destination, and Key Vault's log
+//! categories / category groups.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
+use crate::arm_error::ArmError;
+use crate::store::Store;
+use crate::target::{Target, parse_resource_id};
+
+const TYPE: &str = "Microsoft.Insights/diagnosticSettings";
+
+/// Key Vault's log categories and category groups (source: Azure Monitor supported logs for
+/// Microsoft.KeyVault/vaults).
+const KV_CATEGORIES: [&str; 2] = ["AuditEvent", "AzurePolicyEvaluationDetails"];
+const CATEGORY_GROUPS: [&str; 2] = ["audit", "allLogs"];
+
+fn setting_id(resource: &str, name: &str) -> String {
+    format!("{resource}/providers/Microsoft.Insights/diagnosticSettings/{name}")
+}
+
+pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    match (&req.target, &req.method) {
+        (Target::DiagnosticSetting { resource, name }, &Method::PUT) => put(req, store, resource, name),
+        (Target::DiagnosticSetting { resource, name }, &Method::GET) => {
+            ensure_scope(req, store, resource)?;
+            let id = setting_id(resource, name);
+            match store.get(&id) {
+                Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
+                _ => Err(ArmError::new(
+                    StatusCode::NOT_FOUND,
+                    "ResourceNotFound",
+                    format!("The diagnostic setting '{name}' doesn't exist."),
+                )),
+            }
+        }
+        (Target::DiagnosticSettings { resource }, &Method::GET) => {
+            ensure_scope(req, store, resource)?;
+            let prefix = format!("{}/providers/microsoft.insights/diagnosticsettings/", resource.to_ascii_lowercase());
+            let lag = req.app.faults.profile.read_after_write_lag_ms;
+            let items = store
+                .state
+                .resources
+                .iter()
+                .filter(|(k, _)| k.starts_with(&prefix) && !store.in_lag_window(k, lag))
+                .map(|(_, v)| v.clone())
+                .collect();
+            list_reply(items)
+        }
+        _ => Err(method_not_allowed(req)),
+    }
+}
+
+fn put(req: &Req<'_>, store: &mut Store, resource: &str, name: &str) -> Outcome {
+    let body = body(req)?;
+    ensure_scope(req, store, resource)?;
+    let props = body.get("properties").cloned().unwrap_or_else(|| json!({}));
+    let has_destination = ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId"]
+        .iter()
+        .any(|k| props.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
+    if !has_destination {
+        return Err(ArmError::bad_request(
+            "At least one destination (workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId) must be set.",
+        )
+        .with_target("properties"));
+    }
+    let is_vault = parse_resource_id(resource).is_some_and(|(_, _, t, _)| t == "microsoft.keyvault/vaults");
+    if is_vault {
+        let logs = props.get("logs").and_then(Value::as_array).cloned().unwrap_or_default();
+        for (i, log) in logs.iter().enumerate() {
+            if let Some(c) = log.get("category").and_then(Value::as_str) {
+                if !KV_CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(c)) {
+                    return Err(ArmError::bad_request(format!("Category '{c}' is not supported.")).with_target(format!("properties.logs[{i}].category")));
+                }
+            }
+            if let Some(g) = log.get("categoryGroup").and_then(Value::as_str) {
+                if !CATEGORY_GROUPS.iter().any(|k| k.eq_ignore_ascii_case(g)) {
+                    return Err(ArmError::bad_request(format!("Category group '{g}' is not supported.")).with_target(format!("properties.logs[{i}].categoryGroup")));
+                }
+            }
+        }
+    }
+    let id = setting_id(resource, name);
+    let created = store.get(&id).is_none();
+    let setting = json!({"id": id, "name": name, "type": TYPE, "properties": props});
+    store.put(&id, setting.clone(), created);
+    Ok(Reply::json(StatusCode::OK, setting))
+}

@@ -1,0 +1,52 @@
+//! Resource groups (Microsoft.Resources 2021-04-01): PUT, GET, HEAD. Owns nothing else (no
+//! delete: kvinit never deletes).
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::{Outcome, Reply, Req, body, method_not_allowed, tags_of, visible};
+use crate::arm_error::ArmError;
+use crate::store::Store;
+use crate::target::{Target, rg_id};
+
+pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let Target::ResourceGroup { sub, rg } = &req.target else { return Err(method_not_allowed(req)) };
+    let id = rg_id(sub, rg);
+    match req.method {
+        Method::PUT => {
+            let body = body(req)?;
+            let location = body.get("location").and_then(Value::as_str).unwrap_or_default().to_string();
+            if let Some(existing) = store.get(&id).cloned() {
+                let old_location = existing.get("location").and_then(Value::as_str).unwrap_or_default();
+                if !old_location.eq_ignore_ascii_case(&location) {
+                    // Source: ARM's answer for moving a resource group's location.
+                    return Err(ArmError::new(
+                        StatusCode::CONFLICT,
+                        "InvalidResourceGroupLocation",
+                        format!("Invalid resource group location '{location}'. The Resource group already exists in location '{old_location}'."),
+                    ));
+                }
+                let mut updated = existing;
+                updated["tags"] = tags_of(&body);
+                store.put(&id, updated.clone(), false);
+                return Ok(Reply::json(StatusCode::OK, updated));
+            }
+            let created = json!({
+                "id": id, "name": rg, "type": "Microsoft.Resources/resourceGroups",
+                "location": location, "tags": tags_of(&body),
+                "properties": {"provisioningState": "Succeeded"},
+            });
+            store.put(&id, created.clone(), true);
+            Ok(Reply::json(StatusCode::CREATED, created))
+        }
+        Method::GET => match store.get(&id) {
+            Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
+            _ => Err(ArmError::resource_group_not_found(rg)),
+        },
+        Method::HEAD => match store.get(&id) {
+            Some(_) if visible(req, store, &id) => Ok(Reply::empty(StatusCode::NO_CONTENT)),
+            _ => Ok(Reply::empty(StatusCode::NOT_FOUND)),
+        },
+        _ => Err(method_not_allowed(req)),
+    }
+}

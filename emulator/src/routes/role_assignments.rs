@@ -1,0 +1,161 @@
+//! Role assignments at any scope (Microsoft.Authorization 2022-04-01): PUT, GET, DELETE is not
+//! served (kvinit never deletes), list for a scope with optional `$filter` (`atScope()`,
+//! `principalId eq '…'`). Owns the Authorization RP's rules: GUID names, the scope must exist,
+//! one assignment per (scope, principal, role), assignments are immutable.
+
+use axum::http::{Method, StatusCode};
+use serde_json::{Value, json};
+
+use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
+use super::role_definitions;
+use crate::arm_error::ArmError;
+use crate::store::Store;
+use crate::target::Target;
+
+const TYPE: &str = "Microsoft.Authorization/roleAssignments";
+
+fn assignment_id(scope: &str, name: &str) -> String {
+    let scope = if scope == "/" { "" } else { scope };
+    format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}")
+}
+
+/// The role-definition GUID at the end of a role definition ID, lower-cased.
+fn role_guid(id: &str) -> String {
+    id.rsplit('/').next().unwrap_or_default().to_ascii_lowercase()
+}
+
+pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    match (&req.target, &req.method) {
+        (Target::RoleAssignment { scope, name }, &Method::PUT) => put(req, store, scope, name),
+        (Target::RoleAssignment { scope, name }, &Method::GET) => {
+            let id = assignment_id(scope, name);
+            match store.get(&id) {
+                Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
+                _ => Err(not_found(name)),
+            }
+        }
+        (Target::RoleAssignments { scope }, &Method::GET) => list(req, store, scope),
+        _ => Err(method_not_allowed(req)),
+    }
+}
+
+/// 404 `RoleAssignmentNotFound` (source: Authorization RP).
+fn not_found(name: &str) -> ArmError {
+    ArmError::new(
+        StatusCode::NOT_FOUND,
+        "RoleAssignmentNotFound",
+        format!("The role assignment '{name}' is not found."),
+    )
+}
+
+fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
+    let body = body(req)?;
+    if uuid::Uuid::parse_str(name).is_err() {
+        // Source: Authorization RP, `InvalidRoleAssignmentId`.
+        return Err(ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "InvalidRoleAssignmentId",
+            format!("The role assignment ID '{name}' is not valid. The role assignment ID must be a GUID."),
+        ));
+    }
+    ensure_scope(req, store, scope)?;
+    let props = body.get("properties").cloned().unwrap_or_else(|| json!({}));
+    let role_id = props.get("roleDefinitionId").and_then(Value::as_str).unwrap_or_default().to_string();
+    let principal = props.get("principalId").and_then(Value::as_str).unwrap_or_default().to_string();
+    let guid = role_guid(&role_id);
+    if uuid::Uuid::parse_str(&guid).is_err()
+        || (!req.app.assume_referenced_exist && role_definitions::builtin(&guid).is_none())
+    {
+        // Source: Authorization RP, `RoleDefinitionDoesNotExist`.
+        return Err(ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "RoleDefinitionDoesNotExist",
+            format!("The specified role definition with ID '{guid}' does not exist."),
+        )
+        .with_target("properties.roleDefinitionId"));
+    }
+    let id = assignment_id(scope, name);
+    let scope_norm = if scope == "/" { "/".to_string() } else { scope.to_string() };
+    let same = |v: &Value| {
+        v.pointer("/properties/scope").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(&scope_norm))
+            && v.pointer("/properties/principalId").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case(&principal))
+            && v.pointer("/properties/roleDefinitionId").and_then(Value::as_str).is_some_and(|r| role_guid(r) == guid)
+    };
+    if let Some(existing) = store.get(&id).cloned() {
+        if same(&existing) {
+            return Ok(Reply::json(StatusCode::CREATED, existing));
+        }
+        // Source: Authorization RP — role assignments cannot be updated in place.
+        return Err(ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "RoleAssignmentUpdateNotPermitted",
+            "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
+        ));
+    }
+    let duplicate = store.state.resources.values().any(|v| {
+        v.get("type").and_then(Value::as_str) == Some(TYPE) && same(v)
+    });
+    if duplicate {
+        // Source: Authorization RP, 409 `RoleAssignmentExists`.
+        return Err(ArmError::new(StatusCode::CONFLICT, "RoleAssignmentExists", "The role assignment already exists."));
+    }
+    let now = crate::clock::now_rfc3339();
+    let mut properties = json!({
+        "roleDefinitionId": role_id,
+        "principalId": principal,
+        "principalType": props.get("principalType").cloned().unwrap_or_else(|| json!("User")),
+        "scope": scope_norm,
+        "createdOn": now,
+        "updatedOn": now,
+        "createdBy": req.client_id,
+        "updatedBy": req.client_id,
+    });
+    for key in ["description", "condition", "conditionVersion", "delegatedManagedIdentityResourceId"] {
+        if let Some(v) = props.get(key) {
+            properties[key] = v.clone();
+        }
+    }
+    let created = json!({"id": id, "name": name, "type": TYPE, "properties": properties});
+    store.put(&id, created.clone(), true);
+    Ok(Reply::json(StatusCode::CREATED, created))
+}
+
+/// Whether scope `a` is `b` or an ancestor of `b` (case-insensitive, `/` is the root).
+fn is_at_or_above(a: &str, b: &str) -> bool {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    a == "/" || a == b || b.starts_with(&format!("{a}/"))
+}
+
+fn list(req: &Req<'_>, store: &Store, scope: &str) -> Outcome {
+    ensure_scope(req, store, scope)?;
+    let filter = req.query.get("$filter").map(String::as_str).unwrap_or_default();
+    let at_scope = filter.contains("atScope()");
+    let principal = filter
+        .split("principalId eq '")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .map(str::to_ascii_lowercase);
+    let lag = req.app.faults.profile.read_after_write_lag_ms;
+    let items = store
+        .state
+        .resources
+        .iter()
+        .filter(|(k, v)| v.get("type").and_then(Value::as_str) == Some(TYPE) && !store.in_lag_window(k, lag))
+        .map(|(_, v)| v)
+        .filter(|v| {
+            let s = v.pointer("/properties/scope").and_then(Value::as_str).unwrap_or_default();
+            if at_scope {
+                is_at_or_above(s, scope)
+            } else {
+                is_at_or_above(s, scope) || is_at_or_above(scope, s)
+            }
+        })
+        .filter(|v| {
+            principal.as_ref().is_none_or(|p| {
+                v.pointer("/properties/principalId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(p))
+            })
+        })
+        .cloned()
+        .collect();
+    list_reply(items)
+}

@@ -1,0 +1,122 @@
+//! The emulated Microsoft Entra token endpoint (`POST /{tenant}/oauth2/v2.0/token`,
+//! client-credentials grant, as azure_identity 0.20's `ClientSecretCredential` calls it via the
+//! oauth2 crate) and the set of tokens it issued. Owns issuing and checking bearer tokens; never
+//! logs or returns a secret or a token except in the token response itself.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use axum::http::StatusCode;
+use rand::Rng;
+use rand::distributions::Alphanumeric;
+use serde_json::{Value, json};
+
+/// Client ID of the emulator's dev-only app registration (accepted by the token endpoint).
+pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000e001";
+
+/// Client secret of the emulator's dev-only app registration. Not a secret: it only unlocks a
+/// local emulator, never Azure. Pass it as `AZURE_CLIENT_SECRET` when pointing kvinit at a
+/// standalone `kvinit emulator`.
+pub const DEFAULT_CLIENT_SECRET: &str = "kvinit-emulator-dev-secret";
+
+/// Lifetime of an issued token, seconds (as Entra's default: about an hour).
+pub(crate) const TOKEN_LIFETIME_SECS: u64 = 3599;
+
+/// Tokens issued by this emulator and the client each belongs to.
+#[derive(Debug, Default)]
+pub(crate) struct TokenStore {
+    tokens: Mutex<HashMap<String, (String, Instant)>>,
+}
+
+impl TokenStore {
+    /// Issues a fresh random token for `client_id`.
+    pub fn issue(&self, client_id: &str) -> String {
+        let token: String = rand::thread_rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
+        let expires = Instant::now() + Duration::from_secs(TOKEN_LIFETIME_SECS);
+        self.tokens
+            .lock()
+            .expect("tokens")
+            .insert(token.clone(), (client_id.to_string(), expires));
+        token
+    }
+
+    /// The client ID a valid, unexpired token was issued to.
+    pub fn client_of(&self, token: &str) -> Option<String> {
+        let tokens = self.tokens.lock().expect("tokens");
+        tokens
+            .get(token)
+            .filter(|(_, exp)| *exp > Instant::now())
+            .map(|(client, _)| client.clone())
+    }
+}
+
+/// The token endpoint's answer to a form body: `(status, JSON)`.
+///
+/// Errors follow Entra's OAuth 2.0 error shape (`error`, `error_description`, `error_codes`):
+/// wrong client → 401 `invalid_client` AADSTS7000215 (invalid secret) / AADSTS700016 (unknown
+/// application); other grant types → 400 `unsupported_grant_type`; missing scope → 400
+/// `invalid_request` AADSTS90014.
+pub(crate) fn answer(
+    store: &TokenStore,
+    tenant: &str,
+    form: &HashMap<String, String>,
+    secret: &str,
+) -> (StatusCode, Value) {
+    let error = |status: StatusCode, error: &str, code: u32, text: String| {
+        (
+            status,
+            json!({
+                "error": error,
+                "error_description": format!("AADSTS{code}: {text}"),
+                "error_codes": [code],
+                "timestamp": crate::clock::now_rfc3339(),
+                "trace_id": uuid::Uuid::new_v4().to_string(),
+                "correlation_id": uuid::Uuid::new_v4().to_string(),
+            }),
+        )
+    };
+    if form.get("grant_type").map(String::as_str) != Some("client_credentials") {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            70003,
+            "The app requested an unsupported grant type; the emulator supports client_credentials only.".into(),
+        );
+    }
+    let client_id = form.get("client_id").cloned().unwrap_or_default();
+    if client_id != DEFAULT_CLIENT_ID {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            700016,
+            format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."),
+        );
+    }
+    if form.get("client_secret").map(String::as_str) != Some(secret) {
+        return error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_client",
+            7000215,
+            format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."),
+        );
+    }
+    if form.get("scope").is_none_or(|s| s.trim().is_empty()) {
+        return error(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            90014,
+            "The required field 'scope' is missing from the credential.".into(),
+        );
+    }
+    let token = store.issue(&client_id);
+    (
+        StatusCode::OK,
+        json!({
+            "token_type": "Bearer",
+            "expires_in": TOKEN_LIFETIME_SECS,
+            "ext_expires_in": TOKEN_LIFETIME_SECS,
+            "access_token": token,
+        }),
+    )
+}

@@ -1,0 +1,379 @@
+//! The executor: walks each vault's resource graph with a concurrency cap, creating shared
+//! resources (resource groups, action groups) once per run, and reports progress as events.
+//! A failed node skips its dependents; one vault's failure never stops the others. It prints
+//! nothing and never sends DELETE or purge (the adapter has no such call).
+//!
+//! Dependencies are derived from the data: a resource depends on every earlier resource of its
+//! vault whose ARM resource ID is a path prefix of its own ID (its resource group, the vault it
+//! extends) or appears as a string in its body (`scopes`, `actionGroupId`, `resourceId`).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use futures::StreamExt;
+use futures::future::{BoxFuture, FutureExt, Shared};
+use serde_json::Value;
+
+use super::interrupt::Interrupt;
+use super::report::{
+    ApplyReport, ReportError, ResourceReport, ResourceStatus, VaultReport, VaultStatus,
+};
+use super::reporter::{ApplyEvent, Reporter};
+use super::vault_name::create_vault;
+use crate::azure::{ArmClients, AzureError, observe, write};
+use crate::change::diff::DiffOptions;
+use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state};
+use crate::model::desired::{DesiredState, ResourceKind};
+
+/// Default number of vaults converged at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// How the executor runs.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOptions {
+    /// Vaults converged at once (1–64).
+    pub concurrency: usize,
+    /// Diff switches (used again after a recover).
+    pub diff: DiffOptions,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            concurrency: DEFAULT_CONCURRENCY,
+            diff: DiffOptions::default(),
+        }
+    }
+}
+
+/// Reads live state for `desired` and computes the change set (the read phase). Emits
+/// [`ApplyEvent::Observing`].
+pub async fn plan_changes(
+    clients: &ArmClients,
+    desired: &DesiredState,
+    options: ApplyOptions,
+    reporter: &dyn Reporter,
+) -> Result<ChangeSet, AzureError> {
+    let distinct: std::collections::HashSet<String> = desired
+        .vaults
+        .iter()
+        .flat_map(|v| v.resources.iter().map(|r| r.id.to_ascii_lowercase()))
+        .collect();
+    reporter.report(ApplyEvent::Observing {
+        resources: distinct.len(),
+    });
+    let live = observe::observe(clients, desired).await?;
+    Ok(diff_state(desired, &live, options.diff))
+}
+
+/// Observe, diff and execute in one go (what `kvinit apply --yes` does).
+pub async fn apply(
+    clients: &ArmClients,
+    desired: &DesiredState,
+    options: ApplyOptions,
+    reporter: Arc<dyn Reporter>,
+    interrupt: Interrupt,
+) -> Result<ApplyReport, AzureError> {
+    let started = Instant::now();
+    let changes = plan_changes(clients, desired, options, reporter.as_ref()).await?;
+    Ok(execute(clients, &changes, options, reporter, interrupt, started).await)
+}
+
+type NodeResult = Result<ResourceStatus, Arc<ReportError>>;
+type Node = Shared<BoxFuture<'static, NodeResult>>;
+
+struct Ctx {
+    clients: ArmClients,
+    reporter: Arc<dyn Reporter>,
+    interrupt: Interrupt,
+    diff: DiffOptions,
+    /// Shared resources of the run, lower-cased ID → their one node.
+    shared: Mutex<HashMap<String, Node>>,
+}
+
+/// Executes `changes`: every vault in parallel up to `options.concurrency`, each vault's
+/// resources in dependency order. `started` is when the run began (for the report's wall time).
+pub async fn execute(
+    clients: &ArmClients,
+    changes: &ChangeSet,
+    options: ApplyOptions,
+    reporter: Arc<dyn Reporter>,
+    interrupt: Interrupt,
+    started: Instant,
+) -> ApplyReport {
+    let pending = changes.vaults.iter().filter(|v| !v.is_unchanged()).count();
+    reporter.report(ApplyEvent::Started {
+        vaults: changes.vaults.len(),
+        pending,
+    });
+    let ctx = Arc::new(Ctx {
+        clients: clients.clone(),
+        reporter: reporter.clone(),
+        interrupt: interrupt.clone(),
+        diff: options.diff,
+        shared: Mutex::new(HashMap::new()),
+    });
+    let mut reports: Vec<(usize, VaultReport)> =
+        futures::stream::iter(changes.vaults.iter().cloned().enumerate())
+            .map(|(i, vault)| {
+                let ctx = ctx.clone();
+                async move { (i, run_vault(ctx, vault).await) }
+            })
+            .buffer_unordered(options.concurrency.clamp(1, 64))
+            .collect()
+            .await;
+    reports.sort_by_key(|(i, _)| *i);
+    let vaults = reports.into_iter().map(|(_, r)| r).collect();
+    ApplyReport::new(
+        vaults,
+        clients.counter().snapshot(),
+        started.elapsed().as_millis() as u64,
+        interrupt.is_set(),
+    )
+}
+
+async fn run_vault(ctx: Arc<Ctx>, vault: VaultChanges) -> VaultReport {
+    let vault = Arc::new(vault);
+    if ctx.interrupt.is_set() {
+        return finish(&ctx, interrupted_report(&vault));
+    }
+    ctx.reporter.report(ApplyEvent::VaultStarted {
+        vault: vault.name.clone(),
+    });
+    let mut nodes: Vec<Node> = Vec::with_capacity(vault.resources.len());
+    for (i, change) in vault.resources.iter().enumerate() {
+        let deps: Vec<Node> = vault.resources[..i]
+            .iter()
+            .zip(&nodes)
+            .filter(|(earlier, _)| depends_on(change, &earlier.id))
+            .map(|(_, n)| n.clone())
+            .collect();
+        let node = if change.kind.is_shared() {
+            let mut shared = ctx.shared.lock().expect("shared lock");
+            shared
+                .entry(change.id.to_ascii_lowercase())
+                .or_insert_with(|| make_node(ctx.clone(), vault.clone(), change.clone(), deps))
+                .clone()
+        } else {
+            make_node(ctx.clone(), vault.clone(), change.clone(), deps)
+        };
+        nodes.push(node);
+    }
+    let results = futures::future::join_all(nodes).await;
+    finish(&ctx, vault_report(&vault, &results))
+}
+
+fn finish(ctx: &Ctx, report: VaultReport) -> VaultReport {
+    ctx.reporter
+        .report(ApplyEvent::VaultFinished(Box::new(report.clone())));
+    report
+}
+
+/// Whether `change` depends on the resource `other_id` (see the module docs).
+fn depends_on(change: &ResourceChange, other_id: &str) -> bool {
+    let id = change.id.to_ascii_lowercase();
+    let other = other_id.to_ascii_lowercase();
+    if id != other && id.starts_with(&format!("{other}/")) {
+        return true;
+    }
+    mentions(&change.body, &other) && id != other
+}
+
+fn mentions(body: &Value, id_lower: &str) -> bool {
+    match body {
+        Value::String(s) => s.eq_ignore_ascii_case(id_lower),
+        Value::Array(a) => a.iter().any(|v| mentions(v, id_lower)),
+        Value::Object(m) => m.values().any(|v| mentions(v, id_lower)),
+        _ => false,
+    }
+}
+
+fn make_node(
+    ctx: Arc<Ctx>,
+    vault: Arc<VaultChanges>,
+    change: ResourceChange,
+    deps: Vec<Node>,
+) -> Node {
+    async move {
+        for dep in deps {
+            dep.await?;
+        }
+        let status = run_node(&ctx, &vault, &change).await;
+        let event_status = match &status {
+            Ok(s) => *s,
+            Err(root) if root.code == INTERRUPTED => ResourceStatus::Interrupted,
+            Err(_) => ResourceStatus::Failed,
+        };
+        ctx.reporter.report(ApplyEvent::ResourceFinished {
+            vault: vault.name.clone(),
+            kind: change.kind,
+            id: change.id.clone(),
+            status: event_status,
+        });
+        status
+    }
+    .boxed()
+    .shared()
+}
+
+const INTERRUPTED: &str = "Interrupted";
+
+async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
+    if change.action == Action::NoChange {
+        return Ok(ResourceStatus::Unchanged);
+    }
+    if ctx.interrupt.is_set() {
+        return Err(Arc::new(ReportError {
+            code: INTERRUPTED.into(),
+            message: "interrupted (Ctrl-C) before this resource was written".into(),
+            resource: change.id.clone(),
+        }));
+    }
+    let what = match change.action {
+        Action::Create if change.kind == ResourceKind::Vault => "check name, create",
+        Action::Create => "create",
+        _ => "update",
+    };
+    ctx.reporter.report(ApplyEvent::ResourceStarted {
+        vault: vault.name.clone(),
+        kind: change.kind,
+        id: change.id.clone(),
+        what,
+    });
+    if change.kind == ResourceKind::Vault && change.action == Action::Create {
+        return create_vault(&ctx.clients, vault, &change.id, &change.body, ctx.diff)
+            .await
+            .map(|(status, _blocked)| status)
+            .map_err(Arc::new);
+    }
+    write::put(&ctx.clients, change.kind, &change.id, &change.body)
+        .await
+        .map(|_| match change.action {
+            Action::Create => ResourceStatus::Created,
+            _ => ResourceStatus::Updated,
+        })
+        .map_err(|e| Arc::new(ReportError::from_azure(&e, &change.id)))
+}
+
+fn interrupted_report(vault: &VaultChanges) -> VaultReport {
+    VaultReport {
+        name: vault.name.clone(),
+        subscription_id: vault.subscription_id.clone(),
+        resource_group: vault.resource_group.clone(),
+        status: VaultStatus::Interrupted,
+        error: Some(ReportError {
+            code: INTERRUPTED.into(),
+            message: "interrupted (Ctrl-C) before this vault was started".into(),
+            resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
+        }),
+        changes: vault
+            .resources
+            .iter()
+            .map(|r| ResourceReport {
+                kind: r.kind,
+                id: r.id.clone(),
+                status: ResourceStatus::Interrupted,
+                changes: r.changes.clone(),
+                blocked: r.blocked.clone(),
+                error: None,
+            })
+            .collect(),
+    }
+}
+
+fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
+    let mut root: Option<ReportError> = None;
+    let mut interrupted = false;
+    let changes: Vec<ResourceReport> = vault
+        .resources
+        .iter()
+        .zip(results)
+        .map(|(r, result)| {
+            let own_error = match result {
+                Err(e) if e.resource.eq_ignore_ascii_case(&r.id) && e.code != INTERRUPTED => {
+                    Some((**e).clone())
+                }
+                _ => None,
+            };
+            let status = match result {
+                Ok(s) => *s,
+                Err(e) if e.code == INTERRUPTED => {
+                    interrupted = true;
+                    ResourceStatus::Interrupted
+                }
+                Err(e) => {
+                    if root.is_none() {
+                        root = Some((**e).clone());
+                    }
+                    if e.resource.eq_ignore_ascii_case(&r.id) {
+                        ResourceStatus::Failed
+                    } else {
+                        ResourceStatus::Skipped
+                    }
+                }
+            };
+            ResourceReport {
+                kind: r.kind,
+                id: r.id.clone(),
+                status,
+                changes: r.changes.clone(),
+                blocked: r.blocked.clone(),
+                error: own_error,
+            }
+        })
+        .collect();
+    let blocked: Vec<String> = vault
+        .resources
+        .iter()
+        .flat_map(|r| r.blocked.iter().cloned())
+        .collect();
+    let vault_status = changes
+        .iter()
+        .find(|c| c.kind == ResourceKind::Vault)
+        .map(|c| c.status);
+    let (status, error) = if let Some(root) = root {
+        (VaultStatus::Failed, Some(root))
+    } else if interrupted {
+        (
+            VaultStatus::Interrupted,
+            Some(ReportError {
+                code: INTERRUPTED.into(),
+                message: "interrupted (Ctrl-C) before every resource was written; run apply again"
+                    .into(),
+                resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
+            }),
+        )
+    } else if !blocked.is_empty() {
+        (
+            VaultStatus::Failed,
+            Some(ReportError {
+                code: "ChangeBlocked".into(),
+                message: blocked.join("; "),
+                resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
+            }),
+        )
+    } else if matches!(
+        vault_status,
+        Some(ResourceStatus::Created | ResourceStatus::Recovered)
+    ) {
+        (VaultStatus::Created, None)
+    } else if changes.iter().any(|c| {
+        matches!(
+            c.status,
+            ResourceStatus::Created | ResourceStatus::Updated | ResourceStatus::Recovered
+        )
+    }) {
+        (VaultStatus::Updated, None)
+    } else {
+        (VaultStatus::Unchanged, None)
+    };
+    VaultReport {
+        name: vault.name.clone(),
+        subscription_id: vault.subscription_id.clone(),
+        resource_group: vault.resource_group.clone(),
+        status,
+        error,
+        changes,
+    }
+}

@@ -1,0 +1,167 @@
+//! The apply report: per vault, what happened and why, plus totals and request counts. One
+//! value rendered as table or JSON by src/ui/apply_view.rs. Pure data.
+
+use serde::Serialize;
+
+use crate::azure::{AzureError, RequestCounts};
+use crate::change::FieldChange;
+use crate::model::desired::ResourceKind;
+
+/// A vault's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum VaultStatus {
+    /// The vault was created (or recovered) and converged.
+    Created,
+    /// The vault existed; something was written and it converged.
+    Updated,
+    /// Nothing was written: it already matched the plan.
+    Unchanged,
+    /// Something failed or was refused; the error names the root cause.
+    Failed,
+    /// Ctrl-C stopped the run before this vault finished.
+    Interrupted,
+}
+
+/// A resource's outcome within a vault.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ResourceStatus {
+    Created,
+    Updated,
+    /// Recovered from soft delete (`createMode: recover`), then converged.
+    Recovered,
+    Unchanged,
+    Failed,
+    /// Not attempted because something it depends on failed.
+    Skipped,
+    /// Not attempted because of Ctrl-C.
+    Interrupted,
+}
+
+/// The error of a failed vault: ARM's code and message (or kvinit's), for the root cause.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ReportError {
+    /// ARM's `error.code` or a kvinit code (`VaultNameSoftDeleted`, `VaultNameTaken`,
+    /// `ChangeBlocked`, …).
+    pub code: String,
+    /// What went wrong and, where there is one, what to do.
+    pub message: String,
+    /// The ARM resource ID the root cause is about.
+    pub resource: String,
+}
+
+impl ReportError {
+    /// From an adapter error on `resource`.
+    pub fn from_azure(err: &AzureError, resource: &str) -> Self {
+        Self {
+            code: err.code.clone(),
+            message: err.message.clone(),
+            resource: resource.to_string(),
+        }
+    }
+}
+
+/// One resource of a vault in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceReport {
+    #[serde(rename = "type", serialize_with = "serialize_kind")]
+    pub kind: ResourceKind,
+    pub id: String,
+    pub status: ResourceStatus,
+    /// Owned fields that were changed (for updates).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+    /// Changes kvinit refused to make.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
+    /// This resource's own error, when its status is `failed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ReportError>,
+}
+
+fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.arm_type())
+}
+
+/// One vault in the report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultReport {
+    pub name: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub status: VaultStatus,
+    /// The root cause, once, when `status` is `failed` or `interrupted`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<ReportError>,
+    /// Every resource of the vault with what happened to it.
+    pub changes: Vec<ResourceReport>,
+}
+
+/// Vault counts by status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Totals {
+    pub vaults: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub failed: usize,
+    #[serde(skip_serializing_if = "is_zero")]
+    pub interrupted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// The whole report.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplyReport {
+    pub vaults: Vec<VaultReport>,
+    pub totals: Totals,
+    /// ARM requests of the whole run (observe included), every attempt counted.
+    pub requests: RequestCounts,
+    /// Wall time of the run in milliseconds (observe + writes).
+    #[serde(rename = "elapsedMs")]
+    pub elapsed_ms: u64,
+    /// Whether Ctrl-C stopped the run.
+    pub interrupted: bool,
+}
+
+impl ApplyReport {
+    /// Builds the report and its totals.
+    pub fn new(
+        vaults: Vec<VaultReport>,
+        requests: RequestCounts,
+        elapsed_ms: u64,
+        interrupted: bool,
+    ) -> Self {
+        let mut totals = Totals {
+            vaults: vaults.len(),
+            ..Totals::default()
+        };
+        for v in &vaults {
+            match v.status {
+                VaultStatus::Created => totals.created += 1,
+                VaultStatus::Updated => totals.updated += 1,
+                VaultStatus::Unchanged => totals.unchanged += 1,
+                VaultStatus::Failed => totals.failed += 1,
+                VaultStatus::Interrupted => totals.interrupted += 1,
+            }
+        }
+        Self {
+            vaults,
+            totals,
+            requests,
+            elapsed_ms,
+            interrupted,
+        }
+    }
+
+    /// Whether every vault converged.
+    pub fn all_converged(&self) -> bool {
+        self.totals.failed == 0 && self.totals.interrupted == 0 && !self.interrupted
+    }
+}

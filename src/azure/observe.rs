@@ -1,0 +1,307 @@
+//! Reads: the one read phase of a run. Reads each resource a desired state names (absent → not
+//! in the [`LiveState`]) with as few requests as ARM allows: one list per subscription for
+//! vaults, one list per resource group for metric alerts and activity log alerts, one list per
+//! vault for role assignments (`$filter=atScope()`), and a GET where a list would not save a
+//! request (resource groups, action groups, diagnostic settings, single resources). Reads are
+//! pruned by parent: nothing inside a resource group that does not exist, nothing on a vault
+//! that does not exist. A list ARM refuses falls back to GETs. It must not write anything or
+//! decide what to change.
+
+use std::collections::BTreeMap;
+
+use futures::StreamExt;
+use serde_json::Value;
+
+use super::clients::ArmClients;
+use super::error::AzureError;
+use super::ids::ArmId;
+use crate::change::LiveState;
+use crate::model::desired::{DesiredState, ResourceKind};
+
+/// How many reads run at once during observe.
+pub const OBSERVE_CONCURRENCY: usize = 16;
+
+/// One read request.
+#[derive(Debug, Clone)]
+enum Read {
+    /// GET one resource (404 → absent).
+    Get { kind: ResourceKind, id: String },
+    /// One ARM list standing in for the GETs of `members`.
+    List {
+        path: String,
+        api_version: &'static str,
+        filter: Option<&'static str>,
+        members: Vec<(ResourceKind, String)>,
+    },
+}
+
+/// Reads every resource `desired` names. Fails with the first read error that is not a 404
+/// (after retries); the caller then stops before writing anything.
+pub async fn observe(
+    clients: &ArmClients,
+    desired: &DesiredState,
+) -> Result<LiveState, AzureError> {
+    // Unique resources by lower-cased ID, kept with their kind.
+    let mut unique: BTreeMap<String, (ResourceKind, String)> = BTreeMap::new();
+    for vault in &desired.vaults {
+        for r in &vault.resources {
+            unique
+                .entry(r.id.to_ascii_lowercase())
+                .or_insert((r.kind, r.id.clone()));
+        }
+    }
+    let mut live = LiveState::new();
+    let by_kind = |kinds: &[ResourceKind]| -> Vec<(ResourceKind, String)> {
+        unique
+            .values()
+            .filter(|(k, _)| kinds.contains(k))
+            .cloned()
+            .collect()
+    };
+
+    // Phase 1: resource groups.
+    let groups = by_kind(&[ResourceKind::ResourceGroup]);
+    read_all(clients, plan_reads(groups), &mut live).await?;
+    // Phase 2: resources directly in a resource group that exists.
+    let in_groups: Vec<_> = by_kind(&[
+        ResourceKind::Vault,
+        ResourceKind::ActionGroup,
+        ResourceKind::MetricAlert,
+        ResourceKind::ActivityLogAlert,
+    ])
+    .into_iter()
+    .filter(|(_, id)| group_exists(&live, id))
+    .collect();
+    read_all(clients, plan_reads(in_groups), &mut live).await?;
+    // Phase 3: extension resources on a vault that exists.
+    let on_vaults: Vec<_> = by_kind(&[
+        ResourceKind::RoleAssignment,
+        ResourceKind::DiagnosticSetting,
+    ])
+    .into_iter()
+    .filter(|(_, id)| {
+        ArmId::parse(id)
+            .map(|a| live.contains(&a.parent))
+            .unwrap_or(false)
+    })
+    .collect();
+    read_all(clients, plan_reads(on_vaults), &mut live).await?;
+    Ok(live)
+}
+
+/// Where a resource of `kind` can be listed together with its siblings: the list path and the
+/// api-version; `None` when kvinit reads it with GET.
+fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static str>)> {
+    let sub = id.subscription_id.as_deref()?;
+    match kind {
+        ResourceKind::Vault => Some((
+            format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults"),
+            None,
+        )),
+        ResourceKind::MetricAlert => Some((
+            format!(
+                "{}/providers/Microsoft.Insights/metricAlerts",
+                id.resource_group_id()?
+            ),
+            None,
+        )),
+        ResourceKind::ActivityLogAlert => Some((
+            format!(
+                "{}/providers/Microsoft.Insights/activityLogAlerts",
+                id.resource_group_id()?
+            ),
+            None,
+        )),
+        ResourceKind::RoleAssignment => Some((
+            format!(
+                "{}/providers/Microsoft.Authorization/roleAssignments",
+                id.parent
+            ),
+            Some("atScope()"),
+        )),
+        _ => None,
+    }
+}
+
+/// Groups reads: siblings that share a list scope become one list when that saves requests.
+fn plan_reads(items: Vec<(ResourceKind, String)>) -> Vec<Read> {
+    let mut lists: BTreeMap<
+        String,
+        (
+            ResourceKind,
+            String,
+            Option<&'static str>,
+            Vec<(ResourceKind, String)>,
+        ),
+    > = BTreeMap::new();
+    let mut reads = Vec::new();
+    for (kind, id) in items {
+        let scope = ArmId::parse(&id).ok().and_then(|a| list_scope(kind, &a));
+        match scope {
+            Some((path, filter)) => lists
+                .entry(path.to_ascii_lowercase())
+                .or_insert_with(|| (kind, path, filter, Vec::new()))
+                .3
+                .push((kind, id)),
+            None => reads.push(Read::Get { kind, id }),
+        }
+    }
+    for (_, (kind, path, filter, members)) in lists {
+        if members.len() >= 2 {
+            reads.push(Read::List {
+                path,
+                api_version: kind.api_version(),
+                filter,
+                members,
+            });
+        } else {
+            reads.extend(members.into_iter().map(|(kind, id)| Read::Get { kind, id }));
+        }
+    }
+    reads
+}
+
+fn group_exists(live: &LiveState, id: &str) -> bool {
+    ArmId::parse(id)
+        .ok()
+        .and_then(|a| a.resource_group_id())
+        .is_some_and(|rg| live.contains(&rg))
+}
+
+async fn read_all(
+    clients: &ArmClients,
+    reads: Vec<Read>,
+    live: &mut LiveState,
+) -> Result<(), AzureError> {
+    let mut results = futures::stream::iter(reads)
+        .map(|read| async move { execute(clients, read).await })
+        .buffer_unordered(OBSERVE_CONCURRENCY);
+    while let Some(found) = results.next().await {
+        for (id, body) in found? {
+            live.insert(&id, body);
+        }
+    }
+    Ok(())
+}
+
+/// Runs one read; returns `(id, body)` of everything found.
+async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)>, AzureError> {
+    match read {
+        Read::Get { kind, id } => Ok(get(clients, kind, &id)
+            .await?
+            .map(|b| (id, b))
+            .into_iter()
+            .collect()),
+        Read::List {
+            path,
+            api_version,
+            filter,
+            members,
+        } => {
+            let query: Vec<(&str, &str)> = filter.map(|f| ("$filter", f)).into_iter().collect();
+            match clients.raw.list(&path, api_version, &query).await {
+                Ok(items) => Ok(items
+                    .into_iter()
+                    .filter_map(|item| {
+                        let id = item.get("id")?.as_str()?.to_string();
+                        Some((id, item))
+                    })
+                    .collect()),
+                // ARM (or an older emulator) does not offer this list: read the members one by one.
+                Err(e) if matches!(e.status, Some(400 | 404 | 405)) => {
+                    let mut found = Vec::new();
+                    for (kind, id) in members {
+                        if let Some(body) = get(clients, kind, &id).await? {
+                            found.push((id, body));
+                        }
+                    }
+                    Ok(found)
+                }
+                Err(e) => Err(e),
+            }
+        }
+    }
+}
+
+/// GETs one resource: `Ok(None)` when ARM answers 404.
+pub async fn get(
+    clients: &ArmClients,
+    kind: ResourceKind,
+    id: &str,
+) -> Result<Option<Value>, AzureError> {
+    match get_raw(clients, kind, id).await {
+        Ok(v) => Ok(Some(v)),
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+async fn get_raw(clients: &ArmClients, kind: ResourceKind, id: &str) -> Result<Value, AzureError> {
+    let a = ArmId::parse(id)?;
+    let response: azure_core::Response = match kind {
+        ResourceKind::ResourceGroup => clients
+            .resources
+            .resource_groups_client()
+            .get(a.name.clone(), a.subscription()?)
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::Vault => clients
+            .keyvault
+            .vaults_client()
+            .get(a.group()?, a.name.clone(), a.subscription()?)
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::RoleAssignment => clients
+            .authorization
+            .role_assignments_client()
+            .get(a.parent.clone(), a.name.clone())
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::DiagnosticSetting => clients
+            .diagnostics
+            .diagnostic_settings_client()
+            .get(a.parent.clone(), a.name.clone())
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::ActionGroup => clients
+            .diagnostics
+            .action_groups_client()
+            .get(a.group()?, a.name.clone(), a.subscription()?)
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::MetricAlert => clients
+            .metrics
+            .metric_alerts_client()
+            .get(a.subscription()?, a.group()?, a.name.clone())
+            .send()
+            .await?
+            .into_raw_response(),
+        ResourceKind::ActivityLogAlert => clients
+            .activity
+            .activity_log_alerts_client()
+            .get(a.subscription()?, a.group()?, a.name.clone())
+            .send()
+            .await?
+            .into_raw_response(),
+    };
+    body_json(response).await
+}
+
+/// Collects a response body as JSON (`{}` when empty).
+pub(crate) async fn body_json(response: azure_core::Response) -> Result<Value, AzureError> {
+    let bytes = response.into_body().collect().await?;
+    if bytes.is_empty() {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(&bytes).map_err(|_| {
+        AzureError::new(
+            "UnexpectedResponse",
+            "ARM answered with a body that is not JSON",
+        )
+    })
+}

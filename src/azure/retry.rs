@@ -1,0 +1,199 @@
+//! Retrying: azure_core's exponential retry policy for what it already handles (408, 429, 500,
+//! 502, 503, 504 and I/O errors, honouring `Retry-After`), a per-attempt timeout, and kvinit's
+//! own layer for the two ARM behaviours azure_core cannot express:
+//!
+//! - 409 `Conflict` (and ARM's other "operation in progress" codes) on a write: another write
+//!   to the same vault is in flight, so the same write is sent again after a backoff;
+//! - 404 inside the read-after-write window: right after our own successful PUT of a resource,
+//!   ARM may briefly answer 404 for it (or for a child of it); such a 404 is retried.
+//!
+//! Everything else (400 validation, 403, a name taken, 404 outside the window) is terminal and
+//! returned at once. This module must not count or pace.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use azure_core::error::{Error, ErrorKind};
+use azure_core::{
+    Context, ExponentialRetryOptions, Method, Policy, PolicyResult, Request, RetryOptions,
+};
+
+/// Text in the error of an attempt that ran out of time (kept so errors can say "Timeout").
+pub const TIMEOUT_MARKER: &str = "kvinit: attempt timed out";
+
+/// How hard kvinit tries.
+#[derive(Debug, Clone, Copy)]
+pub struct RetrySettings {
+    /// Retries after the first attempt, for each layer.
+    pub max_retries: u32,
+    /// First backoff; doubles each retry (plus jitter).
+    pub initial_delay: Duration,
+    /// Longest single backoff.
+    pub max_delay: Duration,
+    /// Give up retrying a call after this long.
+    pub max_elapsed: Duration,
+    /// Time allowed for one attempt (connect + answer).
+    pub attempt_timeout: Duration,
+    /// How long after our own PUT a 404 for that resource counts as read-after-write lag.
+    pub read_after_write_window: Duration,
+}
+
+impl Default for RetrySettings {
+    fn default() -> Self {
+        Self {
+            max_retries: 8,
+            initial_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(20),
+            max_elapsed: Duration::from_secs(180),
+            attempt_timeout: Duration::from_secs(60),
+            read_after_write_window: Duration::from_secs(60),
+        }
+    }
+}
+
+impl RetrySettings {
+    /// azure_core's retry options for these settings.
+    pub fn core_options(&self) -> RetryOptions {
+        RetryOptions::exponential(
+            ExponentialRetryOptions::default()
+                .initial_delay(self.initial_delay)
+                .max_retries(self.max_retries)
+                .max_delay(self.max_delay)
+                .max_total_elapsed(self.max_elapsed),
+        )
+    }
+
+    /// The per-attempt timeout policy (per-retry, so a timed-out attempt is retried as I/O).
+    pub fn timeout_policy(&self) -> Arc<dyn Policy> {
+        Arc::new(AttemptTimeoutPolicy(self.attempt_timeout))
+    }
+
+    /// kvinit's own retry layer (per-call, outside azure_core's retry).
+    pub fn arm_policy(&self) -> Arc<dyn Policy> {
+        Arc::new(ArmRetryPolicy {
+            settings: *self,
+            written: Arc::default(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct AttemptTimeoutPolicy(Duration);
+
+#[async_trait::async_trait]
+impl Policy for AttemptTimeoutPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        match tokio::time::timeout(self.0, next[0].send(ctx, request, &next[1..])).await {
+            Ok(result) => result,
+            Err(_) => Err(Error::message(ErrorKind::Io, TIMEOUT_MARKER)),
+        }
+    }
+}
+
+/// ARM codes that mean "another operation on this resource is in progress; try again".
+const IN_FLIGHT_CODES: &[&str] = &[
+    "Conflict",
+    "ConflictingUserOperation",
+    "AnotherOperationInProgress",
+    "OperationInProgress",
+    "ConcurrentUpdate",
+];
+
+#[derive(Debug)]
+struct ArmRetryPolicy {
+    settings: RetrySettings,
+    /// Lower-cased path → when our PUT of it succeeded.
+    written: Arc<Mutex<HashMap<String, Instant>>>,
+}
+
+impl ArmRetryPolicy {
+    fn recently_written(&self, path: &str, method: &Method) -> bool {
+        let written = self.written.lock().expect("retry lock");
+        let window = self.settings.read_after_write_window;
+        written.iter().any(|(p, at)| {
+            let covers = if *method == Method::Get {
+                path == p || path.starts_with(&format!("{p}/"))
+            } else {
+                path.starts_with(&format!("{p}/"))
+            };
+            covers && at.elapsed() < window
+        })
+    }
+
+    fn retryable(&self, err: &Error, method: &Method, path: &str) -> bool {
+        let (status, code) = match err.as_http_error() {
+            Some(h) => (u16::from(h.status()), h.error_code().map(str::to_owned)),
+            None => match err.kind() {
+                ErrorKind::HttpResponse { status, error_code } => {
+                    (u16::from(*status), error_code.clone())
+                }
+                _ => return false,
+            },
+        };
+        match status {
+            409 => {
+                *method != Method::Get
+                    && code
+                        .is_some_and(|c| IN_FLIGHT_CODES.iter().any(|k| k.eq_ignore_ascii_case(&c)))
+            }
+            404 => self.recently_written(path, method),
+            _ => false,
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let base = self.settings.initial_delay.as_millis() as u64 * 2u64.saturating_pow(retry);
+        let jitter = u64::from(uuid::Uuid::new_v4().as_bytes()[0]);
+        Duration::from_millis(base.saturating_add(jitter)).min(self.settings.max_delay)
+    }
+}
+
+#[async_trait::async_trait]
+impl Policy for ArmRetryPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let path = request
+            .url()
+            .path()
+            .trim_end_matches('/')
+            .to_ascii_lowercase();
+        let method = *request.method();
+        let started = Instant::now();
+        let mut retry = 0;
+        loop {
+            // Bodies are always `Body::Bytes` here (the clients serialise JSON), which need no
+            // reset between attempts.
+            let result = next[0].send(ctx, request, &next[1..]).await;
+            match &result {
+                Ok(response) => {
+                    if method == Method::Put && response.status().is_success() {
+                        self.written
+                            .lock()
+                            .expect("retry lock")
+                            .insert(path.clone(), Instant::now());
+                    }
+                    return result;
+                }
+                Err(err) => {
+                    let give_up = retry >= self.settings.max_retries
+                        || started.elapsed() >= self.settings.max_elapsed;
+                    if give_up || !self.retryable(err, &method, &path) {
+                        return result;
+                    }
+                }
+            }
+            retry += 1;
+            tokio::time::sleep(self.backoff(retry)).await;
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Request-path normalisation as a pipeline policy. The azure_mgmt 0.20 clients format URLs as
+//! `{endpoint}/{path}` and `{endpoint}/{scope}/…`, which yields `//subscriptions/…` (the
+//! endpoint's trailing slash, the scope's leading slash). This policy collapses repeated
+//! slashes so ARM and the emulator see canonical paths. It must not change anything else.
+
+use std::sync::Arc;
+
+use azure_core::{Context, Policy, PolicyResult, Request};
+
+/// Collapses runs of `/` in the request path.
+#[derive(Debug, Default)]
+pub struct NormalizePathPolicy;
+
+impl NormalizePathPolicy {
+    /// The policy, ready for `per_call_policies_mut()`; it goes first.
+    pub fn shared() -> Arc<dyn Policy> {
+        Arc::new(Self)
+    }
+}
+
+/// `//a///b/` → `/a/b/`.
+pub fn collapse_slashes(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut prev_slash = false;
+    for ch in path.chars() {
+        if ch == '/' && prev_slash {
+            continue;
+        }
+        prev_slash = ch == '/';
+        out.push(ch);
+    }
+    out
+}
+
+#[async_trait::async_trait]
+impl Policy for NormalizePathPolicy {
+    async fn send(
+        &self,
+        ctx: &Context,
+        request: &mut Request,
+        next: &[Arc<dyn Policy>],
+    ) -> PolicyResult {
+        let path = request.url().path();
+        if path.contains("//") {
+            let fixed = collapse_slashes(path);
+            request.url_mut().set_path(&fixed);
+        }
+        next[0].send(ctx, request, &next[1..]).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn collapses() {
+        assert_eq!(
+            super::collapse_slashes("///subscriptions//s/x"),
+            "/subscriptions/s/x"
+        );
+    }
+}

@@ -1,0 +1,267 @@
+//! The diff: desired resource × live body → [`ResourceChange`]. Pure. Decides create / update /
+//! no change and which changes are blocked because kvinit never weakens or rewrites what ARM
+//! cannot change; it must not send anything.
+
+use serde_json::Value;
+
+use super::compare::{is_empty, matches};
+use super::live::LiveState;
+use super::merge::{read_modify_write, sanitize, set_path};
+use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
+use crate::model::desired::{DesiredResource, DesiredState, ResourceKind};
+
+/// Switches that relax the diff's refusals.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct DiffOptions {
+    /// Allow switching an existing vault from access policies to RBAC
+    /// (`--allow-permission-model-switch`): existing access-policy grants stop working.
+    pub allow_permission_model_switch: bool,
+}
+
+/// Diffs every vault of `desired` against `live`.
+pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions) -> ChangeSet {
+    let vaults = desired
+        .vaults
+        .iter()
+        .map(|v| VaultChanges {
+            name: v.name.clone(),
+            subscription_id: v.subscription_id.clone(),
+            resource_group: v.resource_group.clone(),
+            location: v.location.clone(),
+            on_soft_deleted: v.on_soft_deleted,
+            resources: v
+                .resources
+                .iter()
+                .map(|r| diff_resource(r, live.get(&r.id), options))
+                .collect(),
+        })
+        .collect();
+    ChangeSet { vaults }
+}
+
+/// Diffs one resource. `live` is the body GET returned, or `None` when it does not exist.
+pub fn diff_resource(
+    desired: &DesiredResource,
+    live: Option<&Value>,
+    options: DiffOptions,
+) -> ResourceChange {
+    let Some(live) = live else {
+        let mut body = desired.body.clone();
+        sanitize(&mut body);
+        return ResourceChange {
+            kind: desired.kind,
+            id: desired.id.clone(),
+            action: Action::Create,
+            changes: Vec::new(),
+            blocked: Vec::new(),
+            body,
+        };
+    };
+    let mut changes = Vec::new();
+    collect_changes("", "", &desired.body, live, &mut changes);
+    let mut blocked = Vec::new();
+    let mut body = read_modify_write(live, &desired.body);
+    if desired.kind == ResourceKind::Vault {
+        changes.retain(|c| match refusal(c, live, options) {
+            Some(reason) => {
+                blocked.push(reason);
+                match &c.before {
+                    Some(v) => set_path(&mut body, &c.path, v.clone()),
+                    None => remove_path(&mut body, &c.path),
+                }
+                false
+            }
+            None => true,
+        });
+        sanitize(&mut body);
+    }
+    let action = if changes.is_empty() {
+        Action::NoChange
+    } else {
+        Action::Update
+    };
+    ResourceChange {
+        kind: desired.kind,
+        id: desired.id.clone(),
+        action,
+        changes,
+        blocked,
+        body: if action == Action::Update {
+            body
+        } else {
+            Value::Null
+        },
+    }
+}
+
+/// Why kvinit refuses a vault field change, or `None` when it may be sent.
+fn refusal(change: &FieldChange, live: &Value, options: DiffOptions) -> Option<String> {
+    match change.path.as_str() {
+        "properties.softDeleteRetentionInDays" if change.before.is_some() => Some(format!(
+            "softDeleteRetentionInDays cannot change on an existing vault (live {}, plan {}): \
+             Key Vault fixes it at creation; set the plan back to {} or use a new vault name",
+            show(change.before.as_ref()),
+            change.after,
+            show(change.before.as_ref()),
+        )),
+        "properties.enablePurgeProtection" if change.after == Value::Bool(false) => Some(
+            "purge protection cannot be turned off once on; kvinit never sends \
+             enablePurgeProtection: false"
+                .to_string(),
+        ),
+        "properties.enableRbacAuthorization"
+            if change.after == Value::Bool(true) && !options.allow_permission_model_switch =>
+        {
+            let live_rbac = live
+                .pointer("/properties/enableRbacAuthorization")
+                .and_then(Value::as_bool)
+                .unwrap_or(false);
+            (!live_rbac).then(|| {
+                "the vault uses access policies; switching it to RBAC stops every access-policy \
+                 grant: pass --allow-permission-model-switch to switch it"
+                    .to_string()
+            })
+        }
+        _ => None,
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    v.map(Value::to_string).unwrap_or_else(|| "none".into())
+}
+
+fn remove_path(body: &mut Value, path: &str) {
+    let (parent, leaf) = match path.rsplit_once('.') {
+        Some((p, l)) => (Some(p), l),
+        None => (None, path),
+    };
+    let target = match parent {
+        Some(p) => body.pointer_mut(&format!("/{}", p.replace('.', "/"))),
+        None => Some(body),
+    };
+    if let Some(Value::Object(map)) = target {
+        map.remove(leaf);
+    }
+}
+
+/// Walks the desired body; every object key recurses, every array or scalar that does not
+/// match its live counterpart becomes one [`FieldChange`].
+fn collect_changes(
+    path: &str,
+    key: &str,
+    desired: &Value,
+    live: &Value,
+    out: &mut Vec<FieldChange>,
+) {
+    match desired {
+        Value::Object(d) => {
+            for (k, dv) in d {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match live.get(k) {
+                    Some(lv) if !lv.is_null() => collect_changes(&child, k, dv, lv, out),
+                    _ if is_empty(dv) => {}
+                    _ => out.push(FieldChange {
+                        path: child,
+                        before: None,
+                        after: dv.clone(),
+                    }),
+                }
+            }
+        }
+        _ => {
+            if !matches(key, desired, live) {
+                out.push(FieldChange {
+                    path: path.to_string(),
+                    before: Some(live.clone()),
+                    after: desired.clone(),
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn vault(body: Value) -> DesiredResource {
+        DesiredResource {
+            kind: ResourceKind::Vault,
+            id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
+                .into(),
+            api_version: ResourceKind::Vault.api_version(),
+            body,
+        }
+    }
+
+    fn desired_vault() -> DesiredResource {
+        vault(json!({
+            "location": "westeurope",
+            "tags": { "owner": "platform" },
+            "properties": {
+                "tenantId": "t", "sku": { "family": "A", "name": "standard" },
+                "enableRbacAuthorization": true, "enableSoftDelete": true,
+                "softDeleteRetentionInDays": 90, "enablePurgeProtection": true,
+                "networkAcls": { "defaultAction": "Deny", "bypass": "AzureServices",
+                    "ipRules": [{ "value": "203.0.113.4" }], "virtualNetworkRules": [] }
+            }
+        }))
+    }
+
+    #[test]
+    fn absent_is_create_with_the_desired_body() {
+        let c = diff_resource(&desired_vault(), None, DiffOptions::default());
+        assert_eq!(c.action, Action::Create);
+        assert_eq!(c.body["properties"]["softDeleteRetentionInDays"], 90);
+    }
+
+    #[test]
+    fn live_as_arm_returns_it_is_no_change() {
+        let mut live = desired_vault().body;
+        live["id"] =
+            json!("/SUBSCRIPTIONS/s/resourcegroups/rg/providers/Microsoft.KeyVault/vaults/kv-a");
+        live["properties"]["provisioningState"] = json!("Succeeded");
+        live["properties"]["sku"]["name"] = json!("Standard");
+        live["properties"]["networkAcls"]["ipRules"] = json!([{ "value": "203.0.113.4/32" }]);
+        live["tags"]["other"] = json!("kept");
+        let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::NoChange, "{:?}", c.changes);
+    }
+
+    #[test]
+    fn retention_change_is_blocked_and_kept_live_while_others_update() {
+        let mut live = desired_vault().body;
+        live["properties"]["softDeleteRetentionInDays"] = json!(30);
+        live["properties"]["networkAcls"]["defaultAction"] = json!("Allow");
+        live["properties"]["accessPolicies"] = json!([{ "objectId": "o" }]);
+        let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::Update);
+        assert_eq!(c.blocked.len(), 1);
+        assert!(c.blocked[0].contains("softDeleteRetentionInDays"));
+        assert_eq!(c.body["properties"]["softDeleteRetentionInDays"], 30);
+        assert_eq!(c.body["properties"]["networkAcls"]["defaultAction"], "Deny");
+        assert_eq!(c.body["properties"]["accessPolicies"][0]["objectId"], "o");
+        assert_eq!(c.changes.len(), 1);
+        assert_eq!(c.changes[0].path, "properties.networkAcls.defaultAction");
+    }
+
+    #[test]
+    fn switching_to_rbac_needs_the_flag() {
+        let mut live = desired_vault().body;
+        live["properties"]["enableRbacAuthorization"] = json!(false);
+        let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::NoChange);
+        assert_eq!(c.blocked.len(), 1);
+        assert_eq!(c.body, Value::Null);
+        let allowed = DiffOptions {
+            allow_permission_model_switch: true,
+        };
+        let c = diff_resource(&desired_vault(), Some(&live), allowed);
+        assert_eq!(c.action, Action::Update);
+    }
+}

@@ -1,0 +1,50 @@
+//! Live state: what ARM answered for the resources a plan names. Pure data; filled by the Azure
+//! adapter's observe phase, read by the diff. It must not fetch anything itself.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+/// Observed ARM resources, keyed by lower-cased ARM resource ID; the value is the JSON body a GET
+/// of that resource returns. A resource that does not exist is simply absent.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LiveState {
+    resources: BTreeMap<String, Value>,
+}
+
+impl LiveState {
+    /// An empty live state (nothing exists).
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Records the body of the resource with ARM resource ID `id` (any casing).
+    pub fn insert(&mut self, id: &str, body: Value) {
+        self.resources.insert(id.to_ascii_lowercase(), body);
+    }
+
+    /// The body of resource `id` (compared case-insensitively), if it exists.
+    pub fn get(&self, id: &str) -> Option<&Value> {
+        self.resources.get(&id.to_ascii_lowercase())
+    }
+
+    /// Whether resource `id` exists.
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Number of observed resources.
+    pub fn len(&self) -> usize {
+        self.resources.len()
+    }
+
+    /// Whether nothing was observed.
+    pub fn is_empty(&self) -> bool {
+        self.resources.is_empty()
+    }
+
+    /// Every observed resource, lower-cased ID → body.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.resources.iter()
+    }
+}

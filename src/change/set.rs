@@ -1,0 +1,109 @@
+//! The change set: per vault, per desired resource, what apply would do and why. Pure data,
+//! rendered by `plan`/`apply` and executed by the executor; it holds no behaviour.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::model::desired::{OnSoftDeleted, ResourceKind};
+
+/// What apply does with one resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum Action {
+    /// The resource does not exist: PUT the desired body.
+    Create,
+    /// The resource exists and differs in fields kvinit owns: PUT the read-modify-write body.
+    Update,
+    /// The resource exists and every field kvinit owns matches: nothing is sent.
+    NoChange,
+}
+
+/// One owned field whose live value differs from the plan.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FieldChange {
+    /// Dotted JSON path inside the body, e.g. `properties.networkAcls.ipRules`.
+    pub path: String,
+    /// The live value (absent when the field is missing live).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<Value>,
+    /// The value the plan asks for.
+    pub after: Value,
+}
+
+/// The change for one desired resource.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ResourceChange {
+    /// The resource type.
+    #[serde(serialize_with = "serialize_kind", rename = "type")]
+    pub kind: ResourceKind,
+    /// ARM resource ID in the plan's casing.
+    pub id: String,
+    /// What apply does.
+    pub action: Action,
+    /// Owned fields that differ (empty for `create` and `noChange`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<FieldChange>,
+    /// Changes kvinit refuses to make (e.g. a new soft-delete retention on an existing vault),
+    /// each a sentence naming the field and what to do. These fields keep their live value.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
+    /// The exact body apply would PUT (`create`/`update`); `null` for `noChange`.
+    #[serde(skip)]
+    pub body: Value,
+}
+
+fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(kind.arm_type())
+}
+
+/// The changes for one vault (one matrix cell), resources in dependency order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultChanges {
+    /// Vault name.
+    pub name: String,
+    pub subscription_id: String,
+    pub resource_group: String,
+    pub location: String,
+    /// Behaviour when the name is held by a soft-deleted vault.
+    pub on_soft_deleted: OnSoftDeleted,
+    /// One entry per desired resource (shared ones repeated in every vault that uses them).
+    pub resources: Vec<ResourceChange>,
+}
+
+impl VaultChanges {
+    /// The vault resource's change, if the vault is part of the desired resources.
+    pub fn vault(&self) -> Option<&ResourceChange> {
+        self.resources
+            .iter()
+            .find(|r| r.kind == ResourceKind::Vault)
+    }
+
+    /// Whether nothing would be written for this vault.
+    pub fn is_unchanged(&self) -> bool {
+        self.resources.iter().all(|r| r.action == Action::NoChange)
+    }
+}
+
+/// Every vault's changes, in matrix order.
+#[derive(Debug, Clone, PartialEq, Serialize, Default)]
+pub struct ChangeSet {
+    pub vaults: Vec<VaultChanges>,
+}
+
+impl ChangeSet {
+    /// Counts of vaults whose vault resource would be created, vaults with other changes, and
+    /// vaults with none: `(create, update, unchanged)`.
+    pub fn summary(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for v in &self.vaults {
+            match v.vault().map(|r| r.action) {
+                Some(Action::Create) => counts.0 += 1,
+                _ if v.is_unchanged() => counts.2 += 1,
+                _ => counts.1 += 1,
+            }
+        }
+        counts
+    }
+}

@@ -1,0 +1,65 @@
+//! The built-in compliance profile (`templates/compliance-profile.yaml`, compiled in with
+//! `include_str!`): the defaults every plan starts from and each rule's severity and source.
+//! One source of truth; must not do I/O at run time.
+
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::plan_file::schema::Settings;
+
+/// The profile's YAML text as shipped.
+pub const PROFILE_YAML: &str = include_str!("../../templates/compliance-profile.yaml");
+
+/// The parsed profile.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// Profile name, e.g. `kvinit-baseline`.
+    pub profile: String,
+    /// Profile format version.
+    pub version: u32,
+    /// The lowest settings layer (same shape as a plan's `defaults`).
+    pub defaults: Settings,
+    /// One entry per rule ID.
+    pub rules: Vec<ProfileRule>,
+}
+
+/// A rule as the profile documents it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileRule {
+    /// Stable rule ID, e.g. `KV-RBAC`.
+    pub id: String,
+    /// Short title (same as `rules::Rule::title`).
+    pub title: String,
+    /// `low` | `medium` | `high`.
+    pub severity: String,
+    /// The settings the rule implies, in words.
+    pub implies: String,
+    /// The best practice it enforces (quote and reference).
+    pub source: String,
+}
+
+/// The built-in profile (parsed once; the file is tested, so parsing cannot fail at run time).
+pub fn builtin() -> &'static Profile {
+    static P: OnceLock<Profile> = OnceLock::new();
+    P.get_or_init(|| {
+        serde_yaml::from_str(PROFILE_YAML).expect("templates/compliance-profile.yaml is valid")
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn profile_parses_and_lists_every_rule_of_the_catalog() {
+        let p = super::builtin();
+        let ids: Vec<&str> = p.rules.iter().map(|r| r.id.as_str()).collect();
+        let catalog: Vec<&str> = crate::rules::catalog().iter().map(|r| r.id).collect();
+        assert_eq!(ids, catalog);
+        for (pr, r) in p.rules.iter().zip(crate::rules::catalog()) {
+            assert_eq!(pr.severity, r.severity.as_str(), "{}", r.id);
+            assert_eq!(pr.title, r.title, "{}", r.id);
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! The built-in table of public Azure regions (location name, display name, short code used in
+//! names by `{region}`), lookup and "did you mean". Must not do I/O or call Azure.
+//!
+//! Short codes are kvinit's convention (2–4 lower-case characters, unique, stable — changing one
+//! renames vaults, so never change an existing code): the common abbreviation of the region's
+//! display name, e.g. `westeurope` → `weu`, `northeurope` → `neu`, `eastus2` → `eus2`.
+//! Location names are ARM's (`az account list-locations --query "[].name"`), physical public
+//! cloud regions only (no logical/geography entries, no EUAP canary regions, no sovereign clouds).
+
+use crate::model::names::Invalid;
+
+/// One public Azure region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Region {
+    /// ARM location name, e.g. `westeurope`.
+    pub name: &'static str,
+    /// Display name, e.g. `West Europe`.
+    pub display_name: &'static str,
+    /// kvinit short code used by the `{region}` name token, e.g. `weu`.
+    pub code: &'static str,
+}
+
+macro_rules! regions {
+    ($(($name:literal, $display:literal, $code:literal)),* $(,)?) => {
+        &[$(Region { name: $name, display_name: $display, code: $code }),*]
+    };
+}
+
+/// Every public Azure region kvinit knows, sorted by location name.
+pub const REGIONS: &[Region] = regions![
+    ("australiacentral", "Australia Central", "auc"),
+    ("australiacentral2", "Australia Central 2", "auc2"),
+    ("australiaeast", "Australia East", "aue"),
+    ("australiasoutheast", "Australia Southeast", "ause"),
+    ("austriaeast", "Austria East", "ate"),
+    ("belgiumcentral", "Belgium Central", "bec"),
+    ("brazilsouth", "Brazil South", "brs"),
+    ("brazilsoutheast", "Brazil Southeast", "brse"),
+    ("canadacentral", "Canada Central", "cac"),
+    ("canadaeast", "Canada East", "cae"),
+    ("centralindia", "Central India", "inc"),
+    ("centralus", "Central US", "cus"),
+    ("chilecentral", "Chile Central", "clc"),
+    ("denmarkeast", "Denmark East", "dke"),
+    ("eastasia", "East Asia", "ea"),
+    ("eastus", "East US", "eus"),
+    ("eastus2", "East US 2", "eus2"),
+    ("francecentral", "France Central", "frc"),
+    ("francesouth", "France South", "frs"),
+    ("germanynorth", "Germany North", "gno"),
+    ("germanywestcentral", "Germany West Central", "gwc"),
+    ("indonesiacentral", "Indonesia Central", "idc"),
+    ("israelcentral", "Israel Central", "ilc"),
+    ("italynorth", "Italy North", "itn"),
+    ("japaneast", "Japan East", "jpe"),
+    ("japanwest", "Japan West", "jpw"),
+    ("jioindiacentral", "Jio India Central", "jic"),
+    ("jioindiawest", "Jio India West", "jiw"),
+    ("koreacentral", "Korea Central", "krc"),
+    ("koreasouth", "Korea South", "krs"),
+    ("malaysiawest", "Malaysia West", "myw"),
+    ("mexicocentral", "Mexico Central", "mxc"),
+    ("newzealandnorth", "New Zealand North", "nzn"),
+    ("northcentralus", "North Central US", "ncus"),
+    ("northeurope", "North Europe", "neu"),
+    ("norwayeast", "Norway East", "noe"),
+    ("norwaywest", "Norway West", "now"),
+    ("polandcentral", "Poland Central", "plc"),
+    ("qatarcentral", "Qatar Central", "qac"),
+    ("southafricanorth", "South Africa North", "san"),
+    ("southafricawest", "South Africa West", "saw"),
+    ("southcentralus", "South Central US", "scus"),
+    ("southeastasia", "Southeast Asia", "sea"),
+    ("southindia", "South India", "ins"),
+    ("spaincentral", "Spain Central", "spc"),
+    ("swedencentral", "Sweden Central", "sec"),
+    ("swedensouth", "Sweden South", "ses"),
+    ("switzerlandnorth", "Switzerland North", "chn"),
+    ("switzerlandwest", "Switzerland West", "chw"),
+    ("uaecentral", "UAE Central", "uac"),
+    ("uaenorth", "UAE North", "uan"),
+    ("uksouth", "UK South", "uks"),
+    ("ukwest", "UK West", "ukw"),
+    ("westcentralus", "West Central US", "wcus"),
+    ("westeurope", "West Europe", "weu"),
+    ("westindia", "West India", "inw"),
+    ("westus", "West US", "wus"),
+    ("westus2", "West US 2", "wus2"),
+    ("westus3", "West US 3", "wus3"),
+];
+
+/// Looks up a region by ARM location name. Case and spaces are ignored, so `West Europe` and
+/// `WestEurope` find `westeurope`.
+pub fn find(name: &str) -> Option<&'static Region> {
+    let key: String = name
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_ascii_lowercase();
+    REGIONS.iter().find(|r| r.name == key)
+}
+
+/// Looks up a region, or explains that it is unknown and suggests the nearest name
+/// (Jaro–Winkler over location names, display names and short codes).
+pub fn parse(name: &str) -> Result<&'static Region, Invalid> {
+    if let Some(r) = find(name) {
+        return Ok(r);
+    }
+    let err = Invalid::new(format!("unknown Azure region `{name}`"));
+    Err(match suggest(name) {
+        Some(r) => err.with_hint(format!("did you mean `{}`?", r.name)),
+        None => err.with_hint(
+            "use an ARM location name such as `westeurope` (see `az account list-locations`)",
+        ),
+    })
+}
+
+/// The nearest known region to `name`, if any is reasonably close.
+pub fn suggest(name: &str) -> Option<&'static Region> {
+    let key = name.to_ascii_lowercase().replace([' ', '-', '_'], "");
+    if let Some(r) = REGIONS.iter().find(|r| r.code == key) {
+        return Some(r);
+    }
+    REGIONS
+        .iter()
+        .map(|r| {
+            let a = strsim::jaro_winkler(&key, r.name);
+            let b =
+                strsim::jaro_winkler(&key, &r.display_name.to_ascii_lowercase().replace(' ', ""));
+            (a.max(b), r)
+        })
+        .filter(|(score, _)| *score >= 0.85)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, r)| r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(input: &str, expect: &str) {
+        let got = match parse(input) {
+            Ok(r) => format!("{} {}", r.name, r.code),
+            Err(e) => format!("{} / {}", e.message, e.hint.unwrap_or_default()),
+        };
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn lookup_and_suggestions() {
+        check("westeurope", "westeurope weu");
+        check("northeurope", "northeurope neu");
+        check("eastus", "eastus eus");
+        check("eastus2", "eastus2 eus2");
+        check("West Europe", "westeurope weu");
+        check(
+            "westeurop",
+            "unknown Azure region `westeurop` / did you mean `westeurope`?",
+        );
+        check(
+            "weu",
+            "unknown Azure region `weu` / did you mean `westeurope`?",
+        );
+        check(
+            "mars",
+            "unknown Azure region `mars` / use an ARM location name such as `westeurope` (see `az account list-locations`)",
+        );
+    }
+
+    #[test]
+    fn table_is_sorted_and_codes_are_unique() {
+        let mut names: Vec<_> = REGIONS.iter().map(|r| r.name).collect();
+        let sorted = {
+            let mut s = names.clone();
+            s.sort();
+            s
+        };
+        assert_eq!(names, sorted);
+        names.dedup();
+        assert_eq!(names.len(), REGIONS.len());
+        let mut codes: Vec<_> = REGIONS.iter().map(|r| r.code).collect();
+        codes.sort();
+        codes.dedup();
+        assert_eq!(codes.len(), REGIONS.len(), "short codes must be unique");
+        assert!(REGIONS.iter().all(|r| (2..=4).contains(&r.code.len())));
+    }
+}

@@ -1,0 +1,94 @@
+//! Problems found in a plan file: where (file, line, column, field path, matrix cell), what,
+//! and how to fix it. Data only plus `Display` (rendered by `ui::diagnostics`); must not decide
+//! what is valid.
+
+use std::fmt;
+
+/// The matrix cell a problem belongs to, when it is about one generated vault.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellRef {
+    /// App name.
+    pub app: String,
+    /// Environment name.
+    pub env: String,
+    /// Azure location name, e.g. `westeurope`.
+    pub region: String,
+}
+
+/// One problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// The plan file path as the user gave it.
+    pub file: String,
+    /// 1-based line; 0 when unknown (the field is absent from the file).
+    pub line: usize,
+    /// 1-based column; 0 when unknown.
+    pub column: usize,
+    /// Field path, e.g. `environments[1].subscriptionId`; empty for the whole file.
+    pub field: String,
+    /// The cell, for problems in a generated value (vault name, expanded resource ID).
+    pub cell: Option<CellRef>,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::ui::diagnostics::render_one(self, f)
+    }
+}
+
+/// Every problem found in one plan file, in a stable order (structure first, then top-level
+/// fields, then settings by layer, then generated names by matrix order). Never empty when
+/// returned as an error.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// No problems yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a problem; an exact duplicate (same place, field and message) is kept once.
+    pub fn push(&mut self, d: Diagnostic) {
+        if !self.items.contains(&d) {
+            self.items.push(d);
+        }
+    }
+
+    /// How many problems.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// True when there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The problems in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.items.iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        crate::ui::diagnostics::render_all(self, f)
+    }
+}
+
+impl std::error::Error for Diagnostics {}

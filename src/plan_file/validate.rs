@@ -1,0 +1,912 @@
+//! Semantic validation of a deserialised plan file into a checked [`Plan`]: top-level values,
+//! every settings layer, matrix expansion with generated names, exclude/override selectors.
+//! Collects every problem before returning. Pure; must not read files or call Azure.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::model::desired::OnSoftDeleted;
+use crate::model::layering;
+use crate::model::names::{self, Invalid};
+use crate::model::naming::{self, Tokens};
+use crate::model::plan::{Cell, Plan, PlanEnvironment};
+use crate::model::profile;
+use crate::model::regions::{self, Region};
+use crate::model::roles;
+use crate::model::settings::*;
+use crate::plan_file::diagnostics::{CellRef, Diagnostic, Diagnostics};
+use crate::plan_file::locate::LocationIndex;
+use crate::plan_file::schema::{self, PlanFile, Settings};
+
+/// Shortest and longest soft-delete retention (days). Source: Key Vault soft-delete overview.
+pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=90;
+/// Alert severities ARM accepts (0 critical – 4 verbose). Source: metricAlert swagger.
+pub const SEVERITIES: std::ops::RangeInclusive<i64> = 0..=4;
+
+struct Ctx<'a> {
+    file: &'a str,
+    idx: &'a LocationIndex,
+    diags: Diagnostics,
+}
+
+impl Ctx<'_> {
+    fn report(
+        &mut self,
+        field: &str,
+        cell: Option<CellRef>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let loc = self.idx.value(field).unwrap_or_default();
+        self.diags.push(Diagnostic {
+            file: self.file.to_string(),
+            line: loc.line,
+            column: loc.column,
+            field: field.to_string(),
+            cell,
+            message,
+            hint,
+        });
+    }
+
+    fn invalid(&mut self, field: &str, cell: Option<CellRef>, e: Invalid) {
+        self.report(field, cell, e.message, e.hint);
+    }
+
+    fn check<T>(&mut self, field: &str, r: Result<T, Invalid>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.invalid(field, None, e);
+                None
+            }
+        }
+    }
+}
+
+fn did_you_mean<'a>(value: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (strsim::jaro_winkler(value, k), k))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .filter(|(s, _)| *s >= 0.75)
+        .map(|(_, k)| k)
+}
+
+/// Validates `pf` (whose text was indexed into `idx`; `file` is the path shown in messages).
+pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, Diagnostics> {
+    let mut cx = Ctx {
+        file,
+        idx,
+        diags: Diagnostics::new(),
+    };
+
+    if pf.api_version != schema::API_VERSION {
+        cx.report(
+            "apiVersion",
+            None,
+            format!("unsupported apiVersion `{}`", pf.api_version),
+            Some(format!(
+                "this kvinit understands `apiVersion: {}`",
+                schema::API_VERSION
+            )),
+        );
+    }
+    let tenant_id = cx.check("tenantId", names::parse_guid("tenant ID", &pf.tenant_id));
+
+    // Regions.
+    let mut regions: Vec<&'static Region> = Vec::new();
+    if pf.regions.is_empty() {
+        cx.report(
+            "regions",
+            None,
+            "the plan lists no regions".into(),
+            Some("add e.g. `regions: [westeurope]`".into()),
+        );
+    }
+    for (i, r) in pf.regions.iter().enumerate() {
+        if let Some(region) = cx.check(&format!("regions[{i}]"), regions::parse(r)) {
+            if regions.iter().any(|x| x.name == region.name) {
+                cx.report(
+                    &format!("regions[{i}]"),
+                    None,
+                    format!("region `{}` is listed twice", region.name),
+                    Some("remove the duplicate".into()),
+                );
+            } else {
+                regions.push(region);
+            }
+        }
+    }
+
+    // Environments.
+    let mut envs: Vec<(usize, PlanEnvironment)> = Vec::new();
+    if pf.environments.is_empty() {
+        cx.report(
+            "environments",
+            None,
+            "the plan lists no environments".into(),
+            Some("add an environment with `name` and `subscriptionId`".into()),
+        );
+    }
+    for (i, e) in pf.environments.iter().enumerate() {
+        let name_ok = cx
+            .check(
+                &format!("environments[{i}].name"),
+                names::check_label("environment", &e.name),
+            )
+            .is_some();
+        let sub = cx.check(
+            &format!("environments[{i}].subscriptionId"),
+            names::parse_guid("subscription ID", &e.subscription_id),
+        );
+        if envs
+            .iter()
+            .any(|(_, x)| x.name.eq_ignore_ascii_case(&e.name))
+        {
+            cx.report(
+                &format!("environments[{i}].name"),
+                None,
+                format!("environment `{}` is listed twice", e.name),
+                Some("environment names must be unique".into()),
+            );
+            continue;
+        }
+        if let (true, Some(sub)) = (name_ok, sub) {
+            envs.push((
+                i,
+                PlanEnvironment {
+                    name: e.name.clone(),
+                    subscription_id: sub.to_string(),
+                },
+            ));
+        }
+    }
+
+    // Apps.
+    let mut apps: Vec<(usize, String)> = Vec::new();
+    if pf.apps.is_empty() {
+        cx.report(
+            "apps",
+            None,
+            "the plan lists no apps".into(),
+            Some("add e.g. `apps: [{ name: payments }]`".into()),
+        );
+    }
+    for (i, a) in pf.apps.iter().enumerate() {
+        let ok = cx
+            .check(
+                &format!("apps[{i}].name"),
+                names::check_label("app", &a.name),
+            )
+            .is_some();
+        if apps.iter().any(|(_, x)| x.eq_ignore_ascii_case(&a.name)) {
+            cx.report(
+                &format!("apps[{i}].name"),
+                None,
+                format!("app `{}` is listed twice", a.name),
+                Some("app names must be unique".into()),
+            );
+            continue;
+        }
+        if ok {
+            apps.push((i, a.name.clone()));
+        }
+    }
+
+    // Name patterns: token errors once, not per cell.
+    let sample = Tokens {
+        app: Some("a"),
+        env: Some("e"),
+        region: Some("r"),
+        location: Some("l"),
+        subscription_id: Some("s"),
+    };
+    let vault_pattern_ok = cx
+        .check("naming.vault", naming::expand(&pf.naming.vault, &sample))
+        .is_some();
+    let rg_pattern_ok = cx
+        .check(
+            "naming.resourceGroup",
+            naming::expand(&pf.naming.resource_group, &sample),
+        )
+        .is_some();
+
+    // Settings layers, each checked once where it is written.
+    let base = &profile::builtin().defaults;
+    check_settings(&mut cx, &pf.defaults, "defaults");
+    for (i, e) in pf.environments.iter().enumerate() {
+        check_settings(&mut cx, &e.settings, &format!("environments[{i}].settings"));
+    }
+    for (i, a) in pf.apps.iter().enumerate() {
+        check_settings(&mut cx, &a.settings, &format!("apps[{i}].settings"));
+    }
+    for (i, o) in pf.overrides.iter().enumerate() {
+        check_settings(&mut cx, &o.settings, &format!("overrides[{i}].settings"));
+    }
+
+    // Selectors name known apps, environments and regions.
+    let app_names: Vec<&str> = pf.apps.iter().map(|a| a.name.as_str()).collect();
+    let env_names: Vec<&str> = pf.environments.iter().map(|e| e.name.as_str()).collect();
+    let region_names: Vec<&str> = pf.regions.iter().map(|r| r.as_str()).collect();
+    let check_selector = |cx: &mut Ctx<'_>,
+                          path: &str,
+                          app: &Option<String>,
+                          env: &Option<String>,
+                          region: &Option<String>|
+     -> bool {
+        let mut ok = true;
+        if app.is_none() && env.is_none() && region.is_none() {
+            cx.report(
+                path,
+                None,
+                format!("`{path}` selects nothing: it needs at least one of app, env, region"),
+                None,
+            );
+            return false;
+        }
+        for (key, val, known, what) in [
+            ("app", app, &app_names, "app"),
+            ("env", env, &env_names, "environment"),
+        ] {
+            if let Some(v) = val {
+                if !known.contains(&v.as_str()) {
+                    ok = false;
+                    let hint = did_you_mean(v, known.iter().copied())
+                        .map(|k| format!("did you mean `{k}`?"));
+                    cx.report(
+                        &format!("{path}.{key}"),
+                        None,
+                        format!("`{path}` names {what} `{v}`, which the plan does not list"),
+                        hint,
+                    );
+                }
+            }
+        }
+        if let Some(v) = region {
+            let known = regions::find(v).is_some_and(|r| {
+                region_names
+                    .iter()
+                    .any(|n| regions::find(n).is_some_and(|x| x.name == r.name))
+            });
+            if !known {
+                ok = false;
+                let hint = did_you_mean(v, region_names.iter().copied())
+                    .map(|k| format!("did you mean `{k}`?"));
+                cx.report(
+                    &format!("{path}.region"),
+                    None,
+                    format!("`{path}` names region `{v}`, which the plan does not list"),
+                    hint,
+                );
+            }
+        }
+        ok
+    };
+    let exclude_ok: Vec<bool> = pf
+        .exclude
+        .iter()
+        .enumerate()
+        .map(|(i, s)| check_selector(&mut cx, &format!("exclude[{i}]"), &s.app, &s.env, &s.region))
+        .collect();
+    let override_ok: Vec<bool> = pf
+        .overrides
+        .iter()
+        .enumerate()
+        .map(|(i, o)| {
+            check_selector(
+                &mut cx,
+                &format!("overrides[{i}]"),
+                &o.app,
+                &o.env,
+                &o.region,
+            )
+        })
+        .collect();
+
+    let matches = |app: &Option<String>,
+                   env: &Option<String>,
+                   region: &Option<String>,
+                   a: &str,
+                   e: &str,
+                   r: &Region| {
+        app.as_deref().is_none_or(|x| x == a)
+            && env.as_deref().is_none_or(|x| x == e)
+            && region
+                .as_deref()
+                .is_none_or(|x| regions::find(x).is_some_and(|x| x.name == r.name))
+    };
+
+    // Overrides in order of specificity (fewest keys first), file order among equals.
+    let mut override_order: Vec<usize> = (0..pf.overrides.len()).collect();
+    override_order.sort_by_key(|&i| {
+        let o = &pf.overrides[i];
+        [o.app.is_some(), o.env.is_some(), o.region.is_some()]
+            .iter()
+            .filter(|b| **b)
+            .count()
+    });
+
+    let mut exclude_hits = vec![0usize; pf.exclude.len()];
+    let mut override_hits = vec![0usize; pf.overrides.len()];
+    let mut cells: Vec<Cell> = Vec::new();
+    let mut seen_vaults: HashMap<String, CellRef> = HashMap::new();
+    let mut action_groups: HashMap<String, (schema::ActionGroupSetting, CellRef)> = HashMap::new();
+
+    for (ai, app) in &apps {
+        for (ei, env) in &envs {
+            for region in &regions {
+                let cref = CellRef {
+                    app: app.clone(),
+                    env: env.name.clone(),
+                    region: region.name.to_string(),
+                };
+                let mut excluded = false;
+                // The first matching entry takes the cell: an entry whose cells are all taken by
+                // earlier entries matches nothing and is reported.
+                for (i, s) in pf.exclude.iter().enumerate() {
+                    if exclude_ok[i] && matches(&s.app, &s.env, &s.region, app, &env.name, region) {
+                        exclude_hits[i] += 1;
+                        excluded = true;
+                        break;
+                    }
+                }
+                if excluded {
+                    continue;
+                }
+                let mut layers: Vec<(&Settings, String)> = vec![
+                    (base, String::new()),
+                    (&pf.defaults, "defaults".into()),
+                    (
+                        &pf.environments[*ei].settings,
+                        format!("environments[{ei}].settings"),
+                    ),
+                    (&pf.apps[*ai].settings, format!("apps[{ai}].settings")),
+                ];
+                for &i in &override_order {
+                    let o = &pf.overrides[i];
+                    if override_ok[i] && matches(&o.app, &o.env, &o.region, app, &env.name, region)
+                    {
+                        override_hits[i] += 1;
+                        layers.push((&o.settings, format!("overrides[{i}].settings")));
+                    }
+                }
+                let merged = layering::merge_all(layers.iter().map(|(s, _)| *s));
+                let source_of = |f: &dyn Fn(&Settings) -> bool| -> String {
+                    layers
+                        .iter()
+                        .rev()
+                        .find(|(s, _)| f(s))
+                        .map(|(_, p)| p.clone())
+                        .unwrap_or_else(|| "defaults".into())
+                };
+                let tokens = Tokens {
+                    app: Some(app),
+                    env: Some(&env.name),
+                    region: Some(region.code),
+                    location: Some(region.name),
+                    subscription_id: Some(&env.subscription_id),
+                };
+
+                // Generated names.
+                let mut cell_ok = true;
+                let vault_name = if vault_pattern_ok {
+                    let name = naming::expand(&pf.naming.vault, &tokens).unwrap_or_default();
+                    if let Err(e) = names::check_vault_name(&name) {
+                        cell_ok = false;
+                        let longest_app = pf.apps.iter().map(|a| a.name.len()).max().unwrap_or(0);
+                        let longest_env = pf
+                            .environments
+                            .iter()
+                            .map(|e| e.name.len())
+                            .max()
+                            .unwrap_or(0);
+                        let longest_region =
+                            regions.iter().map(|r| r.code.len()).max().unwrap_or(0);
+                        let hint = if name.chars().count() > names::VAULT_NAME_MAX {
+                            format!(
+                                "use a shorter pattern such as `{}`, or shorten the app or environment name",
+                                naming::suggest_vault_pattern(
+                                    &pf.naming.vault,
+                                    longest_app,
+                                    longest_env,
+                                    longest_region
+                                )
+                            )
+                        } else {
+                            "change `naming.vault` or the app/environment names so every generated name follows the Key Vault rules".into()
+                        };
+                        cx.report("naming.vault", Some(cref.clone()), e.message, Some(hint));
+                    } else if let Some(other) = seen_vaults.get(&name.to_ascii_lowercase()) {
+                        cell_ok = false;
+                        cx.report(
+                            "naming.vault",
+                            Some(cref.clone()),
+                            format!(
+                                "vault name `{name}` is also generated for app `{}`, env `{}`, region `{}`; vault names are global",
+                                other.app, other.env, other.region
+                            ),
+                            Some("include {app}, {env} and {region} in `naming.vault` so every cell gets its own vault".into()),
+                        );
+                    } else {
+                        seen_vaults.insert(name.to_ascii_lowercase(), cref.clone());
+                    }
+                    name
+                } else {
+                    cell_ok = false;
+                    String::new()
+                };
+                let resource_group = if rg_pattern_ok {
+                    let rg = naming::expand(&pf.naming.resource_group, &tokens).unwrap_or_default();
+                    if let Err(e) = names::check_resource_group_name(&rg) {
+                        cell_ok = false;
+                        cx.report(
+                            "naming.resourceGroup",
+                            Some(cref.clone()),
+                            e.message,
+                            Some("change `naming.resourceGroup`".into()),
+                        );
+                    }
+                    rg
+                } else {
+                    cell_ok = false;
+                    String::new()
+                };
+
+                // Expanded resource IDs.
+                let mut vnet_rules = Vec::new();
+                let vnet_src = source_of(&|s| {
+                    s.network
+                        .as_ref()
+                        .is_some_and(|n| n.virtual_network_rules.is_some())
+                });
+                for (i, id) in merged
+                    .network
+                    .as_ref()
+                    .and_then(|n| n.virtual_network_rules.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .enumerate()
+                {
+                    let path = format!("{vnet_src}.network.virtualNetworkRules[{i}]");
+                    match naming::expand(id, &tokens)
+                        .and_then(|x| names::check_subnet_id(&x).map(|()| x))
+                    {
+                        Ok(x) => vnet_rules.push(x),
+                        Err(e) => {
+                            cell_ok = false;
+                            let cell = id.contains('{').then(|| cref.clone());
+                            cx.invalid(&path, cell, e);
+                        }
+                    }
+                }
+                let ws_src = source_of(&|s| {
+                    s.diagnostics
+                        .as_ref()
+                        .is_some_and(|d| d.workspace_id.is_some())
+                });
+                let workspace_id = match merged
+                    .diagnostics
+                    .as_ref()
+                    .and_then(|d| d.workspace_id.clone())
+                {
+                    Some(id) => match naming::expand(&id, &tokens)
+                        .and_then(|x| names::check_workspace_id(&x).map(|()| x))
+                    {
+                        Ok(x) => Some(x),
+                        Err(e) => {
+                            cell_ok = false;
+                            let cell = id.contains('{').then(|| cref.clone());
+                            cx.invalid(&format!("{ws_src}.diagnostics.workspaceId"), cell, e);
+                            None
+                        }
+                    },
+                    None => None,
+                };
+
+                // Shared action group: one per environment and subscription, same settings.
+                let ag = merged
+                    .alerts
+                    .as_ref()
+                    .and_then(|a| a.action_group.clone())
+                    .unwrap_or_default();
+                let ag_tokens = Tokens {
+                    env: Some(&env.name),
+                    subscription_id: Some(&env.subscription_id),
+                    ..Tokens::default()
+                };
+                let ag_src =
+                    source_of(&|s| s.alerts.as_ref().is_some_and(|a| a.action_group.is_some()));
+                let ag_name =
+                    naming::expand(ag.name.as_deref().unwrap_or("ag-kv-{env}"), &ag_tokens);
+                let ag_name = match ag_name {
+                    Ok(n) => n,
+                    Err(e) => {
+                        cell_ok = false;
+                        cx.report(
+                            &format!("{ag_src}.alerts.actionGroup.name"),
+                            None,
+                            e.message,
+                            Some("the action group is shared by an environment; its name may use only {env} and {subscriptionId}".into()),
+                        );
+                        String::new()
+                    }
+                };
+                let ag_key = format!("{}/{}", env.subscription_id, ag_name.to_ascii_lowercase());
+                match action_groups.get(&ag_key) {
+                    Some((first, other)) if *first != ag => {
+                        cell_ok = false;
+                        cx.report(
+                            &format!("{ag_src}.alerts.actionGroup"),
+                            Some(cref.clone()),
+                            format!(
+                                "action group `{ag_name}` is shared by environment `{}`, but this cell sets it differently from app `{}`, region `{}`",
+                                env.name, other.app, other.region
+                            ),
+                            Some("set `alerts.actionGroup` in `defaults` or in the environment's settings, not per app or region".into()),
+                        );
+                    }
+                    Some(_) => {}
+                    None => {
+                        action_groups.insert(ag_key, (ag.clone(), cref.clone()));
+                    }
+                }
+
+                let settings = resolve(&merged, vnet_rules, workspace_id, ag_name);
+                if let (true, Some(settings)) = (cell_ok, settings) {
+                    cells.push(Cell {
+                        app: app.clone(),
+                        environment: env.name.clone(),
+                        region,
+                        subscription_id: env.subscription_id.clone(),
+                        vault_name,
+                        resource_group,
+                        settings,
+                    });
+                }
+            }
+        }
+    }
+
+    for (i, hits) in exclude_hits.iter().enumerate() {
+        if exclude_ok[i] && *hits == 0 {
+            cx.report(&format!("exclude[{i}]"), None, format!("`exclude[{i}]` matches no cell of the matrix (earlier entries already exclude its cells)"), Some("remove it, or fix its app/env/region".into()));
+        }
+    }
+    for (i, hits) in override_hits.iter().enumerate() {
+        if override_ok[i] && *hits == 0 {
+            cx.report(
+                &format!("overrides[{i}]"),
+                None,
+                format!(
+                    "`overrides[{i}]` matches no cell of the matrix (all its cells are excluded)"
+                ),
+                Some("remove it, or fix its app/env/region".into()),
+            );
+        }
+    }
+
+    if !cx.diags.is_empty() {
+        return Err(cx.diags);
+    }
+    Ok(Plan {
+        tenant_id: tenant_id.expect("no diagnostics means the tenant ID parsed"),
+        regions,
+        environments: envs.into_iter().map(|(_, e)| e).collect(),
+        apps: apps.into_iter().map(|(_, a)| a).collect(),
+        cells,
+    })
+}
+
+/// Checks every value a settings layer sets, reporting at the layer's own path.
+fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
+    if let Some(v) = &s.sku {
+        cx.check(&format!("{path}.sku"), Sku::parse(v));
+    }
+    if let Some(d) = s.soft_delete_retention_days {
+        if !RETENTION_DAYS.contains(&d) {
+            cx.report(
+                &format!("{path}.softDeleteRetentionDays"),
+                None,
+                format!("softDeleteRetentionDays is {d}; Key Vault allows 7–90 days"),
+                Some("use 90 (the compliance profile's value); it cannot be changed after the vault is created".into()),
+            );
+        }
+    }
+    if let Some(v) = &s.on_soft_deleted {
+        cx.check(&format!("{path}.onSoftDeleted"), parse_on_soft_deleted(v));
+    }
+    if let Some(n) = &s.network {
+        if let Some(v) = &n.public_network_access {
+            cx.check(
+                &format!("{path}.network.publicNetworkAccess"),
+                PublicNetworkAccess::parse(v),
+            );
+        }
+        if let Some(v) = &n.default_action {
+            cx.check(
+                &format!("{path}.network.defaultAction"),
+                DefaultAction::parse(v),
+            );
+        }
+        if let Some(v) = &n.bypass {
+            cx.check(&format!("{path}.network.bypass"), Bypass::parse(v));
+        }
+        let ips = n.ip_rules.as_deref().unwrap_or_default();
+        if ips.len() > names::MAX_IP_RULES {
+            cx.report(
+                &format!("{path}.network.ipRules"),
+                None,
+                format!(
+                    "{} IP rules; Key Vault allows at most {}",
+                    ips.len(),
+                    names::MAX_IP_RULES
+                ),
+                None,
+            );
+        }
+        for (i, ip) in ips.iter().enumerate() {
+            cx.check(
+                &format!("{path}.network.ipRules[{i}]"),
+                names::parse_ip_rule(ip),
+            );
+        }
+        let vnets = n.virtual_network_rules.as_deref().unwrap_or_default();
+        if vnets.len() > names::MAX_VNET_RULES {
+            cx.report(
+                &format!("{path}.network.virtualNetworkRules"),
+                None,
+                format!(
+                    "{} VNet rules; Key Vault allows at most {}",
+                    vnets.len(),
+                    names::MAX_VNET_RULES
+                ),
+                None,
+            );
+        }
+        for (i, id) in vnets.iter().enumerate() {
+            if !id.contains('{') {
+                cx.check(
+                    &format!("{path}.network.virtualNetworkRules[{i}]"),
+                    names::check_subnet_id(id),
+                );
+            }
+        }
+    }
+    for (i, ra) in s.role_assignments.iter().flatten().enumerate() {
+        let p = format!("{path}.roleAssignments[{i}]");
+        cx.check(
+            &format!("{p}.principalId"),
+            names::parse_guid("principal ID", &ra.principal_id),
+        );
+        if let Some(t) = &ra.principal_type {
+            cx.check(&format!("{p}.principalType"), PrincipalType::parse(t));
+        }
+        cx.check(&format!("{p}.role"), roles::parse(&ra.role));
+    }
+    if let Some(d) = &s.diagnostics {
+        if let Some(id) = &d.workspace_id {
+            if !id.contains('{') {
+                cx.check(
+                    &format!("{path}.diagnostics.workspaceId"),
+                    names::check_workspace_id(id),
+                );
+            }
+        }
+        for (i, l) in d.logs.iter().flatten().enumerate() {
+            cx.check(
+                &format!("{path}.diagnostics.logs[{i}]"),
+                parse_log_selector(l),
+            );
+        }
+    }
+    if let Some(a) = &s.alerts {
+        if let Some(ag) = &a.action_group {
+            if let Some(n) = &ag.name {
+                let t = Tokens {
+                    env: Some("e"),
+                    subscription_id: Some("s"),
+                    ..Tokens::default()
+                };
+                match naming::expand(n, &t) {
+                    Ok(x) => {
+                        cx.check(&format!("{path}.alerts.actionGroup.name"), names::check_action_group_name(&x));
+                    }
+                    Err(e) => cx.invalid(
+                        &format!("{path}.alerts.actionGroup.name"),
+                        None,
+                        Invalid { hint: Some("the action group is shared by an environment; its name may use only {env} and {subscriptionId}".into()), ..e },
+                    ),
+                }
+            }
+            if let Some(sn) = &ag.short_name {
+                cx.check(
+                    &format!("{path}.alerts.actionGroup.shortName"),
+                    names::check_action_group_short_name(sn),
+                );
+            }
+            for (i, e) in ag.emails.iter().flatten().enumerate() {
+                cx.check(
+                    &format!("{path}.alerts.actionGroup.emails[{i}]"),
+                    names::check_email(e),
+                );
+            }
+        }
+        let sev = |cx: &mut Ctx<'_>, p: String, s: Option<i64>| {
+            if let Some(s) = s {
+                if !SEVERITIES.contains(&s) {
+                    cx.report(&p, None, format!("alert severity {s} is out of range; ARM allows 0 (critical) to 4 (verbose)"), None);
+                }
+            }
+        };
+        if let Some(t) = &a.availability {
+            sev(
+                cx,
+                format!("{path}.alerts.availability.severity"),
+                t.severity,
+            );
+            if !(t.below > 0.0 && t.below <= 100.0) {
+                cx.report(
+                    &format!("{path}.alerts.availability.below"),
+                    None,
+                    format!(
+                        "availability threshold {} is not a percentage in (0, 100]",
+                        t.below
+                    ),
+                    None,
+                );
+            }
+        }
+        if let Some(t) = &a.saturation {
+            sev(cx, format!("{path}.alerts.saturation.severity"), t.severity);
+            if !(t.above > 0.0 && t.above < 100.0) {
+                cx.report(
+                    &format!("{path}.alerts.saturation.above"),
+                    None,
+                    format!(
+                        "saturation threshold {} is not a percentage in (0, 100)",
+                        t.above
+                    ),
+                    None,
+                );
+            }
+        }
+        if let Some(t) = &a.latency {
+            sev(cx, format!("{path}.alerts.latency.severity"), t.severity);
+            if t.above_ms.is_nan() || t.above_ms <= 0.0 {
+                cx.report(
+                    &format!("{path}.alerts.latency.aboveMs"),
+                    None,
+                    format!("latency threshold {} ms must be positive", t.above_ms),
+                    None,
+                );
+            }
+        }
+    }
+    if let Some(tags) = &s.tags {
+        if tags.len() > 50 {
+            cx.report(
+                &format!("{path}.tags"),
+                None,
+                format!("{} tags; ARM allows at most 50 per resource", tags.len()),
+                None,
+            );
+        }
+        for (k, v) in tags {
+            let p = format!("{path}.tags.{k}");
+            if k.is_empty() || k.chars().count() > 512 || k.chars().any(|c| "<>%&\\?/".contains(c))
+            {
+                cx.report(&p, None, format!("tag name `{k}` is not allowed; ARM allows 1–512 characters without `<>%&\\?/`"), None);
+            }
+            if v.chars().count() > 256 {
+                cx.report(
+                    &p,
+                    None,
+                    format!(
+                        "tag `{k}` has a value of {} characters; ARM allows 256",
+                        v.chars().count()
+                    ),
+                    None,
+                );
+            }
+        }
+    }
+}
+
+/// Turns merged (already checked) settings into typed settings; `None` when any value is
+/// invalid (its problem has been reported at the layer that set it).
+fn resolve(
+    s: &Settings,
+    vnet_rules: Vec<String>,
+    workspace_id: Option<String>,
+    action_group_name: String,
+) -> Option<VaultSettings> {
+    let n = s.network.clone().unwrap_or_default();
+    let d = s.diagnostics.clone().unwrap_or_default();
+    let a = s.alerts.clone().unwrap_or_default();
+    let ag = a.action_group.clone().unwrap_or_default();
+    let retention = s.soft_delete_retention_days.unwrap_or(90);
+    if !RETENTION_DAYS.contains(&retention) {
+        return None;
+    }
+    let mut role_assignments = Vec::new();
+    for ra in s.role_assignments.iter().flatten() {
+        let r = crate::model::settings::RoleAssignment {
+            principal_id: names::parse_guid("principal ID", &ra.principal_id).ok()?,
+            principal_type: match &ra.principal_type {
+                Some(t) => Some(PrincipalType::parse(t).ok()?),
+                None => None,
+            },
+            role: roles::parse(&ra.role).ok()?,
+        };
+        if !role_assignments.contains(&r) {
+            role_assignments.push(r);
+        }
+    }
+    let threshold = |v: f64, sev: Option<i64>, default: u8| Threshold {
+        value: v,
+        severity: sev.map_or(default, |s| s as u8),
+    };
+    Some(VaultSettings {
+        sku: Sku::parse(s.sku.as_deref().unwrap_or("standard")).ok()?,
+        soft_delete_retention_days: retention as u8,
+        purge_protection: s.purge_protection.unwrap_or(true),
+        on_soft_deleted: match &s.on_soft_deleted {
+            Some(v) => parse_on_soft_deleted(v).ok()?,
+            None => OnSoftDeleted::Fail,
+        },
+        network: Network {
+            public_network_access: PublicNetworkAccess::parse(
+                n.public_network_access.as_deref().unwrap_or("Enabled"),
+            )
+            .ok()?,
+            default_action: DefaultAction::parse(n.default_action.as_deref().unwrap_or("Deny"))
+                .ok()?,
+            bypass: Bypass::parse(n.bypass.as_deref().unwrap_or("AzureServices")).ok()?,
+            ip_rules: n
+                .ip_rules
+                .iter()
+                .flatten()
+                .map(|ip| names::parse_ip_rule(ip))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?,
+            virtual_network_rules: vnet_rules,
+        },
+        role_assignments,
+        diagnostics: crate::model::settings::Diagnostics {
+            workspace_id,
+            logs: d
+                .logs
+                .iter()
+                .flatten()
+                .map(|l| parse_log_selector(l))
+                .collect::<Result<Vec<_>, _>>()
+                .ok()?,
+            metrics: d.metrics.unwrap_or(true),
+        },
+        alerts: Alerts {
+            action_group: ActionGroup {
+                name: action_group_name,
+                short_name: ag.short_name.clone().unwrap_or_else(|| "kvinit".into()),
+                emails: ag.emails.clone().unwrap_or_default(),
+            },
+            availability: a
+                .availability
+                .as_ref()
+                .map(|t| threshold(t.below, t.severity, 1)),
+            saturation: a
+                .saturation
+                .as_ref()
+                .map(|t| threshold(t.above, t.severity, 1)),
+            latency: a
+                .latency
+                .as_ref()
+                .map(|t| threshold(t.above_ms, t.severity, 3)),
+            vault_deleted: a.vault_deleted.unwrap_or(true),
+        },
+        tags: s
+            .tags
+            .clone()
+            .unwrap_or_default()
+            .into_iter()
+            .collect::<BTreeMap<_, _>>(),
+    })
+}

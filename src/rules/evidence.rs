@@ -1,0 +1,60 @@
+//! The input of every compliance check: a vault's ARM JSON body and its child resources, as
+//! ARM receives (desired state) or returns them (live state). Must not depend on plan types.
+
+use serde_json::Value;
+
+use crate::model::desired::{DesiredResource, ResourceKind};
+
+/// One vault and the resources around it, as ARM JSON bodies.
+#[derive(Debug, Clone, Default)]
+pub struct VaultEvidence<'a> {
+    /// The vault's ARM resource ID.
+    pub vault_id: &'a str,
+    /// The vault body (`location`, `tags`, `properties`); `None` when the vault is missing.
+    pub vault: Option<&'a Value>,
+    /// Role assignments at vault scope.
+    pub role_assignments: Vec<&'a Value>,
+    /// Diagnostic settings on the vault.
+    pub diagnostic_settings: Vec<&'a Value>,
+    /// Metric alerts scoped to the vault.
+    pub metric_alerts: Vec<&'a Value>,
+    /// Activity log alerts about the vault.
+    pub activity_log_alerts: Vec<&'a Value>,
+    /// Action groups the alerts notify, with their IDs.
+    pub action_groups: Vec<(&'a str, &'a Value)>,
+}
+
+impl<'a> VaultEvidence<'a> {
+    /// Builds evidence from one vault's desired resources.
+    pub fn from_desired(resources: &'a [DesiredResource]) -> Self {
+        let mut e = VaultEvidence::default();
+        for r in resources {
+            match r.kind {
+                ResourceKind::Vault => {
+                    e.vault_id = &r.id;
+                    e.vault = Some(&r.body);
+                }
+                ResourceKind::RoleAssignment => e.role_assignments.push(&r.body),
+                ResourceKind::DiagnosticSetting => e.diagnostic_settings.push(&r.body),
+                ResourceKind::MetricAlert => e.metric_alerts.push(&r.body),
+                ResourceKind::ActivityLogAlert => e.activity_log_alerts.push(&r.body),
+                ResourceKind::ActionGroup => e.action_groups.push((&r.id, &r.body)),
+                ResourceKind::ResourceGroup => {}
+            }
+        }
+        e
+    }
+
+    /// `vault.properties.<pointer>` (JSON pointer without the leading `/properties`).
+    pub fn prop(&self, pointer: &str) -> Option<&'a Value> {
+        self.vault?.pointer(&format!("/properties{pointer}"))
+    }
+
+    /// The action group body with this ID (case-insensitive).
+    pub fn action_group(&self, id: &str) -> Option<&'a Value> {
+        self.action_groups
+            .iter()
+            .find(|(i, _)| i.eq_ignore_ascii_case(id))
+            .map(|(_, b)| *b)
+    }
+}

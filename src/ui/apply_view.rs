@@ -1,0 +1,118 @@
+//! Rendering of `apply`'s values: the change-set summary shown before confirmation, and the
+//! apply report as a table or JSON (one value, two renderers, so they never disagree). It must
+//! not compute anything the report does not hold.
+
+use std::fmt::Write as _;
+
+use crate::apply::{ApplyReport, ResourceStatus, VaultStatus};
+use crate::change::{Action, ChangeSet};
+
+/// The summary printed before asking for confirmation.
+pub fn render_summary(changes: &ChangeSet) -> String {
+    let (create, update, unchanged) = changes.summary();
+    let mut out = String::new();
+    let writes: usize = changes
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .filter(|r| r.action != Action::NoChange)
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect::<std::collections::HashSet<_>>()
+        .len();
+    let _ = writeln!(
+        out,
+        "Plan: {} vaults — {create} to create, {update} to update, {unchanged} unchanged ({writes} resources to write).",
+        changes.vaults.len()
+    );
+    for v in &changes.vaults {
+        for r in &v.resources {
+            if r.action == Action::Update {
+                for c in &r.changes {
+                    let before = c
+                        .before
+                        .as_ref()
+                        .map(|b| b.to_string())
+                        .unwrap_or_else(|| "(absent)".into());
+                    let _ = writeln!(out, "  ~ {} {}: {} → {}", v.name, c.path, before, c.after);
+                }
+            }
+            for b in &r.blocked {
+                let _ = writeln!(out, "  ! {}: refused: {b}", v.name);
+            }
+        }
+    }
+    out
+}
+
+/// The report as the documented JSON contract (`vaults`, `totals`, `requests`, …).
+pub fn render_json(report: &ApplyReport) -> String {
+    serde_json::to_string_pretty(report).expect("the report serialises")
+}
+
+/// The report as a human table.
+pub fn render_table(report: &ApplyReport) -> String {
+    let width = report
+        .vaults
+        .iter()
+        .map(|v| v.name.len())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut out = String::new();
+    let _ = writeln!(out, "{:<width$}  {:<11}  DETAIL", "VAULT", "STATUS");
+    for v in &report.vaults {
+        let detail = match (&v.error, v.status) {
+            (Some(e), _) => format!("{}: {}", e.code, e.message),
+            (None, VaultStatus::Unchanged) => "matches the plan".to_string(),
+            (None, _) => {
+                let count = |s: ResourceStatus| v.changes.iter().filter(|c| c.status == s).count();
+                let mut parts = Vec::new();
+                for (s, word) in [
+                    (ResourceStatus::Created, "created"),
+                    (ResourceStatus::Recovered, "recovered"),
+                    (ResourceStatus::Updated, "updated"),
+                ] {
+                    let n = count(s);
+                    if n > 0 {
+                        parts.push(format!("{n} {word}"));
+                    }
+                }
+                format!("resources: {}", parts.join(", "))
+            }
+        };
+        let status = serde_json::to_value(v.status)
+            .ok()
+            .and_then(|s| s.as_str().map(str::to_owned))
+            .unwrap_or_default();
+        let _ = writeln!(out, "{:<width$}  {:<11}  {detail}", v.name, status);
+    }
+    let t = &report.totals;
+    let r = &report.requests;
+    let _ = writeln!(
+        out,
+        "\n{} vaults: {} created, {} updated, {} unchanged, {} failed{}. Requests: {} reads, {} writes ({} retries, {} throttled). {:.1} s.",
+        t.vaults,
+        t.created,
+        t.updated,
+        t.unchanged,
+        t.failed,
+        if t.interrupted > 0 {
+            format!(", {} interrupted", t.interrupted)
+        } else {
+            String::new()
+        },
+        r.reads,
+        r.writes,
+        r.retries,
+        r.throttled,
+        report.elapsed_ms as f64 / 1000.0
+    );
+    if t.failed > 0 {
+        let _ = writeln!(
+            out,
+            "Some vaults did not converge. Fix the cause above and run `kvinit apply` again: it \
+             converges what is left and never duplicates anything."
+        );
+    }
+    out
+}

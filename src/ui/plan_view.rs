@@ -1,0 +1,214 @@
+//! Renders the offline plan preview from a [`DesiredState`]: the `-o json` / `-o yaml` value
+//! (the documented, stable contract) and the human table. Formatting only; must not compute
+//! or change the plan.
+//!
+//! JSON contract (`kvinit plan -o json`):
+//! ```text
+//! { "liveState": "notRead",
+//!   "summary": { "vaults": N, "resources": N, "rulesPassed": N, "rulesFailed": N },
+//!   "vaults": [ { "name", "app", "environment", "region", "location", "subscriptionId",
+//!                 "resourceGroup", "onSoftDeleted",
+//!                 "resources": [ { "type", "id", "apiVersion", <body: "location", "tags",
+//!                                  "properties", …> } ],
+//!                 "compliance": [ { "rule", "status": "pass"|"fail", "detail" } ] } ] }
+//! ```
+//! Fields are only ever added, never renamed or removed.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::model::desired::{DesiredState, DesiredVault};
+use crate::rules::Status;
+
+/// The `-o json` value (also used for `-o yaml`).
+pub fn to_json(state: &DesiredState) -> Value {
+    let resources: usize = state.vaults.iter().map(|v| v.resources.len()).sum();
+    let passed = state
+        .vaults
+        .iter()
+        .flat_map(|v| &v.compliance)
+        .filter(|r| r.status == Status::Pass)
+        .count();
+    let failed = state
+        .vaults
+        .iter()
+        .flat_map(|v| &v.compliance)
+        .filter(|r| r.status == Status::Fail)
+        .count();
+    json!({
+        "liveState": "notRead",
+        "summary": {
+            "vaults": state.vaults.len(),
+            "resources": resources,
+            "rulesPassed": passed,
+            "rulesFailed": failed,
+        },
+        "vaults": state.vaults.iter().map(vault_json).collect::<Vec<_>>(),
+    })
+}
+
+fn vault_json(v: &DesiredVault) -> Value {
+    let resources: Vec<Value> = v
+        .resources
+        .iter()
+        .map(|r| {
+            let mut obj = serde_json::Map::new();
+            obj.insert("type".into(), json!(r.kind.arm_type()));
+            obj.insert("id".into(), json!(r.id));
+            obj.insert("apiVersion".into(), json!(r.api_version));
+            if let Value::Object(body) = &r.body {
+                for (k, val) in body {
+                    obj.insert(k.clone(), val.clone());
+                }
+            }
+            Value::Object(obj)
+        })
+        .collect();
+    json!({
+        "name": v.name,
+        "app": v.app,
+        "environment": v.environment,
+        "region": v.region,
+        "location": v.location,
+        "subscriptionId": v.subscription_id,
+        "resourceGroup": v.resource_group,
+        "onSoftDeleted": v.on_soft_deleted,
+        "resources": resources,
+        "compliance": v.compliance,
+    })
+}
+
+/// Left-aligned columns separated by two spaces.
+fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == r.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ", w = widths[c]);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// Flattens a JSON body into `path value` pairs (`properties.sku.name standard`); empty
+/// arrays and objects show as `[]` / `{}`.
+fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
+    match v {
+        Value::Object(m) if !m.is_empty() => {
+            for (k, x) in m {
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
+                flatten(&p, x, out);
+            }
+        }
+        Value::Array(a) if !a.is_empty() => {
+            for (i, x) in a.iter().enumerate() {
+                flatten(&format!("{prefix}[{i}]"), x, out);
+            }
+        }
+        Value::String(s) => out.push((prefix.to_string(), s.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// The human preview: the matrix, then per vault every resource with every setting, then the
+/// compliance results, and a closing line saying live state was not read.
+pub fn render_table(file: &str, state: &DesiredState) -> String {
+    let mut out = String::new();
+    let n = state.vaults.len();
+    let _ = writeln!(
+        out,
+        "kvinit plan: {file} ({n} vault{})\n",
+        if n == 1 { "" } else { "s" }
+    );
+    let mut rows = vec![vec![
+        "NAME".to_string(),
+        "SUBSCRIPTION".into(),
+        "RESOURCE GROUP".into(),
+        "LOCATION".into(),
+    ]];
+    for v in &state.vaults {
+        rows.push(vec![
+            v.name.clone(),
+            v.subscription_id.clone(),
+            v.resource_group.clone(),
+            v.location.clone(),
+        ]);
+    }
+    out.push_str(&table(&rows));
+    for v in &state.vaults {
+        let _ = writeln!(
+            out,
+            "\n== vault {} (app {}, environment {}, region {} / {})",
+            v.name, v.app, v.environment, v.location, v.region
+        );
+        for r in &v.resources {
+            let name = r.id.rsplit('/').next().unwrap_or(&r.id);
+            let _ = writeln!(
+                out,
+                "  {} {} (api-version {})",
+                r.kind.arm_type(),
+                name,
+                r.api_version
+            );
+            let _ = writeln!(out, "      id  {}", r.id);
+            let mut pairs = Vec::new();
+            flatten("", &r.body, &mut pairs);
+            let rows: Vec<Vec<String>> = pairs
+                .into_iter()
+                .map(|(k, v)| vec![format!("      {k}"), v])
+                .collect();
+            out.push_str(&table(&rows));
+        }
+        out.push_str("  compliance:\n");
+        let rows: Vec<Vec<String>> = v
+            .compliance
+            .iter()
+            .map(|c| {
+                let s = match c.status {
+                    Status::Pass => "pass",
+                    Status::Fail => "FAIL",
+                };
+                vec![format!("    {s}"), c.rule.to_string(), c.detail.clone()]
+            })
+            .collect();
+        out.push_str(&table(&rows));
+    }
+    let failed = state
+        .vaults
+        .iter()
+        .flat_map(|v| &v.compliance)
+        .filter(|r| r.status == Status::Fail)
+        .count();
+    let resources: usize = state.vaults.iter().map(|v| v.resources.len()).sum();
+    let _ = writeln!(
+        out,
+        "\n{n} vault{}, {resources} resources, {failed} failed rule check{}.",
+        if n == 1 { "" } else { "s" },
+        if failed == 1 { "" } else { "s" }
+    );
+    out.push_str(
+        "Live state was not read: this is the full desired state; nothing was sent to Azure.\n",
+    );
+    out
+}

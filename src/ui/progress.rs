@@ -1,0 +1,167 @@
+//! The terminal progress reporter: indicatif bars on a TTY (one overall bar, one spinner per
+//! vault in flight), plain lines otherwise. Everything goes to stderr so `-o json` stays clean.
+//! It implements the executor's `Reporter` and must not influence the run.
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::sync::Mutex;
+use std::time::Duration;
+
+use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::apply::{ApplyEvent, Reporter, VaultStatus};
+
+/// Progress on stderr: bars on a terminal, lines otherwise.
+pub struct ProgressReporter {
+    inner: Mutex<Inner>,
+}
+
+enum Inner {
+    Bars {
+        multi: MultiProgress,
+        overall: Option<ProgressBar>,
+        vaults: HashMap<String, ProgressBar>,
+    },
+    Lines,
+}
+
+impl Default for ProgressReporter {
+    fn default() -> Self {
+        Self::new(std::io::stderr().is_terminal())
+    }
+}
+
+impl ProgressReporter {
+    /// Bars when `tty`, plain lines otherwise.
+    pub fn new(tty: bool) -> Self {
+        let inner = if tty {
+            Inner::Bars {
+                multi: MultiProgress::with_draw_target(ProgressDrawTarget::stderr()),
+                overall: None,
+                vaults: HashMap::new(),
+            }
+        } else {
+            Inner::Lines
+        };
+        Self {
+            inner: Mutex::new(inner),
+        }
+    }
+
+    /// Clears any bars still drawn (call before printing the report).
+    pub fn finish(&self) {
+        if let Inner::Bars {
+            multi,
+            overall,
+            vaults,
+        } = &mut *self.inner.lock().expect("progress lock")
+        {
+            for (_, bar) in vaults.drain() {
+                bar.finish_and_clear();
+            }
+            if let Some(bar) = overall.take() {
+                bar.finish_and_clear();
+            }
+            let _ = multi.clear();
+        }
+    }
+}
+
+fn status_word(status: VaultStatus) -> &'static str {
+    match status {
+        VaultStatus::Created => "created",
+        VaultStatus::Updated => "updated",
+        VaultStatus::Unchanged => "unchanged",
+        VaultStatus::Failed => "FAILED",
+        VaultStatus::Interrupted => "interrupted",
+    }
+}
+
+fn line_for(event: &ApplyEvent) -> Option<String> {
+    match event {
+        ApplyEvent::Observing { resources } => {
+            Some(format!("reading live state of {resources} resources…"))
+        }
+        ApplyEvent::Started { vaults, pending } => {
+            Some(format!("applying: {vaults} vaults, {pending} with changes"))
+        }
+        ApplyEvent::VaultFinished(report) => Some(match &report.error {
+            Some(e) => format!(
+                "{}: {} — {}: {}",
+                report.name,
+                status_word(report.status),
+                e.code,
+                e.message
+            ),
+            None => format!("{}: {}", report.name, status_word(report.status)),
+        }),
+        ApplyEvent::Interrupted => {
+            Some("interrupted: no new work starts; waiting for requests in flight…".to_string())
+        }
+        _ => None,
+    }
+}
+
+impl Reporter for ProgressReporter {
+    fn report(&self, event: ApplyEvent) {
+        let mut inner = self.inner.lock().expect("progress lock");
+        match &mut *inner {
+            Inner::Lines => {
+                if let Some(line) = line_for(&event) {
+                    eprintln!("{line}");
+                }
+            }
+            Inner::Bars {
+                multi,
+                overall,
+                vaults,
+            } => match &event {
+                ApplyEvent::Started { vaults: n, .. } => {
+                    let bar = multi.add(ProgressBar::new(*n as u64));
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{bar:30.cyan/blue} {pos}/{len} vaults {elapsed}",
+                        )
+                        .expect("valid template"),
+                    );
+                    *overall = Some(bar);
+                }
+                ApplyEvent::VaultStarted { vault } => {
+                    let bar = multi.add(ProgressBar::new_spinner());
+                    bar.set_style(
+                        ProgressStyle::with_template("  {spinner} {prefix}: {msg}")
+                            .expect("valid template"),
+                    );
+                    bar.set_prefix(vault.clone());
+                    bar.set_message("starting");
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    vaults.insert(vault.clone(), bar);
+                }
+                ApplyEvent::ResourceStarted {
+                    vault, kind, what, ..
+                } => {
+                    if let Some(bar) = vaults.get(vault) {
+                        bar.set_message(format!("{what} {}", kind.arm_type()));
+                    }
+                }
+                ApplyEvent::VaultFinished(report) => {
+                    if let Some(bar) = vaults.remove(&report.name) {
+                        bar.finish_and_clear();
+                        multi.remove(&bar);
+                    }
+                    if let Some(bar) = overall {
+                        bar.inc(1);
+                    }
+                    if let Some(line) = line_for(&event) {
+                        let _ = multi.println(line);
+                    }
+                }
+                other => {
+                    if let Some(line) = line_for(other) {
+                        let _ = multi.println(line);
+                    }
+                }
+            },
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! `kvinit apply`'s refusals, through the real binary: bad input exits 2 before the emulator
+//! starts or any request is made (so no emulator state file appears), and without a terminal
+//! it refuses to apply without `--yes`.
+
+use assert_cmd::Command;
+
+fn kvinit() -> Command {
+    let mut cmd = Command::cargo_bin("kvinit").unwrap();
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
+    cmd
+}
+
+#[test]
+fn without_a_terminal_and_without_yes_it_refuses_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let out = kvinit()
+        .args(["apply", "-f", "examples/minimal.yaml", "-o", "json"])
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("--yes"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    assert!(!state.exists(), "no emulator was started");
+}
+
+#[test]
+fn a_bad_plan_exits_2_and_starts_no_emulator() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.yaml");
+    std::fs::write(
+        &plan,
+        "apiVersion: kvinit/v1\ntenantId: not-a-guid\nregions: [westeurope]\nenvironments:\n  - name: dev\n    subscriptionId: 6f1c2a9e-4b7d-4e3a-9c1f-2d8e5b7a3c10\napps:\n  - name: payments\n",
+    )
+    .unwrap();
+    let state = dir.path().join(".kvinit").join("emulator.json");
+    let out = kvinit()
+        .args(["apply", "--yes", "-f"])
+        .arg(&plan)
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("tenantId"), "{stderr}");
+    assert!(stderr.contains("bad.yaml"), "{stderr}");
+    assert!(!state.exists(), "the emulator state file was not created");
+    assert!(!state.parent().unwrap().exists(), "not even its directory");
+}
+
+#[test]
+fn a_missing_plan_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let out = kvinit()
+        .args(["apply", "--yes", "-f", "does-not-exist.yaml"])
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does-not-exist.yaml"));
+    assert!(!state.exists());
+}
+
+#[test]
+fn the_table_report_names_every_vault_and_the_request_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let out = kvinit()
+        .args(["apply", "--yes", "-f", "examples/minimal.yaml"])
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.contains("kv-payments-dev-weu  created"), "{stdout}");
+    assert!(stdout.contains("1 vaults: 1 created"), "{stdout}");
+    assert!(stdout.contains("writes"), "{stdout}");
+    // Progress goes to stderr as plain lines without a terminal; no secret appears anywhere.
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("kv-payments-dev-weu: created"), "{stderr}");
+    for text in [&stdout, &stderr] {
+        assert!(!text.to_lowercase().contains("bearer"), "{text}");
+        assert!(!text.contains("client_secret"), "{text}");
+    }
+}

@@ -1,0 +1,112 @@
+//! Bad plans: every `tests/bad_plans/*.yaml` must make `kvinit plan` exit 2 with nothing on
+//! stdout and exactly the diagnostics in the matching `.stderr` file (file:line:column, field,
+//! cell, hint). Data-driven: add a plan and its expected output to add a case. Set
+//! `UPDATE_EXPECT=1` to rewrite the `.stderr` files from the current output (review the diff!).
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn bad_plans() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad_plans");
+    let mut plans: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/bad_plans exists")
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    plans.sort();
+    plans
+}
+
+#[test]
+fn every_bad_plan_exits_2_with_its_exact_diagnostics() {
+    let plans = bad_plans();
+    assert!(
+        plans.len() >= 15,
+        "expected at least 15 bad plans, found {}",
+        plans.len()
+    );
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut failures = Vec::new();
+    for plan in &plans {
+        let rel = plan.strip_prefix(env!("CARGO_MANIFEST_DIR")).unwrap();
+        let out = Command::cargo_bin("kvinit")
+            .unwrap()
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["plan", "-f"])
+            .arg(rel)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        let expect_path = plan.with_extension("stderr");
+        if update {
+            std::fs::write(&expect_path, &stderr).unwrap();
+        }
+        let expect = std::fs::read_to_string(&expect_path).unwrap_or_default();
+        if out.status.code() != Some(2) {
+            failures.push(format!(
+                "{}: exit {:?}, want 2",
+                rel.display(),
+                out.status.code()
+            ));
+        }
+        if !out.stdout.is_empty() {
+            failures.push(format!("{}: stdout is not empty", rel.display()));
+        }
+        if stderr != expect {
+            failures.push(format!(
+                "{}:\n--- want ---\n{expect}--- got ---\n{stderr}",
+                rel.display()
+            ));
+        }
+        // Every diagnostic names the file, a line and column, and the summary says nothing was sent.
+        assert!(
+            stderr.contains(&format!("  --> {}:", rel.display())),
+            "{stderr}"
+        );
+        assert!(
+            stderr.trim_end().ends_with("nothing was sent to Azure"),
+            "{stderr}"
+        );
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn missing_plan_file_exits_2_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["plan", "-f", "nope.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.starts_with("error: cannot read plan file `nope.yaml`: "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("hint: pass the plan with `-f FILE`, or write one with `kvinit init`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn live_only_flags_are_refused_by_the_offline_preview() {
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["plan", "-f", "examples/minimal.yaml", "--detailed-exitcode"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(
+        stderr,
+        "error: this build's `kvinit plan` is an offline preview; `--out`, `--detailed-exitcode`, `--emulator` and `--arm-endpoint` need live state, which it does not read\n\
+         hint: run `kvinit plan -f examples/minimal.yaml` without them\n"
+    );
+}
