@@ -181,15 +181,49 @@ pub struct AuditArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
-    /// Address to listen on (loopback only is recommended).
+    /// Address to listen on, HOST:PORT (loopback only is recommended; port 0 picks a free one).
+    ///
+    /// The printed base URL is both the ARM endpoint (`--arm-endpoint`) and the authority host
+    /// (`--authority-host` / AZURE_AUTHORITY_HOST) to give kvinit. The emulator's dev-only
+    /// credentials are client ID `00000000-0000-0000-0000-00000000e001` and the client secret
+    /// `kvinit_emulator::DEFAULT_CLIENT_SECRET` documented in the README; any tenant ID works.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     pub listen: String,
-    /// State file: JSON with `resources`, lower-cased ARM resource ID → body GET returns.
+    /// State file (JSON), loaded at start and rewritten after every write.
+    ///
+    /// Shape: `{"resources": {<lower-cased ARM resource ID>: <body GET returns>}, "deletedVaults":
+    /// {...}}`. Writes go to a temp file that is renamed over the state file, so a killed
+    /// emulator never leaves a torn file. Without --state, state lives in memory only.
     #[arg(long, value_name = "FILE")]
     pub state: Option<PathBuf>,
-    /// Fault profile (YAML). Fields: seed, latencyMs, writeBurst, writeRefillPerSec,
-    /// readBurst, readRefillPerSec, throttleRate, serverErrorRate, conflictRate,
-    /// readAfterWriteLagMs, provisioningMs.
-    #[arg(long, value_name = "FILE")]
+    /// Fault profile (YAML): throttling, transient errors, conflicts, lag, provisioning time.
+    ///
+    /// Every field is optional; an absent field means "no fault". Unknown fields are errors.
+    ///   seed                 u64, default 0. Seeds every random decision: the same seed and the
+    ///                        same requests give the same faults.
+    ///   latencyMs            milliseconds added to every ARM request, default 0.
+    ///   writeBurst           requests; size of the per-subscription write token bucket
+    ///                        (PUT/PATCH/DELETE/POST), default 0 = unlimited. ARM: 200.
+    ///   writeRefillPerSec    write tokens refilled per second, default 0 (required > 0 when
+    ///                        writeBurst is set). ARM: 10.
+    ///   readBurst            requests; per-subscription read bucket (GET/HEAD), default 0 =
+    ///                        unlimited. ARM: 250.
+    ///   readRefillPerSec     read tokens refilled per second, default 0. ARM: 25.
+    ///                        An empty bucket answers 429 SubscriptionRequestsThrottled with
+    ///                        Retry-After (seconds); every answer carries
+    ///                        x-ms-ratelimit-remaining-subscription-writes / -reads.
+    ///   throttleRate         probability 0.0-1.0 that a request answers 429 anyway, default 0.
+    ///   serverErrorRate      probability 0.0-1.0 of a 500 InternalServerError or 503
+    ///                        ServiceUnavailable, default 0.
+    ///   conflictRate         probability 0.0-1.0 that a write to a vault answers 409 Conflict
+    ///                        (another write in flight), default 0; when > 0, a truly concurrent
+    ///                        write to the same vault always answers 409.
+    ///   readAfterWriteLagMs  milliseconds after a create during which GET (and lists) do not
+    ///                        see the new resource (404), default 0.
+    ///   provisioningMs       milliseconds a new vault stays in provisioningState RegisteringDns
+    ///                        before Succeeded (a long-running operation), default 0.
+    ///
+    /// Example: `seed: 7` / `throttleRate: 0.1` / `writeBurst: 200` / `writeRefillPerSec: 10`.
+    #[arg(long, value_name = "FILE", verbatim_doc_comment)]
     pub faults: Option<PathBuf>,
 }

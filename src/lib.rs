@@ -5,6 +5,7 @@
 //! data computed without I/O; only [`azure`] talks to Azure and only [`apply`] changes anything.
 
 pub mod apply;
+pub mod audit;
 pub mod azure;
 pub mod change;
 pub mod cli;

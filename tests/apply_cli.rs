@@ -91,3 +91,68 @@ fn the_table_report_names_every_vault_and_the_request_counts() {
         assert!(!text.contains("client_secret"), "{text}");
     }
 }
+
+#[test]
+fn ctrl_c_stops_starting_work_reports_what_was_done_and_exits_130() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("s.json");
+    let faults = dir.path().join("slow.yaml");
+    // Slow answers so the apply is still running when the signal arrives.
+    std::fs::write(&faults, "latencyMs: 150\nprovisioningMs: 500\n").unwrap();
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kvinit"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args([
+            "apply",
+            "--yes",
+            "-o",
+            "json",
+            "--concurrency",
+            "2",
+            "-f",
+            "examples/contoso.yaml",
+        ])
+        .arg(format!("--emulator={}", state.display()))
+        .arg("--emulator-faults")
+        .arg(&faults)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(2500));
+    let status = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(130),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("the report is printed");
+    assert_eq!(report["interrupted"], true);
+    let totals = &report["totals"];
+    assert!(totals["interrupted"].as_u64().unwrap_or(0) > 0, "{totals}");
+    assert!(totals["created"].as_u64().unwrap() < 18, "{totals}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("interrupted"));
+
+    // What was left is converged by the next run.
+    let out = kvinit()
+        .args([
+            "apply",
+            "--yes",
+            "-o",
+            "json",
+            "-f",
+            "examples/contoso.yaml",
+        ])
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["totals"]["failed"], 0);
+}

@@ -19,7 +19,17 @@ const SUB_B: &str = "22222222-2222-2222-2222-222222222222";
 const SECRET: &str = "test-secret-apply";
 
 fn plan(subscription: &str, apps: &[&str], regions: &[&str], extra_defaults: &str) -> DesiredState {
-    let yaml = format!(
+    parse(&plan_yaml(subscription, apps, regions, extra_defaults))
+}
+
+fn parse(yaml: &str) -> DesiredState {
+    let plan = kvinit::plan_file::parse(Path::new("test.yaml"), yaml)
+        .unwrap_or_else(|d| panic!("test plan is valid:\n{d}\n{yaml}"));
+    desired_state(&plan)
+}
+
+fn plan_yaml(subscription: &str, apps: &[&str], regions: &[&str], extra_defaults: &str) -> String {
+    format!(
         r#"apiVersion: kvinit/v1
 tenantId: {TENANT}
 regions: [{regions}]
@@ -43,10 +53,7 @@ defaults:
             .map(|a| format!("{{ name: {a} }}"))
             .collect::<Vec<_>>()
             .join(", "),
-    );
-    let plan = kvinit::plan_file::parse(Path::new("test.yaml"), &yaml)
-        .unwrap_or_else(|d| panic!("test plan is valid:\n{d}\n{yaml}"));
-    desired_state(&plan)
+    )
 }
 
 async fn emulator() -> RunningEmulator {
@@ -120,6 +127,11 @@ async fn shared_resources_are_created_once_and_a_rerun_writes_nothing() {
     let (report, recorder) = run(&emu, &desired).await;
     assert_eq!(report.totals.created, 4, "{report:#?}");
     assert!(report.all_converged());
+    assert_eq!(
+        emu.stats().rejected,
+        0,
+        "every request conforms to the ARM schemas"
+    );
     // One action group and one shared resource group for the environment, written once.
     assert_eq!(
         puts_to(&emu, "/providers/Microsoft.Insights/actionGroups/ag-kv-dev"),
@@ -301,5 +313,76 @@ async fn a_soft_deleted_name_fails_by_default_and_is_recovered_on_request() {
         .filter(|r| r.method == "DELETE")
         .count();
     assert_eq!(deletes, deletes_by_test, "only the test's own DELETE");
+    emu.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_resource_that_could_not_be_read_fails_its_vault_and_nothing_is_written_for_it() {
+    use kvinit::change::{LiveState, ReadError, diff::DiffOptions, diff_state};
+    let emu = emulator().await;
+    let desired = plan(SUB_A, &["payments", "orders"], &["westeurope"], "");
+    let blind = &desired.vaults[0];
+    // As if reading the first vault's resource group had answered 403.
+    let mut live = LiveState::new();
+    for r in &blind.resources {
+        if r.id
+            .ends_with(&format!("/resourceGroups/{}", blind.resource_group))
+        {
+            live.mark_unreadable(
+                &r.id,
+                ReadError {
+                    code: "AuthorizationFailed".into(),
+                    message: "no read access".into(),
+                },
+            );
+        }
+    }
+    let changes = diff_state(&desired, &live, DiffOptions::default());
+    let report = apply::execute(
+        &clients(&emu),
+        &changes,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+        std::time::Instant::now(),
+    )
+    .await;
+    let failed = &report.vaults[0];
+    assert_eq!(failed.status, VaultStatus::Failed);
+    assert_eq!(failed.error.as_ref().unwrap().code, "AuthorizationFailed");
+    assert_eq!(puts_to(&emu, &format!("/vaults/{}", blind.name)), 0);
+    assert_eq!(
+        puts_to(&emu, &format!("/resourceGroups/{}", blind.resource_group)),
+        0
+    );
+    assert_eq!(report.vaults[1].status, VaultStatus::Created, "{report:#?}");
+    emu.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_name_already_used_in_this_subscription_by_another_resource_group_is_named() {
+    let emu = emulator().await;
+    let (first, _) = run(&emu, &plan(SUB_A, &["payments"], &["westeurope"], "")).await;
+    assert_eq!(first.totals.created, 1);
+    // Same vault name, another resource-group pattern.
+    let yaml = plan_yaml(SUB_A, &["payments"], &["westeurope"], "").replace(
+        "regions:",
+        "naming:\n  resourceGroup: \"rg2-{app}-{env}-{region}\"\nregions:",
+    );
+    let (report, _) = run(&emu, &parse(&yaml)).await;
+    let v = &report.vaults[0];
+    assert_eq!(v.status, VaultStatus::Failed, "{v:#?}");
+    let err = v.error.as_ref().unwrap();
+    assert_eq!(err.code, "VaultNameTaken");
+    assert!(
+        err.message.contains("already exists in this subscription"),
+        "{}",
+        err.message
+    );
+    assert!(
+        err.message.contains("rg-payments-dev-weu"),
+        "{}",
+        err.message
+    );
     emu.shutdown().await.unwrap();
 }

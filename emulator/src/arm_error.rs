@@ -13,7 +13,7 @@ pub(crate) struct ArmError {
     /// HTTP status.
     pub status: StatusCode,
     /// ARM's `error.code`.
-    pub code: String,
+    pub code: &'static str,
     /// ARM's `error.message`.
     pub message: String,
     /// ARM's `error.target` (a JSON path into the request body), if any.
@@ -26,10 +26,10 @@ pub(crate) struct ArmError {
 
 impl ArmError {
     /// A plain error.
-    pub fn new(status: StatusCode, code: &str, message: impl Into<String>) -> Self {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
         Self {
             status,
-            code: code.to_string(),
+            code,
             message: message.into(),
             target: None,
             details: Vec::new(),
@@ -98,7 +98,10 @@ impl ArmError {
             "InvalidAuthenticationToken",
             "The access token is invalid.",
         )
-        .with_header("WWW-Authenticate", "Bearer authorization_uri=\"emulator\", error=\"invalid_token\"")
+        .with_header(
+            "WWW-Authenticate",
+            "Bearer authorization_uri=\"emulator\", error=\"invalid_token\"",
+        )
     }
 
     /// 404 `ResourceGroupNotFound`.
@@ -130,7 +133,9 @@ impl ArmError {
         Self::new(
             StatusCode::NOT_FOUND,
             "InvalidResourceType",
-            format!("The resource type for '{path}' could not be found in the namespace for the api version given."),
+            format!(
+                "The resource type for '{path}' could not be found in the namespace for the api version given."
+            ),
         )
     }
 

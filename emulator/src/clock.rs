@@ -11,7 +11,8 @@ pub(crate) fn now_rfc3339() -> String {
 
 /// `t` formatted as RFC 3339 (UTC).
 pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&Rfc3339).unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
 
 /// Now plus `days` whole days, RFC 3339 (used for a deleted vault's `scheduledPurgeDate`).

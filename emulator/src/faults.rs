@@ -98,8 +98,19 @@ impl FaultProfile {
         let profile: FaultProfile = if text.trim().is_empty() {
             FaultProfile::none()
         } else {
-            serde_yaml::from_str(text)
-                .map_err(|e| EmulatorError::FaultProfile { message: e.to_string() })?
+            serde_yaml::from_str(text).map_err(|e| {
+                let at = e
+                    .location()
+                    .map(|l| format!(" (line {}, column {})", l.line(), l.column()))
+                    .unwrap_or_default();
+                let text = e.to_string();
+                let message = if at.is_empty() || text.contains(" at line ") {
+                    text
+                } else {
+                    format!("{text}{at}")
+                };
+                EmulatorError::FaultProfile { message }
+            })?
         };
         profile.check()?;
         Ok(profile)
@@ -113,13 +124,23 @@ impl FaultProfile {
         ] {
             if !(0.0..=1.0).contains(&rate) {
                 return Err(EmulatorError::FaultProfile {
-                    message: format!("{field}: {rate} is not a probability; use a value from 0.0 to 1.0"),
+                    message: format!(
+                        "{field}: {rate} is not a probability; use a value from 0.0 to 1.0"
+                    ),
                 });
             }
         }
         for (field, burst, refill) in [
-            ("writeRefillPerSec", self.write_burst, self.write_refill_per_sec),
-            ("readRefillPerSec", self.read_burst, self.read_refill_per_sec),
+            (
+                "writeRefillPerSec",
+                self.write_burst,
+                self.write_refill_per_sec,
+            ),
+            (
+                "readRefillPerSec",
+                self.read_burst,
+                self.read_refill_per_sec,
+            ),
         ] {
             if !refill.is_finite() || refill < 0.0 {
                 return Err(EmulatorError::FaultProfile {
@@ -128,7 +149,9 @@ impl FaultProfile {
             }
             if burst > 0 && refill == 0.0 {
                 return Err(EmulatorError::FaultProfile {
-                    message: format!("{field}: must be > 0 when the matching burst is set (else the bucket never refills)"),
+                    message: format!(
+                        "{field}: must be > 0 when the matching burst is set (else the bucket never refills)"
+                    ),
                 });
             }
         }
@@ -225,7 +248,10 @@ impl FaultEngine {
         let now = Instant::now();
         let bucket = buckets
             .entry((subscription.to_ascii_lowercase(), access))
-            .or_insert(Bucket { tokens: f64::from(burst), last: now });
+            .or_insert(Bucket {
+                tokens: f64::from(burst),
+                last: now,
+            });
         let elapsed = now.duration_since(bucket.last).as_secs_f64();
         bucket.tokens = (bucket.tokens + elapsed * refill).min(f64::from(burst));
         bucket.last = now;
@@ -261,10 +287,14 @@ impl FaultEngine {
         let server: f64 = rng.r#gen();
         let which: f64 = rng.r#gen();
         if throttle < self.profile.throttle_rate {
-            return Some(Fault::Throttled { retry_after_secs: 1 });
+            return Some(Fault::Throttled {
+                retry_after_secs: 1,
+            });
         }
         if server < self.profile.server_error_rate {
-            return Some(Fault::ServerError { unavailable: which < 0.5 });
+            return Some(Fault::ServerError {
+                unavailable: which < 0.5,
+            });
         }
         None
     }

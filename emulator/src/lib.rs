@@ -92,8 +92,16 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     let store = store::Store::load(config.state_path.as_deref())?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
-        .map_err(|source| EmulatorError::Bind { addr: config.listen, source })?;
-    let addr = listener.local_addr().map_err(|source| EmulatorError::Bind { addr: config.listen, source })?;
+        .map_err(|source| EmulatorError::Bind {
+            addr: config.listen,
+            source,
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|source| EmulatorError::Bind {
+            addr: config.listen,
+            source,
+        })?;
     let app = Arc::new(app::App {
         store: Mutex::new(store),
         state_path: config.state_path,
@@ -112,7 +120,12 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
             })
             .await
     });
-    Ok(RunningEmulator { addr, app, shutdown: Mutex::new(Some(tx)), task })
+    Ok(RunningEmulator {
+        addr,
+        app,
+        shutdown: Mutex::new(Some(tx)),
+        task,
+    })
 }
 
 impl RunningEmulator {

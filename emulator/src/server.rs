@@ -25,13 +25,25 @@ pub(crate) fn router(app: Arc<App>) -> axum::Router {
     axum::Router::new().fallback(handle).with_state(app)
 }
 
-fn json_response(status: StatusCode, body: Option<&Value>, headers: &[(String, String)]) -> Response {
+fn json_response(
+    status: StatusCode,
+    body: Option<&Value>,
+    headers: &[(String, String)],
+) -> Response {
     let mut resp = match body {
-        Some(b) => (status, [("content-type", "application/json; charset=utf-8")], b.to_string()).into_response(),
+        Some(b) => (
+            status,
+            [("content-type", "application/json; charset=utf-8")],
+            b.to_string(),
+        )
+            .into_response(),
         None => status.into_response(),
     };
     for (k, v) in headers {
-        if let (Ok(name), Ok(value)) = (axum::http::HeaderName::try_from(k.as_str()), HeaderValue::from_str(v)) {
+        if let (Ok(name), Ok(value)) = (
+            axum::http::HeaderName::try_from(k.as_str()),
+            HeaderValue::from_str(v),
+        ) {
             resp.headers_mut().insert(name, value);
         }
     }
@@ -39,11 +51,7 @@ fn json_response(status: StatusCode, body: Option<&Value>, headers: &[(String, S
 }
 
 fn query_map(uri: &Uri) -> HashMap<String, String> {
-    uri.query()
-        .map(|q| {
-            url_decode_pairs(q)
-        })
-        .unwrap_or_default()
+    uri.query().map(url_decode_pairs).unwrap_or_default()
 }
 
 /// Decodes `application/x-www-form-urlencoded` pairs (query strings and the token form).
@@ -65,7 +73,9 @@ fn decode(s: &str) -> String {
         match bytes[i] {
             b'+' => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(b) => {
                         out.push(b);
@@ -81,7 +91,13 @@ fn decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(
+    State(app): State<Arc<App>>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let path = normalize(&decode(uri.path()));
     let lower = path.to_ascii_lowercase();
     if method == Method::GET && lower == "/_emulator/stats" {
@@ -93,11 +109,21 @@ async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: 
         return json_response(StatusCode::OK, Some(&json!(log)), &[]);
     }
     let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-    if method == Method::POST && segs.len() == 4 && segs[1..].join("/").eq_ignore_ascii_case("oauth2/v2.0/token") {
+    if method == Method::POST
+        && segs.len() == 4
+        && segs[1..]
+            .join("/")
+            .eq_ignore_ascii_case("oauth2/v2.0/token")
+    {
         let form = url_decode_pairs(&String::from_utf8_lossy(&body));
-        let (status, answer) = crate::token::answer(&app.tokens, segs[0], &form, &app.client_secret);
+        let (status, answer) =
+            crate::token::answer(&app.tokens, segs[0], &form, &app.client_secret);
         app.recorder.log(method.as_str(), &path, status.as_u16());
-        return json_response(status, Some(&answer), &[("Cache-Control".into(), "no-store".into())]);
+        return json_response(
+            status,
+            Some(&answer),
+            &[("Cache-Control".into(), "no-store".into())],
+        );
     }
 
     app.recorder.count_method(method.as_str());
@@ -111,7 +137,11 @@ async fn handle(State(app): State<Arc<App>>, method: Method, uri: Uri, headers: 
     }
     extra.push(("x-ms-request-id".into(), uuid::Uuid::new_v4().to_string()));
     app.recorder.log(method.as_str(), &path, status.as_u16());
-    let body_value = if method == Method::HEAD { None } else { body_value };
+    let body_value = if method == Method::HEAD {
+        None
+    } else {
+        body_value
+    };
     json_response(status, body_value.as_ref(), &extra)
 }
 
@@ -126,10 +156,23 @@ fn from_reply(r: Reply) -> Answer {
     (r.status, r.body, r.headers)
 }
 
-async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &HeaderMap, raw: &Bytes) -> Answer {
+async fn arm(
+    app: &Arc<App>,
+    method: &Method,
+    uri: &Uri,
+    path: &str,
+    headers: &HeaderMap,
+    raw: &Bytes,
+) -> Answer {
     // 1. Authentication.
-    let auth = headers.get("authorization").and_then(|h| h.to_str().ok()).unwrap_or_default();
-    let Some(token) = auth.strip_prefix("Bearer ").or_else(|| auth.strip_prefix("bearer ")) else {
+    let auth = headers
+        .get("authorization")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let Some(token) = auth
+        .strip_prefix("Bearer ")
+        .or_else(|| auth.strip_prefix("bearer "))
+    else {
         app.recorder.bump(|s| s.rejected += 1);
         return from_error(ArmError::authentication_failed());
     };
@@ -160,7 +203,11 @@ async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &H
     if profile.latency_ms > 0 {
         tokio::time::sleep(Duration::from_millis(profile.latency_ms)).await;
     }
-    let access = if matches!(*method, Method::GET | Method::HEAD) { Access::Read } else { Access::Write };
+    let access = if matches!(*method, Method::GET | Method::HEAD) {
+        Access::Read
+    } else {
+        Access::Write
+    };
     let sub = Target::subscription(path);
     let mut rng = app.faults.rng_for(method.as_str(), path);
     let random = app.faults.random_fault(&mut rng);
@@ -188,8 +235,12 @@ async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &H
     if let Some(Fault::ServerError { unavailable }) = random {
         app.recorder.bump(|s| s.server_errors += 1);
         return from_error(if unavailable {
-            ArmError::new(StatusCode::SERVICE_UNAVAILABLE, "ServiceUnavailable", "The service is temporarily unavailable. Please retry later.")
-                .with_header("Retry-After", "1")
+            ArmError::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "The service is temporarily unavailable. Please retry later.",
+            )
+            .with_header("Retry-After", "1")
         } else {
             ArmError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
@@ -207,7 +258,9 @@ async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &H
             Ok(v) => Some(v),
             Err(e) => {
                 app.recorder.bump(|s| s.rejected += 1);
-                return from_error(ArmError::invalid_request_content(&format!("the body is not valid JSON ({e}).")));
+                return from_error(ArmError::invalid_request_content(&format!(
+                    "the body is not valid JSON ({e})."
+                )));
             }
         }
     };
@@ -219,7 +272,11 @@ async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &H
     }
 
     // 5. One write at a time per vault.
-    let vault_key = if access == Access::Write { target.vault_write_key() } else { None };
+    let vault_key = if access == Access::Write {
+        target.vault_write_key()
+    } else {
+        None
+    };
     if let Some(key) = &vault_key {
         if app.faults.begin_vault_write(key, &mut rng) {
             app.recorder.bump(|s| s.conflicts += 1);
@@ -249,7 +306,9 @@ async fn arm(app: &Arc<App>, method: &Method, uri: &Uri, path: &str, headers: &H
         let outcome = routes::dispatch(&req, &mut store);
         match outcome {
             Ok(reply) => {
-                let is_write = access == Access::Write && reply.status.is_success() && !matches!(req.target, Target::CheckVaultName { .. });
+                let is_write = access == Access::Write
+                    && reply.status.is_success()
+                    && !matches!(req.target, Target::CheckVaultName { .. });
                 match if is_write { app.commit(&store) } else { Ok(()) } {
                     Ok(()) => from_reply(reply),
                     Err(e) => from_error(e),

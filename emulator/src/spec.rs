@@ -33,21 +33,111 @@ const BASE: &str = "https://arm-specs.kvinit.invalid/specification/";
 
 /// Embedded spec files: (path below `specification/`, contents).
 const FILES: &[(&str, &str)] = &[
-    ("keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"))),
-    ("keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"))),
-    ("common-types/resource-management/v1/types.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/common-types/resource-management/v1/types.json"))),
-    ("common-types/resource-management/v2/types.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/common-types/resource-management/v2/types.json"))),
-    ("common-types/resource-management/v3/types.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/common-types/resource-management/v3/types.json"))),
-    ("resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json"))),
-    ("authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"))),
-    ("authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"))),
-    ("authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"))),
-    ("monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"))),
-    ("monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"))),
-    ("monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json"))),
-    ("monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json"))),
-    ("network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json"))),
-    ("network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json", include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"))),
+    (
+        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"
+        )),
+    ),
+    (
+        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"
+        )),
+    ),
+    (
+        "common-types/resource-management/v1/types.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/common-types/resource-management/v1/types.json"
+        )),
+    ),
+    (
+        "common-types/resource-management/v2/types.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/common-types/resource-management/v2/types.json"
+        )),
+    ),
+    (
+        "common-types/resource-management/v3/types.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/common-types/resource-management/v3/types.json"
+        )),
+    ),
+    (
+        "resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json"
+        )),
+    ),
+    (
+        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"
+        )),
+    ),
+    (
+        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"
+        )),
+    ),
+    (
+        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"
+        )),
+    ),
+    (
+        "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"
+        )),
+    ),
+    (
+        "monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"
+        )),
+    ),
+    (
+        "monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json"
+        )),
+    ),
+    (
+        "monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json"
+        )),
+    ),
+    (
+        "network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json"
+        )),
+    ),
+    (
+        "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"
+        )),
+    ),
 ];
 
 /// Network files the 2023-09-01 `virtualNetwork.json` references but the spec copy lacks, with
@@ -59,14 +149,22 @@ const NETWORK_STUBS: &[(&str, &[&str])] = &[
     ("privateEndpoint.json", &["PrivateEndpoint"]),
     ("networkInterface.json", &["IPConfiguration"]),
     ("networkProfile.json", &["IPConfigurationProfile"]),
-    ("applicationGateway.json", &["ApplicationGatewayIPConfiguration"]),
+    (
+        "applicationGateway.json",
+        &["ApplicationGatewayIPConfiguration"],
+    ),
     ("networkWatcher.json", &["FlowLog"]),
-    ("publicIpAddress.json", &["PublicIpDdosProtectionStatusResult"]),
+    (
+        "publicIpAddress.json",
+        &["PublicIpDdosProtectionStatusResult"],
+    ),
 ];
 
 const NETWORK_2309: &str = "network/resource-manager/Microsoft.Network/stable/2023-09-01/";
-const NETWORK_2311: &str = "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json";
-const ALERT_RULES_2016: &str = "monitor/resource-manager/Microsoft.Insights/stable/2016-03-01/alertRules_API.json";
+const NETWORK_2311: &str =
+    "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json";
+const ALERT_RULES_2016: &str =
+    "monitor/resource-manager/Microsoft.Insights/stable/2016-03-01/alertRules_API.json";
 
 /// A spec operation: the file that defines it and its `operationId`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,45 +176,92 @@ pub struct Operation {
 }
 
 fn file(prefix: &str) -> &'static str {
-    FILES.iter().find(|(p, _)| p.ends_with(prefix)).map(|(p, _)| *p).unwrap_or("")
+    FILES
+        .iter()
+        .find(|(p, _)| p.ends_with(prefix))
+        .map(|(p, _)| *p)
+        .unwrap_or("")
 }
 
 /// The spec operation a request calls, if the emulator serves it.
 pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operation> {
     use Target::*;
     let (suffix, id) = match (target, method.as_str()) {
-        (ResourceGroup { .. }, "PUT") => ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate"),
+        (ResourceGroup { .. }, "PUT") => {
+            ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate")
+        }
         (ResourceGroup { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_Get"),
         (Vault { .. }, "PUT") => ("2022-02-01-preview/keyvault.json", "Vaults_CreateOrUpdate"),
         (Vault { .. }, "PATCH") => ("2022-02-01-preview/keyvault.json", "Vaults_Update"),
         (Vault { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_Get"),
         (Vault { .. }, "DELETE") => ("2022-02-01-preview/keyvault.json", "Vaults_Delete"),
-        (VaultsInGroup { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_ListByResourceGroup"),
-        (VaultsInSubscription { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_ListBySubscription"),
+        (VaultsInGroup { .. }, "GET") => (
+            "2022-02-01-preview/keyvault.json",
+            "Vaults_ListByResourceGroup",
+        ),
+        (VaultsInSubscription { .. }, "GET") => (
+            "2022-02-01-preview/keyvault.json",
+            "Vaults_ListBySubscription",
+        ),
         (DeletedVault { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_GetDeleted"),
         (DeletedVaults { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_ListDeleted"),
-        (PurgeDeletedVault { .. }, "POST") => ("2022-02-01-preview/keyvault.json", "Vaults_PurgeDeleted"),
-        (CheckVaultName { .. }, "POST") => ("2022-02-01-preview/keyvault.json", "Vaults_CheckNameAvailability"),
-        (RoleAssignment { .. }, "PUT") => ("authorization-RoleAssignmentsCalls.json", "RoleAssignments_Create"),
-        (RoleAssignment { .. }, "GET") => ("authorization-RoleAssignmentsCalls.json", "RoleAssignments_Get"),
-        (RoleAssignments { .. }, "GET") => ("authorization-RoleAssignmentsCalls.json", "RoleAssignments_ListForScope"),
-        (RoleDefinition { .. }, "GET") => ("authorization-RoleDefinitionsCalls.json", "RoleDefinitions_Get"),
-        (DiagnosticSetting { .. }, "PUT") => ("diagnosticsSettings_API.json", "DiagnosticSettings_CreateOrUpdate"),
-        (DiagnosticSetting { .. }, "GET") => ("diagnosticsSettings_API.json", "DiagnosticSettings_Get"),
-        (DiagnosticSettings { .. }, "GET") => ("diagnosticsSettings_API.json", "DiagnosticSettings_List"),
+        (PurgeDeletedVault { .. }, "POST") => {
+            ("2022-02-01-preview/keyvault.json", "Vaults_PurgeDeleted")
+        }
+        (CheckVaultName { .. }, "POST") => (
+            "2022-02-01-preview/keyvault.json",
+            "Vaults_CheckNameAvailability",
+        ),
+        (RoleAssignment { .. }, "PUT") => (
+            "authorization-RoleAssignmentsCalls.json",
+            "RoleAssignments_Create",
+        ),
+        (RoleAssignment { .. }, "GET") => (
+            "authorization-RoleAssignmentsCalls.json",
+            "RoleAssignments_Get",
+        ),
+        (RoleAssignments { .. }, "GET") => (
+            "authorization-RoleAssignmentsCalls.json",
+            "RoleAssignments_ListForScope",
+        ),
+        (RoleDefinition { .. }, "GET") => (
+            "authorization-RoleDefinitionsCalls.json",
+            "RoleDefinitions_Get",
+        ),
+        (DiagnosticSetting { .. }, "PUT") => (
+            "diagnosticsSettings_API.json",
+            "DiagnosticSettings_CreateOrUpdate",
+        ),
+        (DiagnosticSetting { .. }, "GET") => {
+            ("diagnosticsSettings_API.json", "DiagnosticSettings_Get")
+        }
+        (DiagnosticSettings { .. }, "GET") => {
+            ("diagnosticsSettings_API.json", "DiagnosticSettings_List")
+        }
         (ActionGroup { .. }, "PUT") => ("actionGroups_API.json", "ActionGroups_CreateOrUpdate"),
         (ActionGroup { .. }, "GET") => ("actionGroups_API.json", "ActionGroups_Get"),
         (MetricAlert { .. }, "PUT") => ("metricAlert_API.json", "MetricAlerts_CreateOrUpdate"),
         (MetricAlert { .. }, "GET") => ("metricAlert_API.json", "MetricAlerts_Get"),
-        (MetricAlertsInGroup { .. }, "GET") => ("metricAlert_API.json", "MetricAlerts_ListByResourceGroup"),
-        (ActivityLogAlert { .. }, "PUT") => ("activityLogAlerts_API.json", "ActivityLogAlerts_CreateOrUpdate"),
+        (MetricAlertsInGroup { .. }, "GET") => {
+            ("metricAlert_API.json", "MetricAlerts_ListByResourceGroup")
+        }
+        (ActivityLogAlert { .. }, "PUT") => (
+            "activityLogAlerts_API.json",
+            "ActivityLogAlerts_CreateOrUpdate",
+        ),
         (ActivityLogAlert { .. }, "GET") => ("activityLogAlerts_API.json", "ActivityLogAlerts_Get"),
-        (ActivityLogAlertsInGroup { .. }, "GET") => ("activityLogAlerts_API.json", "ActivityLogAlerts_ListByResourceGroup"),
+        (ActivityLogAlertsInGroup { .. }, "GET") => (
+            "activityLogAlerts_API.json",
+            "ActivityLogAlerts_ListByResourceGroup",
+        ),
         (Subnet { .. }, "PUT") => ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate"),
         (Subnet { .. }, "GET") => ("2023-09-01/virtualNetwork.json", "Subnets_Get"),
         _ => return None,
     };
-    Some(Operation { file: file(suffix), operation_id: id })
+    Some(Operation {
+        file: file(suffix),
+        operation_id: id,
+    })
 }
 
 struct Specs {
@@ -130,7 +275,8 @@ fn specs() -> &'static Specs {
         let mut docs = HashMap::new();
         let mut resources: Vec<(String, Value)> = Vec::new();
         for (path, text) in FILES {
-            let mut doc: Value = serde_json::from_str(text).expect("embedded spec files are JSON (checked in arm-specs/README.md)");
+            let mut doc: Value = serde_json::from_str(text)
+                .expect("embedded spec files are JSON (checked in arm-specs/README.md)");
             expand_discriminators(&mut doc);
             resources.push((format!("{BASE}{path}"), doc.clone()));
             docs.insert(*path, doc);
@@ -139,14 +285,25 @@ fn specs() -> &'static Specs {
         let network = docs.get(NETWORK_2311).cloned().unwrap_or_else(|| json!({}));
         resources.push((format!("{BASE}{NETWORK_2309}network.json"), network));
         for (name, defs) in NETWORK_STUBS {
-            let definitions: serde_json::Map<String, Value> = defs.iter().map(|d| (d.to_string(), json!({}))).collect();
-            resources.push((format!("{BASE}{NETWORK_2309}{name}"), json!({ "definitions": definitions })));
+            let definitions: serde_json::Map<String, Value> =
+                defs.iter().map(|d| (d.to_string(), json!({}))).collect();
+            resources.push((
+                format!("{BASE}{NETWORK_2309}{name}"),
+                json!({ "definitions": definitions }),
+            ));
         }
-        resources.push((format!("{BASE}{ALERT_RULES_2016}"), json!({"definitions": {"ErrorResponse": {}}})));
+        resources.push((
+            format!("{BASE}{ALERT_RULES_2016}"),
+            json!({"definitions": {"ErrorResponse": {}}}),
+        ));
         let registry = Registry::new()
             .draft(Draft::Draft4)
             .retrieve_known_draft_meta_schemas(false)
-            .extend(resources.into_iter().map(|(uri, v)| (uri, Draft::Draft4.create_resource(v))))
+            .extend(
+                resources
+                    .into_iter()
+                    .map(|(uri, v)| (uri, Draft::Draft4.create_resource(v))),
+            )
             .and_then(|b| b.prepare())
             .expect("spec registry");
         Specs { docs, registry }
@@ -161,10 +318,16 @@ fn specs() -> &'static Specs {
 /// * `D` = any of: for each subtype, "discriminator = its value, and the subtype's schema"; or
 ///   "discriminator is none of those values, and the original `D`".
 fn expand_discriminators(doc: &mut Value) {
-    let Some(defs) = doc.get("definitions").and_then(Value::as_object).cloned() else { return };
+    let Some(defs) = doc.get("definitions").and_then(Value::as_object).cloned() else {
+        return;
+    };
     let bases: Vec<(String, String)> = defs
         .iter()
-        .filter_map(|(name, d)| d.get("discriminator").and_then(Value::as_str).map(|disc| (name.clone(), disc.to_string())))
+        .filter_map(|(name, d)| {
+            d.get("discriminator")
+                .and_then(Value::as_str)
+                .map(|disc| (name.clone(), disc.to_string()))
+        })
         .collect();
     let mut out = defs.clone();
     for (base, disc) in bases {
@@ -173,15 +336,23 @@ fn expand_discriminators(doc: &mut Value) {
         let mut branches = Vec::new();
         let mut values = Vec::new();
         for (name, d) in &defs {
-            let refers = d
-                .get("allOf")
-                .and_then(Value::as_array)
-                .is_some_and(|all| all.iter().any(|a| a.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str())));
+            let refers = d.get("allOf").and_then(Value::as_array).is_some_and(|all| {
+                all.iter()
+                    .any(|a| a.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()))
+            });
             if !refers {
                 continue;
             }
-            let value = d.get("x-ms-discriminator-value").and_then(Value::as_str).unwrap_or(name).to_string();
-            if let Some(all) = out.get_mut(name).and_then(|s| s.get_mut("allOf")).and_then(Value::as_array_mut) {
+            let value = d
+                .get("x-ms-discriminator-value")
+                .and_then(Value::as_str)
+                .unwrap_or(name)
+                .to_string();
+            if let Some(all) = out
+                .get_mut(name)
+                .and_then(|s| s.get_mut("allOf"))
+                .and_then(Value::as_array_mut)
+            {
                 for a in all.iter_mut() {
                     if a.get("$ref").and_then(Value::as_str) == Some(base_ref.as_str()) {
                         *a = json!({"$ref": base_only});
@@ -264,7 +435,11 @@ fn find_operation(op: Operation) -> Option<(Value, Vec<Value>)> {
                 continue;
             }
             if operation.get("operationId").and_then(Value::as_str) == Some(op.operation_id) {
-                let shared = item.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+                let shared = item
+                    .get("parameters")
+                    .and_then(Value::as_array)
+                    .cloned()
+                    .unwrap_or_default();
                 return Some((operation.clone(), shared));
             }
         }
@@ -290,19 +465,29 @@ fn compile(op: Operation, mut schema: Value) -> Option<Validator> {
         .with_registry(&specs().registry)
         .should_validate_formats(false)
         .build(&schema)
-        .map_err(|e| eprintln!("kvinit-emulator: schema for {} not compiled: {e}", op.operation_id))
+        .map_err(|e| {
+            eprintln!(
+                "kvinit-emulator: schema for {} not compiled: {e}",
+                op.operation_id
+            )
+        })
         .ok()
 }
 
 /// The request-body schema of `op` (None when the operation takes no body).
 fn request_validator(op: Operation) -> Option<&'static Validator> {
-    static CACHE: OnceLock<std::sync::Mutex<HashMap<Operation, Option<&'static Validator>>>> = OnceLock::new();
+    static CACHE: OnceLock<std::sync::Mutex<HashMap<Operation, Option<&'static Validator>>>> =
+        OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().expect("schema cache").get(&op) {
         return *v;
     }
     let built = find_operation(op).and_then(|(operation, shared)| {
-        let params = operation.get("parameters").and_then(Value::as_array).cloned().unwrap_or_default();
+        let params = operation
+            .get("parameters")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         params
             .iter()
             .chain(shared.iter())
@@ -316,20 +501,32 @@ fn request_validator(op: Operation) -> Option<&'static Validator> {
     built
 }
 
+/// Compiled response schemas by (operation, status); `None` = no schema.
+type ResponseCache = std::sync::Mutex<HashMap<(Operation, u16), Option<&'static Validator>>>;
+
 /// The response schema of `op` for `status` (falls back to `default` for error statuses).
 fn response_validator(op: Operation, status: u16) -> Option<&'static Validator> {
-    static CACHE: OnceLock<std::sync::Mutex<HashMap<(Operation, u16), Option<&'static Validator>>>> = OnceLock::new();
+    static CACHE: OnceLock<ResponseCache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     if let Some(v) = cache.lock().expect("schema cache").get(&(op, status)) {
         return *v;
     }
     let built = find_operation(op).and_then(|(operation, _)| {
         let responses = operation.get("responses")?;
-        let response = responses.get(status.to_string()).or_else(|| if status >= 400 { responses.get("default") } else { None })?;
+        let response = responses.get(status.to_string()).or_else(|| {
+            if status >= 400 {
+                responses.get("default")
+            } else {
+                None
+            }
+        })?;
         let schema = response.get("schema")?.clone();
         compile(op, schema).map(|v| &*Box::leak(Box::new(v)))
     });
-    cache.lock().expect("schema cache").insert((op, status), built);
+    cache
+        .lock()
+        .expect("schema cache")
+        .insert((op, status), built);
     built
 }
 
@@ -362,9 +559,13 @@ fn problems(validator: &Validator, value: &Value) -> Vec<(String, String)> {
 /// 400 `InvalidRequestContent` with `target` = the first offending field (dotted JSON path) and
 /// every problem in `details`.
 pub(crate) fn check_request(op: Operation, body: &Value) -> Result<(), ArmError> {
-    let Some(validator) = request_validator(op) else { return Ok(()) };
+    let Some(validator) = request_validator(op) else {
+        return Ok(());
+    };
     let found = problems(validator, body);
-    let Some((target, message)) = found.first().cloned() else { return Ok(()) };
+    let Some((target, message)) = found.first().cloned() else {
+        return Ok(());
+    };
     let mut err = ArmError::invalid_request_content(&format!(
         "'{message}' at '{}' (schema of {} in {}).",
         if target.is_empty() { "(body)" } else { &target },
@@ -382,27 +583,63 @@ pub(crate) fn check_request(op: Operation, body: &Value) -> Result<(), ArmError>
 /// Validates `body` against the request schema of the spec operation `operation_id` in the file
 /// whose path ends with `file_suffix`. Returns every problem as `(dotted path, message)`; empty
 /// when it conforms. For tests and for callers that want to check what they send.
-pub fn validate_request(file_suffix: &str, operation_id: &'static str, body: &Value) -> Vec<(String, String)> {
-    let op = Operation { file: file(file_suffix), operation_id };
-    request_validator(op).map(|v| problems(v, body)).unwrap_or_else(|| vec![(String::new(), format!("no request schema for {operation_id}"))])
+pub fn validate_request(
+    file_suffix: &str,
+    operation_id: &'static str,
+    body: &Value,
+) -> Vec<(String, String)> {
+    let op = Operation {
+        file: file(file_suffix),
+        operation_id,
+    };
+    request_validator(op)
+        .map(|v| problems(v, body))
+        .unwrap_or_else(|| {
+            vec![(
+                String::new(),
+                format!("no request schema for {operation_id}"),
+            )]
+        })
 }
 
 /// Validates a response `body` with `status` against the spec operation's response schema.
 /// Returns every problem; a status the spec does not list for the operation is a problem too.
-pub fn validate_response(file_suffix: &str, operation_id: &'static str, status: u16, body: &Value) -> Vec<(String, String)> {
-    let op = Operation { file: file(file_suffix), operation_id };
+pub fn validate_response(
+    file_suffix: &str,
+    operation_id: &'static str,
+    status: u16,
+    body: &Value,
+) -> Vec<(String, String)> {
+    let op = Operation {
+        file: file(file_suffix),
+        operation_id,
+    };
     let listed = find_operation(op)
-        .and_then(|(o, _)| o.get("responses").and_then(|r| r.get(status.to_string())).cloned())
+        .and_then(|(o, _)| {
+            o.get("responses")
+                .and_then(|r| r.get(status.to_string()))
+                .cloned()
+        })
         .is_some();
     if !listed && status < 400 {
-        return vec![(String::new(), format!("status {status} is not a response of {operation_id}"))];
+        return vec![(
+            String::new(),
+            format!("status {status} is not a response of {operation_id}"),
+        )];
     }
     let has_schema = find_operation(op)
-        .and_then(|(o, _)| o.get("responses").and_then(|r| r.get(status.to_string()).or_else(|| r.get("default"))).cloned())
+        .and_then(|(o, _)| {
+            o.get("responses")
+                .and_then(|r| r.get(status.to_string()).or_else(|| r.get("default")))
+                .cloned()
+        })
         .is_some_and(|r| r.get("schema").is_some());
     match response_validator(op, status) {
         Some(v) => problems(v, body),
-        None if has_schema => vec![(String::new(), format!("the response schema of {operation_id} did not compile"))],
+        None if has_schema => vec![(
+            String::new(),
+            format!("the response schema of {operation_id} did not compile"),
+        )],
         None => Vec::new(),
     }
 }
@@ -416,26 +653,63 @@ mod tests {
     #[test]
     fn every_served_operation_compiles() {
         let ops = [
-            ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate", true),
-            ("2022-02-01-preview/keyvault.json", "Vaults_CreateOrUpdate", true),
+            (
+                "2021-04-01/resources.json",
+                "ResourceGroups_CreateOrUpdate",
+                true,
+            ),
+            (
+                "2022-02-01-preview/keyvault.json",
+                "Vaults_CreateOrUpdate",
+                true,
+            ),
             ("2022-02-01-preview/keyvault.json", "Vaults_Update", true),
-            ("2022-02-01-preview/keyvault.json", "Vaults_CheckNameAvailability", true),
-            ("authorization-RoleAssignmentsCalls.json", "RoleAssignments_Create", true),
-            ("diagnosticsSettings_API.json", "DiagnosticSettings_CreateOrUpdate", true),
+            (
+                "2022-02-01-preview/keyvault.json",
+                "Vaults_CheckNameAvailability",
+                true,
+            ),
+            (
+                "authorization-RoleAssignmentsCalls.json",
+                "RoleAssignments_Create",
+                true,
+            ),
+            (
+                "diagnosticsSettings_API.json",
+                "DiagnosticSettings_CreateOrUpdate",
+                true,
+            ),
             ("actionGroups_API.json", "ActionGroups_CreateOrUpdate", true),
             ("metricAlert_API.json", "MetricAlerts_CreateOrUpdate", true),
-            ("activityLogAlerts_API.json", "ActivityLogAlerts_CreateOrUpdate", true),
-            ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate", true),
+            (
+                "activityLogAlerts_API.json",
+                "ActivityLogAlerts_CreateOrUpdate",
+                true,
+            ),
+            (
+                "2023-09-01/virtualNetwork.json",
+                "Subnets_CreateOrUpdate",
+                true,
+            ),
         ];
         for (suffix, id, _) in ops {
-            let op = Operation { file: file(suffix), operation_id: id };
+            let op = Operation {
+                file: file(suffix),
+                operation_id: id,
+            };
             assert!(!op.file.is_empty(), "{suffix} embedded");
-            assert!(request_validator(op).is_some(), "{id}: request schema compiles");
+            assert!(
+                request_validator(op).is_some(),
+                "{id}: request schema compiles"
+            );
             let (operation, _) = find_operation(op).expect("operation in spec");
             for status in operation["responses"].as_object().unwrap().keys() {
                 if let Ok(code) = status.parse::<u16>() {
                     if operation["responses"][status].get("schema").is_some() {
-                        assert!(response_validator(op, code).is_some(), "{id} {code}: response schema compiles");
+                        assert!(
+                            response_validator(op, code).is_some(),
+                            "{id} {code}: response schema compiles"
+                        );
                     }
                 }
             }
@@ -445,11 +719,20 @@ mod tests {
     #[test]
     fn refs_resolve_relative_to_their_file() {
         assert_eq!(
-            absolute_ref("a/b/c/x.json", "../../../common-types/v1/types.json#/definitions/X"),
+            absolute_ref(
+                "a/b/c/x.json",
+                "../../../common-types/v1/types.json#/definitions/X"
+            ),
             format!("{BASE}common-types/v1/types.json#/definitions/X")
         );
-        assert_eq!(absolute_ref("a/b/x.json", "#/definitions/Y"), format!("{BASE}a/b/x.json#/definitions/Y"));
-        assert_eq!(absolute_ref("a/b/x.json", "./common.json#/definitions/Z"), format!("{BASE}a/b/common.json#/definitions/Z"));
+        assert_eq!(
+            absolute_ref("a/b/x.json", "#/definitions/Y"),
+            format!("{BASE}a/b/x.json#/definitions/Y")
+        );
+        assert_eq!(
+            absolute_ref("a/b/x.json", "./common.json#/definitions/Z"),
+            format!("{BASE}a/b/common.json#/definitions/Z")
+        );
     }
 
     #[test]
@@ -464,6 +747,9 @@ mod tests {
         assert!(p.is_empty(), "{p:?}");
         let mut bad = good.clone();
         bad["properties"]["criteria"]["allOf"][0]["operator"] = json!("Sideways");
-        assert!(!validate_request("metricAlert_API.json", "MetricAlerts_CreateOrUpdate", &bad).is_empty());
+        assert!(
+            !validate_request("metricAlert_API.json", "MetricAlerts_CreateOrUpdate", &bad)
+                .is_empty()
+        );
     }
 }

@@ -47,7 +47,13 @@ pub(crate) struct Recorder {
 impl Recorder {
     /// Counts an ARM request by method.
     pub fn count_method(&self, method: &str) {
-        *self.stats.lock().expect("stats").by_method.entry(method.to_string()).or_insert(0) += 1;
+        *self
+            .stats
+            .lock()
+            .expect("stats")
+            .by_method
+            .entry(method.to_string())
+            .or_insert(0) += 1;
     }
 
     /// Applies `f` to the counters.

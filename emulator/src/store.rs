@@ -51,13 +51,18 @@ impl Store {
     /// Loads `path` if it exists (an absent file is an empty store). Vaults saved mid-provisioning
     /// are taken as `Succeeded`.
     pub fn load(path: Option<&Path>) -> Result<Self, EmulatorError> {
-        let Some(path) = path else { return Ok(Self::default()) };
+        let Some(path) = path else {
+            return Ok(Self::default());
+        };
         remove_stale_temps(path);
         let text = match std::fs::read_to_string(path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Self::default()),
             Err(e) => {
-                return Err(EmulatorError::State { path: path.to_path_buf(), message: e.to_string() });
+                return Err(EmulatorError::State {
+                    path: path.to_path_buf(),
+                    message: e.to_string(),
+                });
             }
         };
         let mut state: StateFile = serde_json::from_str(&text).map_err(|e| EmulatorError::State {
@@ -73,7 +78,10 @@ impl Store {
                 }
             }
         }
-        Ok(Self { state, ..Self::default() })
+        Ok(Self {
+            state,
+            ..Self::default()
+        })
     }
 
     /// The resource at `id` (any casing).
@@ -133,9 +141,14 @@ impl Store {
     /// Writes the state file atomically: a unique temp file next to it, then `rename`, so a
     /// process killed at any moment leaves either the old or the new file, never a torn one.
     pub fn persist(&self, path: &Path) -> Result<(), EmulatorError> {
-        let err = |e: std::io::Error| EmulatorError::State { path: path.to_path_buf(), message: e.to_string() };
-        let text = serde_json::to_string_pretty(&self.state)
-            .map_err(|e| EmulatorError::State { path: path.to_path_buf(), message: e.to_string() })?;
+        let err = |e: std::io::Error| EmulatorError::State {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        };
+        let text = serde_json::to_string_pretty(&self.state).map_err(|e| EmulatorError::State {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(err)?;
         }
@@ -150,8 +163,13 @@ impl Store {
 
 /// Removes temp files a killed emulator left next to `path` (never the state file itself).
 fn remove_stale_temps(path: &Path) {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else { return };
-    let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return;
+    };
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let prefix = format!(".{name}.");
     if let Ok(entries) = std::fs::read_dir(dir) {
         for entry in entries.flatten() {
@@ -165,6 +183,9 @@ fn remove_stale_temps(path: &Path) {
 
 fn temp_path(path: &Path) -> PathBuf {
     let n = TEMP_COUNTER.fetch_add(1, Ordering::Relaxed);
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()))
 }

@@ -5,25 +5,85 @@
 /// What a request path names. Strings keep the request's casing (ARM echoes it in IDs).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {
-    ResourceGroup { sub: String, rg: String },
-    Vault { sub: String, rg: String, name: String },
-    VaultsInGroup { sub: String, rg: String },
-    VaultsInSubscription { sub: String },
-    DeletedVault { sub: String, location: String, name: String },
-    PurgeDeletedVault { sub: String, location: String, name: String },
-    DeletedVaults { sub: String },
-    CheckVaultName { sub: String },
-    RoleAssignment { scope: String, name: String },
-    RoleAssignments { scope: String },
-    RoleDefinition { scope: String, id: String },
-    DiagnosticSetting { resource: String, name: String },
-    DiagnosticSettings { resource: String },
-    ActionGroup { sub: String, rg: String, name: String },
-    MetricAlert { sub: String, rg: String, name: String },
-    MetricAlertsInGroup { sub: String, rg: String },
-    ActivityLogAlert { sub: String, rg: String, name: String },
-    ActivityLogAlertsInGroup { sub: String, rg: String },
-    Subnet { sub: String, rg: String, vnet: String, name: String },
+    ResourceGroup {
+        sub: String,
+        rg: String,
+    },
+    Vault {
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    VaultsInGroup {
+        sub: String,
+        rg: String,
+    },
+    VaultsInSubscription {
+        sub: String,
+    },
+    DeletedVault {
+        sub: String,
+        location: String,
+        name: String,
+    },
+    PurgeDeletedVault {
+        sub: String,
+        location: String,
+        name: String,
+    },
+    DeletedVaults {
+        sub: String,
+    },
+    CheckVaultName {
+        sub: String,
+    },
+    RoleAssignment {
+        scope: String,
+        name: String,
+    },
+    RoleAssignments {
+        scope: String,
+    },
+    RoleDefinition {
+        scope: String,
+        id: String,
+    },
+    DiagnosticSetting {
+        resource: String,
+        name: String,
+    },
+    DiagnosticSettings {
+        resource: String,
+    },
+    ActionGroup {
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    MetricAlert {
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    MetricAlertsInGroup {
+        sub: String,
+        rg: String,
+    },
+    ActivityLogAlert {
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    ActivityLogAlertsInGroup {
+        sub: String,
+        rg: String,
+    },
+    Subnet {
+        sub: String,
+        rg: String,
+        vnet: String,
+        name: String,
+    },
     /// Anything else: answered with ARM's generic 404s.
     Unknown,
 }
@@ -60,30 +120,49 @@ fn split_extension<'a>(path: &'a str, marker: &str) -> Option<(String, &'a str)>
     if !(rest.is_empty() || rest.starts_with('/')) {
         return None;
     }
-    let scope = if idx == 0 { "/".to_string() } else { path[..idx].to_string() };
+    let scope = if idx == 0 {
+        "/".to_string()
+    } else {
+        path[..idx].to_string()
+    };
     Some((scope, rest.trim_start_matches('/')))
 }
 
 impl Target {
     /// Parses a normalized path.
     pub fn parse(path: &str) -> Target {
-        if let Some((scope, rest)) = split_extension(path, "/providers/microsoft.authorization/roleassignments") {
+        if let Some((scope, rest)) =
+            split_extension(path, "/providers/microsoft.authorization/roleassignments")
+        {
             return match rest {
                 "" => Target::RoleAssignments { scope },
-                name if !name.contains('/') => Target::RoleAssignment { scope, name: name.into() },
+                name if !name.contains('/') => Target::RoleAssignment {
+                    scope,
+                    name: name.into(),
+                },
                 _ => Target::Unknown,
             };
         }
-        if let Some((scope, rest)) = split_extension(path, "/providers/microsoft.authorization/roledefinitions") {
+        if let Some((scope, rest)) =
+            split_extension(path, "/providers/microsoft.authorization/roledefinitions")
+        {
             return match rest {
-                id if !id.is_empty() && !id.contains('/') => Target::RoleDefinition { scope, id: id.into() },
+                id if !id.is_empty() && !id.contains('/') => Target::RoleDefinition {
+                    scope,
+                    id: id.into(),
+                },
                 _ => Target::Unknown,
             };
         }
-        if let Some((resource, rest)) = split_extension(path, "/providers/microsoft.insights/diagnosticsettings") {
+        if let Some((resource, rest)) =
+            split_extension(path, "/providers/microsoft.insights/diagnosticsettings")
+        {
             return match rest {
                 "" => Target::DiagnosticSettings { resource },
-                name if !name.contains('/') => Target::DiagnosticSetting { resource, name: name.into() },
+                name if !name.contains('/') => Target::DiagnosticSetting {
+                    resource,
+                    name: name.into(),
+                },
                 _ => Target::Unknown,
             };
         }
@@ -92,43 +171,169 @@ impl Target {
         let l: Vec<&str> = lower.iter().map(String::as_str).collect();
         let s = |i: usize| segs[i].to_string();
         match l.as_slice() {
-            ["subscriptions", _, "resourcegroups", _] => Target::ResourceGroup { sub: s(1), rg: s(3) },
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.keyvault", "vaults"] => {
-                Target::VaultsInGroup { sub: s(1), rg: s(3) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.keyvault", "vaults", _] => {
-                Target::Vault { sub: s(1), rg: s(3), name: s(7) }
-            }
-            ["subscriptions", _, "providers", "microsoft.keyvault", "vaults"] => Target::VaultsInSubscription { sub: s(1) },
-            ["subscriptions", _, "providers", "microsoft.keyvault", "deletedvaults"] => Target::DeletedVaults { sub: s(1) },
-            ["subscriptions", _, "providers", "microsoft.keyvault", "checknameavailability"] => {
-                Target::CheckVaultName { sub: s(1) }
-            }
-            ["subscriptions", _, "providers", "microsoft.keyvault", "locations", _, "deletedvaults", _] => {
-                Target::DeletedVault { sub: s(1), location: s(5), name: s(7) }
-            }
-            ["subscriptions", _, "providers", "microsoft.keyvault", "locations", _, "deletedvaults", _, "purge"] => {
-                Target::PurgeDeletedVault { sub: s(1), location: s(5), name: s(7) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.insights", "actiongroups", _] => {
-                Target::ActionGroup { sub: s(1), rg: s(3), name: s(7) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.insights", "metricalerts"] => {
-                Target::MetricAlertsInGroup { sub: s(1), rg: s(3) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.insights", "metricalerts", _] => {
-                Target::MetricAlert { sub: s(1), rg: s(3), name: s(7) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.insights", "activitylogalerts"] => {
-                Target::ActivityLogAlertsInGroup { sub: s(1), rg: s(3) }
-            }
-            ["subscriptions", _, "resourcegroups", _, "providers", "microsoft.insights", "activitylogalerts", _] => {
-                Target::ActivityLogAlert { sub: s(1), rg: s(3), name: s(7) }
-            }
+            ["subscriptions", _, "resourcegroups", _] => Target::ResourceGroup {
+                sub: s(1),
+                rg: s(3),
+            },
             [
-                "subscriptions", _, "resourcegroups", _, "providers", "microsoft.network", "virtualnetworks", _,
-                "subnets", _,
-            ] => Target::Subnet { sub: s(1), rg: s(3), vnet: s(7), name: s(9) },
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "vaults",
+            ] => Target::VaultsInGroup {
+                sub: s(1),
+                rg: s(3),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "vaults",
+                _,
+            ] => Target::Vault {
+                sub: s(1),
+                rg: s(3),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "vaults",
+            ] => Target::VaultsInSubscription { sub: s(1) },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "deletedvaults",
+            ] => Target::DeletedVaults { sub: s(1) },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "checknameavailability",
+            ] => Target::CheckVaultName { sub: s(1) },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "locations",
+                _,
+                "deletedvaults",
+                _,
+            ] => Target::DeletedVault {
+                sub: s(1),
+                location: s(5),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.keyvault",
+                "locations",
+                _,
+                "deletedvaults",
+                _,
+                "purge",
+            ] => Target::PurgeDeletedVault {
+                sub: s(1),
+                location: s(5),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.insights",
+                "actiongroups",
+                _,
+            ] => Target::ActionGroup {
+                sub: s(1),
+                rg: s(3),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.insights",
+                "metricalerts",
+            ] => Target::MetricAlertsInGroup {
+                sub: s(1),
+                rg: s(3),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.insights",
+                "metricalerts",
+                _,
+            ] => Target::MetricAlert {
+                sub: s(1),
+                rg: s(3),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.insights",
+                "activitylogalerts",
+            ] => Target::ActivityLogAlertsInGroup {
+                sub: s(1),
+                rg: s(3),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.insights",
+                "activitylogalerts",
+                _,
+            ] => Target::ActivityLogAlert {
+                sub: s(1),
+                rg: s(3),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.network",
+                "virtualnetworks",
+                _,
+                "subnets",
+                _,
+            ] => Target::Subnet {
+                sub: s(1),
+                rg: s(3),
+                vnet: s(7),
+                name: s(9),
+            },
             _ => Target::Unknown,
         }
     }
@@ -138,9 +343,16 @@ impl Target {
         use Target::*;
         Some(match self {
             ResourceGroup { .. } => api::RESOURCES,
-            Vault { .. } | VaultsInGroup { .. } | VaultsInSubscription { .. } | DeletedVault { .. }
-            | PurgeDeletedVault { .. } | DeletedVaults { .. } | CheckVaultName { .. } => api::KEYVAULT,
-            RoleAssignment { .. } | RoleAssignments { .. } | RoleDefinition { .. } => api::AUTHORIZATION,
+            Vault { .. }
+            | VaultsInGroup { .. }
+            | VaultsInSubscription { .. }
+            | DeletedVault { .. }
+            | PurgeDeletedVault { .. }
+            | DeletedVaults { .. }
+            | CheckVaultName { .. } => api::KEYVAULT,
+            RoleAssignment { .. } | RoleAssignments { .. } | RoleDefinition { .. } => {
+                api::AUTHORIZATION
+            }
             DiagnosticSetting { .. } | DiagnosticSettings { .. } => api::DIAGNOSTIC_SETTINGS,
             ActionGroup { .. } => api::ACTION_GROUPS,
             MetricAlert { .. } | MetricAlertsInGroup { .. } => api::METRIC_ALERTS,
@@ -154,7 +366,9 @@ impl Target {
     pub fn subscription(path: &str) -> String {
         let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         match segs.as_slice() {
-            [first, sub, ..] if first.eq_ignore_ascii_case("subscriptions") => sub.to_ascii_lowercase(),
+            [first, sub, ..] if first.eq_ignore_ascii_case("subscriptions") => {
+                sub.to_ascii_lowercase()
+            }
             _ => "tenant".to_string(),
         }
     }
@@ -175,12 +389,17 @@ pub(crate) fn rg_id(sub: &str, rg: &str) -> String {
 
 /// A vault's ARM resource ID.
 pub(crate) fn vault_id(sub: &str, rg: &str, name: &str) -> String {
-    format!("{}/providers/Microsoft.KeyVault/vaults/{name}", rg_id(sub, rg))
+    format!(
+        "{}/providers/Microsoft.KeyVault/vaults/{name}",
+        rg_id(sub, rg)
+    )
 }
 
 /// A deleted vault's ARM resource ID.
 pub(crate) fn deleted_vault_id(sub: &str, location: &str, name: &str) -> String {
-    format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/locations/{location}/deletedVaults/{name}")
+    format!(
+        "/subscriptions/{sub}/providers/Microsoft.KeyVault/locations/{location}/deletedVaults/{name}"
+    )
 }
 
 /// Parts of a resource ID: (subscription, resource group, provider type like
@@ -204,5 +423,10 @@ pub(crate) fn parse_resource_id(id: &str) -> Option<(String, String, String, Str
     if i != segs.len() {
         return None;
     }
-    Some((segs[1].to_string(), segs[3].to_string(), rtype, segs[segs.len() - 1].to_string()))
+    Some((
+        segs[1].to_string(),
+        segs[3].to_string(),
+        rtype,
+        segs[segs.len() - 1].to_string(),
+    ))
 }

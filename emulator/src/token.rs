@@ -32,7 +32,11 @@ pub(crate) struct TokenStore {
 impl TokenStore {
     /// Issues a fresh random token for `client_id`.
     pub fn issue(&self, client_id: &str) -> String {
-        let token: String = rand::thread_rng().sample_iter(&Alphanumeric).take(64).map(char::from).collect();
+        let token: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(64)
+            .map(char::from)
+            .collect();
         let expires = Instant::now() + Duration::from_secs(TOKEN_LIFETIME_SECS);
         self.tokens
             .lock()
@@ -90,7 +94,9 @@ pub(crate) fn answer(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             700016,
-            format!("Application with identifier '{client_id}' was not found in the directory '{tenant}'."),
+            format!(
+                "Application with identifier '{client_id}' was not found in the directory '{tenant}'."
+            ),
         );
     }
     if form.get("client_secret").map(String::as_str) != Some(secret) {
@@ -98,7 +104,9 @@ pub(crate) fn answer(
             StatusCode::UNAUTHORIZED,
             "invalid_client",
             7000215,
-            format!("Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."),
+            format!(
+                "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{client_id}'."
+            ),
         );
     }
     if form.get("scope").is_none_or(|s| s.trim().is_empty()) {

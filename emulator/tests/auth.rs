@@ -13,8 +13,17 @@ async fn real_client_secret_credential_gets_a_working_token() {
     let emu = start(FaultProfile::none()).await;
     let http: Arc<dyn azure_core::HttpClient> = azure_core::new_http_client();
     let authority = azure_core::Url::parse(&emu.base_url()).unwrap();
-    let cred = azure_identity::ClientSecretCredential::new(http, authority, TENANT.into(), DEFAULT_CLIENT_ID.into(), DEFAULT_CLIENT_SECRET.into());
-    let token = cred.get_token(&["https://management.azure.com/.default"]).await.expect("token from emulator");
+    let cred = azure_identity::ClientSecretCredential::new(
+        http,
+        authority,
+        TENANT.into(),
+        DEFAULT_CLIENT_ID.into(),
+        DEFAULT_CLIENT_SECRET.into(),
+    );
+    let token = cred
+        .get_token(&["https://management.azure.com/.default"])
+        .await
+        .expect("token from emulator");
     let secret = token.token.secret().to_string();
     assert!(secret.len() >= 32);
     let resp = reqwest::Client::new()
@@ -26,7 +35,12 @@ async fn real_client_secret_credential_gets_a_working_token() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 201);
     // The request log never holds the token.
-    let log = reqwest::get(format!("{}/_emulator/requests", emu.base_url())).await.unwrap().text().await.unwrap();
+    let log = reqwest::get(format!("{}/_emulator/requests", emu.base_url()))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(!log.contains(&secret));
     assert!(log.contains("oauth2/v2.0/token"));
 }
@@ -36,19 +50,38 @@ async fn wrong_secret_is_refused_like_entra() {
     let emu = start(FaultProfile::none()).await;
     let http: Arc<dyn azure_core::HttpClient> = azure_core::new_http_client();
     let authority = azure_core::Url::parse(&emu.base_url()).unwrap();
-    let cred = azure_identity::ClientSecretCredential::new(http, authority, TENANT.into(), DEFAULT_CLIENT_ID.into(), "wrong".into());
-    let err = cred.get_token(&["https://management.azure.com/.default"]).await.expect_err("refused");
+    let cred = azure_identity::ClientSecretCredential::new(
+        http,
+        authority,
+        TENANT.into(),
+        DEFAULT_CLIENT_ID.into(),
+        "wrong".into(),
+    );
+    let err = cred
+        .get_token(&["https://management.azure.com/.default"])
+        .await
+        .expect_err("refused");
     assert!(!err.to_string().contains(DEFAULT_CLIENT_SECRET));
     let resp = reqwest::Client::new()
         .post(format!("{}/{TENANT}/oauth2/v2.0/token", emu.base_url()))
-        .form(&[("grant_type", "client_credentials"), ("client_id", DEFAULT_CLIENT_ID), ("client_secret", "wrong"), ("scope", "x/.default")])
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", DEFAULT_CLIENT_ID),
+            ("client_secret", "wrong"),
+            ("scope", "x/.default"),
+        ])
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
     let body: Value = resp.json().await.unwrap();
     assert_eq!(body["error"], "invalid_client");
-    assert!(body["error_description"].as_str().unwrap().starts_with("AADSTS7000215"));
+    assert!(
+        body["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS7000215")
+    );
 }
 
 #[tokio::test]
@@ -62,12 +95,24 @@ async fn arm_routes_need_a_token_this_emulator_issued() {
     let body: Value = none.json().await.unwrap();
     assert_eq!(body["error"]["code"], "AuthenticationFailed");
     let foreign_token = token(&other.base_url(), &http).await;
-    let foreign = http.get(&url).bearer_auth(&foreign_token).send().await.unwrap();
+    let foreign = http
+        .get(&url)
+        .bearer_auth(&foreign_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(foreign.status().as_u16(), 401);
     assert!(foreign.headers().contains_key("www-authenticate"));
     let body: Value = foreign.json().await.unwrap();
     assert_eq!(body["error"]["code"], "InvalidAuthenticationToken");
-    let stats: Value = http.get(format!("{}/_emulator/stats", emu.base_url())).send().await.unwrap().json().await.unwrap();
+    let stats: Value = http
+        .get(format!("{}/_emulator/stats", emu.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(stats["rejected"], 2);
     assert_eq!(stats["byMethod"]["GET"], 2);
 }

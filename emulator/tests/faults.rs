@@ -8,32 +8,82 @@ use serde_json::json;
 
 #[tokio::test]
 async fn write_bucket_throttles_with_retry_after_and_remaining_headers() {
-    let emu = start(FaultProfile { write_burst: 3, write_refill_per_sec: 0.5, ..FaultProfile::none() }).await;
+    let emu = start(FaultProfile {
+        write_burst: 3,
+        write_refill_per_sec: 0.5,
+        ..FaultProfile::none()
+    })
+    .await;
     let c = Client::new(&emu).await;
     let mut remaining = Vec::new();
     for i in 0..3 {
-        let a = c.put(&format!("{}?{RG_API}", rg_path(SUB, &format!("rg{i}"))), json!({"location": "westeurope"})).await;
+        let a = c
+            .put(
+                &format!("{}?{RG_API}", rg_path(SUB, &format!("rg{i}"))),
+                json!({"location": "westeurope"}),
+            )
+            .await;
         assert_eq!(a.status, 201);
-        remaining.push(a.header("x-ms-ratelimit-remaining-subscription-writes").unwrap());
+        remaining.push(
+            a.header("x-ms-ratelimit-remaining-subscription-writes")
+                .unwrap(),
+        );
     }
     assert_eq!(remaining, ["2", "1", "0"]);
-    let a = c.put(&format!("{}?{RG_API}", rg_path(SUB, "rg3")), json!({"location": "westeurope"})).await;
+    let a = c
+        .put(
+            &format!("{}?{RG_API}", rg_path(SUB, "rg3")),
+            json!({"location": "westeurope"}),
+        )
+        .await;
     assert_eq!((a.status, a.code()), (429, "SubscriptionRequestsThrottled"));
     assert_eq!(a.header("retry-after").as_deref(), Some("2"));
     // Reads have their own bucket; another subscription has its own budget.
-    assert_eq!(c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg0"))).await.status, 200);
-    assert_eq!(c.put(&format!("{}?{RG_API}", rg_path(SUB2, "rg0")), json!({"location": "westeurope"})).await.status, 201);
+    assert_eq!(
+        c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg0")))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        c.put(
+            &format!("{}?{RG_API}", rg_path(SUB2, "rg0")),
+            json!({"location": "westeurope"})
+        )
+        .await
+        .status,
+        201
+    );
     assert_eq!(emu.stats().throttled, 1);
     // After the advertised wait, a token is back.
     tokio::time::sleep(Duration::from_millis(2100)).await;
-    assert_eq!(c.put(&format!("{}?{RG_API}", rg_path(SUB, "rg3")), json!({"location": "westeurope"})).await.status, 201);
+    assert_eq!(
+        c.put(
+            &format!("{}?{RG_API}", rg_path(SUB, "rg3")),
+            json!({"location": "westeurope"})
+        )
+        .await
+        .status,
+        201
+    );
 }
 
 #[test]
 fn arm_defaults_are_arms_published_figures() {
     let p = FaultProfile::arm_defaults();
-    assert_eq!((p.write_burst, p.write_refill_per_sec, p.read_burst, p.read_refill_per_sec), (200, 10.0, 250, 25.0));
-    assert_eq!((p.throttle_rate, p.server_error_rate, p.conflict_rate), (0.0, 0.0, 0.0));
+    assert_eq!(
+        (
+            p.write_burst,
+            p.write_refill_per_sec,
+            p.read_burst,
+            p.read_refill_per_sec
+        ),
+        (200, 10.0, 250, 25.0)
+    );
+    assert_eq!(
+        (p.throttle_rate, p.server_error_rate, p.conflict_rate),
+        (0.0, 0.0, 0.0)
+    );
 }
 
 /// The statuses of 40 GETs of the same resource group under `faults`.
@@ -43,21 +93,36 @@ async fn statuses(faults: FaultProfile) -> (Vec<u16>, kvinit_emulator::RequestSt
     make_rg(&c, SUB, "rg").await;
     let mut out = Vec::new();
     for _ in 0..40 {
-        out.push(c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg"))).await.status);
+        out.push(
+            c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg")))
+                .await
+                .status,
+        );
     }
     (out, emu.stats())
 }
 
 #[tokio::test]
 async fn random_throttles_and_server_errors_are_deterministic_for_a_seed() {
-    let faults = FaultProfile { seed: 42, throttle_rate: 0.2, server_error_rate: 0.2, ..FaultProfile::none() };
+    let faults = FaultProfile {
+        seed: 42,
+        throttle_rate: 0.2,
+        server_error_rate: 0.2,
+        ..FaultProfile::none()
+    };
     // (With seed 42 the resource group's PUT draws no fault; make_rg asserts it.)
     let (a, stats_a) = statuses(faults.clone()).await;
     let (b, stats_b) = statuses(faults.clone()).await;
     assert_eq!(a, b, "same seed, same requests → same answers");
-    assert!(a.contains(&429) && a.iter().any(|s| *s == 500 || *s == 503) && a.contains(&200), "{a:?}");
+    assert!(
+        a.contains(&429) && a.iter().any(|s| *s == 500 || *s == 503) && a.contains(&200),
+        "{a:?}"
+    );
     let faulted = a.iter().filter(|s| **s != 200).count() as u64;
-    assert!(faulted >= 8 && faulted <= 24, "{faulted} of 40 with rates 0.2+0.2");
+    assert!(
+        (8..=24).contains(&faulted),
+        "{faulted} of 40 with rates 0.2+0.2"
+    );
     assert_eq!(stats_a, stats_b);
     assert_eq!(stats_a.throttled + stats_a.server_errors, faulted);
     let (c, _) = statuses(FaultProfile { seed: 43, ..faults }).await;
@@ -67,7 +132,12 @@ async fn random_throttles_and_server_errors_are_deterministic_for_a_seed() {
 #[tokio::test]
 async fn conflict_rate_answers_409_for_vault_writes_deterministically() {
     let run = || async {
-        let emu = start(FaultProfile { seed: 9, conflict_rate: 0.5, ..FaultProfile::none() }).await;
+        let emu = start(FaultProfile {
+            seed: 9,
+            conflict_rate: 0.5,
+            ..FaultProfile::none()
+        })
+        .await;
         let c = Client::new(&emu).await;
         make_rg(&c, SUB, "rg").await;
         let mut out = Vec::new();
@@ -79,24 +149,41 @@ async fn conflict_rate_answers_409_for_vault_writes_deterministically() {
             out.push(a.status);
         }
         // Reads never conflict.
-        assert_ne!(c.get(&format!("{}?{KV}", vault_path(SUB, "rg", "kv-conflict"))).await.status, 409);
+        assert_ne!(
+            c.get(&format!("{}?{KV}", vault_path(SUB, "rg", "kv-conflict")))
+                .await
+                .status,
+            409
+        );
         (out, emu.stats().conflicts)
     };
     let (a, n) = run().await;
     let (b, m) = run().await;
     assert_eq!(a, b);
     assert_eq!(n, m);
-    assert!(a.contains(&409) && (a.contains(&201) || a.contains(&200)), "{a:?}");
+    assert!(
+        a.contains(&409) && (a.contains(&201) || a.contains(&200)),
+        "{a:?}"
+    );
     assert_eq!(n, a.iter().filter(|s| **s == 409).count() as u64);
 }
 
 #[tokio::test]
 async fn concurrent_writes_to_one_vault_conflict() {
-    let emu = start(FaultProfile { seed: 1, conflict_rate: 1e-12, latency_ms: 300, ..FaultProfile::none() }).await;
+    let emu = start(FaultProfile {
+        seed: 1,
+        conflict_rate: 1e-12,
+        latency_ms: 300,
+        ..FaultProfile::none()
+    })
+    .await;
     let c = Client::new(&emu).await;
     make_rg(&c, SUB, "rg").await;
     make_vault(&c, SUB, "rg", "kv-busy").await;
-    let (x, y) = tokio::join!(make_vault(&c, SUB, "rg", "kv-busy"), make_vault(&c, SUB, "rg", "kv-busy"));
+    let (x, y) = tokio::join!(
+        make_vault(&c, SUB, "rg", "kv-busy"),
+        make_vault(&c, SUB, "rg", "kv-busy")
+    );
     let mut got = vec![x.status, y.status];
     got.sort();
     assert_eq!(got, [200, 409]);
@@ -105,7 +192,11 @@ async fn concurrent_writes_to_one_vault_conflict() {
 
 #[tokio::test]
 async fn read_after_write_window_answers_404_then_the_resource() {
-    let emu = start(FaultProfile { read_after_write_lag_ms: 400, ..FaultProfile::none() }).await;
+    let emu = start(FaultProfile {
+        read_after_write_lag_ms: 400,
+        ..FaultProfile::none()
+    })
+    .await;
     let c = Client::new(&emu).await;
     make_rg(&c, SUB, "rg").await;
     let url = format!("{}?{RG_API}", rg_path(SUB, "rg"));
@@ -113,7 +204,12 @@ async fn read_after_write_window_answers_404_then_the_resource() {
     assert_eq!((a.status, a.code()), (404, "ResourceGroupNotFound"));
     // Writes see the truth: a vault can go into the RG at once.
     assert_eq!(make_vault(&c, SUB, "rg", "kv-lag").await.status, 201);
-    let list = c.get(&format!("{}/providers/Microsoft.KeyVault/vaults?{KV}", rg_path(SUB, "rg"))).await;
+    let list = c
+        .get(&format!(
+            "{}/providers/Microsoft.KeyVault/vaults?{KV}",
+            rg_path(SUB, "rg")
+        ))
+        .await;
     assert_eq!(list.body["value"].as_array().unwrap().len(), 0);
     tokio::time::sleep(Duration::from_millis(450)).await;
     assert_eq!(c.get(&url).await.status, 200);
@@ -122,7 +218,11 @@ async fn read_after_write_window_answers_404_then_the_resource() {
 
 #[tokio::test]
 async fn vault_creation_is_a_long_running_operation() {
-    let emu = start(FaultProfile { provisioning_ms: 600, ..FaultProfile::none() }).await;
+    let emu = start(FaultProfile {
+        provisioning_ms: 600,
+        ..FaultProfile::none()
+    })
+    .await;
     let c = Client::new(&emu).await;
     make_rg(&c, SUB, "rg").await;
     let a = make_vault(&c, SUB, "rg", "kv-lro").await;
@@ -131,9 +231,17 @@ async fn vault_creation_is_a_long_running_operation() {
     assert_eq!(a.header("retry-after").as_deref(), Some("1"));
     // azure_core's poller re-sends the PUT: still in progress, 200.
     let again = make_vault(&c, SUB, "rg", "kv-lro").await;
-    assert_eq!((again.status, again.body["properties"]["provisioningState"].as_str()), (200, Some("RegisteringDns")));
+    assert_eq!(
+        (
+            again.status,
+            again.body["properties"]["provisioningState"].as_str()
+        ),
+        (200, Some("RegisteringDns"))
+    );
     tokio::time::sleep(Duration::from_millis(650)).await;
-    let g = c.get(&format!("{}?{KV}", vault_path(SUB, "rg", "kv-lro"))).await;
+    let g = c
+        .get(&format!("{}?{KV}", vault_path(SUB, "rg", "kv-lro")))
+        .await;
     assert_eq!(g.body["properties"]["provisioningState"], "Succeeded");
     let done = make_vault(&c, SUB, "rg", "kv-lro").await;
     assert_eq!(done.body["properties"]["provisioningState"], "Succeeded");
@@ -142,7 +250,11 @@ async fn vault_creation_is_a_long_running_operation() {
 
 #[tokio::test]
 async fn latency_is_added_per_request() {
-    let emu = start(FaultProfile { latency_ms: 150, ..FaultProfile::none() }).await;
+    let emu = start(FaultProfile {
+        latency_ms: 150,
+        ..FaultProfile::none()
+    })
+    .await;
     let c = Client::new(&emu).await;
     let t = Instant::now();
     make_rg(&c, SUB, "rg").await;
@@ -151,14 +263,26 @@ async fn latency_is_added_per_request() {
 
 #[test]
 fn fault_profile_yaml_is_strict() {
-    let p = FaultProfile::from_yaml("seed: 7\nthrottleRate: 0.1\nwriteBurst: 200\nwriteRefillPerSec: 10\n").unwrap();
+    let p = FaultProfile::from_yaml(
+        "seed: 7\nthrottleRate: 0.1\nwriteBurst: 200\nwriteRefillPerSec: 10\n",
+    )
+    .unwrap();
     assert_eq!((p.seed, p.throttle_rate, p.write_burst), (7, 0.1, 200));
     assert_eq!(p.read_burst, 0);
-    let e = FaultProfile::from_yaml("throtleRate: 0.1\n").unwrap_err().to_string();
-    assert!(e.contains("throtleRate") && e.contains("throttleRate"), "{e}");
-    let e = FaultProfile::from_yaml("serverErrorRate: 1.5\n").unwrap_err().to_string();
+    let e = FaultProfile::from_yaml("throtleRate: 0.1\n")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("throtleRate") && e.contains("throttleRate"),
+        "{e}"
+    );
+    let e = FaultProfile::from_yaml("serverErrorRate: 1.5\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("serverErrorRate"), "{e}");
-    let e = FaultProfile::from_yaml("writeBurst: 5\n").unwrap_err().to_string();
+    let e = FaultProfile::from_yaml("writeBurst: 5\n")
+        .unwrap_err()
+        .to_string();
     assert!(e.contains("writeRefillPerSec"), "{e}");
     assert_eq!(FaultProfile::from_yaml("").unwrap(), FaultProfile::none());
 }

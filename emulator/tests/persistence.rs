@@ -6,13 +6,18 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use common::*;
-use kvinit_emulator::{EmulatorConfig, FaultProfile};
+use kvinit_emulator::EmulatorConfig;
 use serde_json::{Value, json};
 
 const CHILD_ENV: &str = "KVINIT_EMULATOR_TEST_CHILD_STATE";
 
 async fn start_at(path: &std::path::Path) -> kvinit_emulator::RunningEmulator {
-    kvinit_emulator::start(EmulatorConfig { state_path: Some(path.to_path_buf()), ..EmulatorConfig::default() }).await.unwrap()
+    kvinit_emulator::start(EmulatorConfig {
+        state_path: Some(path.to_path_buf()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap()
 }
 
 #[tokio::test]
@@ -24,22 +29,46 @@ async fn state_survives_a_restart() {
     make_rg(&c, SUB, "RG-Mixed").await;
     let vault = make_vault(&c, SUB, "RG-Mixed", "kv-persist").await;
     make_vault(&c, SUB, "RG-Mixed", "kv-gone").await;
-    c.send("DELETE", &format!("{}?{KV}", vault_path(SUB, "RG-Mixed", "kv-gone")), None).await;
+    c.send(
+        "DELETE",
+        &format!("{}?{KV}", vault_path(SUB, "RG-Mixed", "kv-gone")),
+        None,
+    )
+    .await;
     // Persisted after every write, before shutdown.
     let file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     let key = vault_path(SUB, "RG-Mixed", "kv-persist").to_ascii_lowercase();
     assert_eq!(file["resources"][&key], vault.body);
-    assert!(file["deletedVaults"].as_object().unwrap().keys().any(|k| k.ends_with("/deletedvaults/kv-gone")));
+    assert!(
+        file["deletedVaults"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .any(|k| k.ends_with("/deletedvaults/kv-gone"))
+    );
     emu.shutdown().await.unwrap();
 
     let emu = start_at(&path).await;
     let c = Client::new(&emu).await;
-    let g = c.get(&format!("{}?{KV}", vault_path(SUB, "rg-mixed", "kv-persist"))).await;
+    let g = c
+        .get(&format!(
+            "{}?{KV}",
+            vault_path(SUB, "rg-mixed", "kv-persist")
+        ))
+        .await;
     assert_eq!(g.status, 200);
     assert_eq!(g.body, vault.body);
-    assert_eq!(g.body["id"], vault_path(SUB, "RG-Mixed", "kv-persist"), "IDs keep their original casing");
+    assert_eq!(
+        g.body["id"],
+        vault_path(SUB, "RG-Mixed", "kv-persist"),
+        "IDs keep their original casing"
+    );
     let a = make_vault(&c, SUB, "RG-Mixed", "kv-gone").await;
-    assert_eq!(a.code(), "ConflictError", "the soft-deleted name is still held after restart");
+    assert_eq!(
+        a.code(),
+        "ConflictError",
+        "the soft-deleted name is still held after restart"
+    );
     emu.shutdown().await.unwrap();
 }
 
@@ -48,9 +77,17 @@ async fn a_state_file_that_is_not_the_emulators_is_refused() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
     std::fs::write(&path, "[1, 2").unwrap();
-    let err = kvinit_emulator::start(EmulatorConfig { state_path: Some(path.clone()), ..EmulatorConfig::default() }).await.unwrap_err();
+    let err = kvinit_emulator::start(EmulatorConfig {
+        state_path: Some(path.clone()),
+        ..EmulatorConfig::default()
+    })
+    .await
+    .unwrap_err();
     let text = err.to_string();
-    assert!(text.contains("state.json") && text.contains("not an emulator state file"), "{text}");
+    assert!(
+        text.contains("state.json") && text.contains("not an emulator state file"),
+        "{text}"
+    );
 }
 
 /// Run as a child process by `sigkill_never_tears_the_state_file` (the env var names the state
@@ -77,6 +114,7 @@ async fn child_server() {
 async fn sigkill_never_tears_the_state_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("state.json");
+    let (mut total_acked, mut total_cut) = (0usize, 0usize);
     for round in 0..4u64 {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["--exact", "child_server", "--nocapture", "--test-threads=1"])
@@ -89,10 +127,14 @@ async fn sigkill_never_tears_the_state_file() {
         let base = std::io::BufReader::new(stdout)
             .lines()
             .map_while(Result::ok)
-            .find_map(|l| l.strip_prefix("READY ").map(str::to_string))
+            .find_map(|l| l.split("READY ").nth(1).map(|s| s.trim().to_string()))
             .expect("child ready");
         let http = reqwest::Client::new();
-        let c = Client { token: token(&base, &http).await, base, http };
+        let c = Client {
+            token: token(&base, &http).await,
+            base,
+            http,
+        };
         make_rg(&c, SUB, "rg").await;
         // Many concurrent vault writes; kill the process while they are in flight.
         let mut tasks = Vec::new();
@@ -101,7 +143,10 @@ async fn sigkill_never_tears_the_state_file() {
             tasks.push(tokio::spawn(async move {
                 let name = format!("kv-r{round}-{i:02}");
                 let url = format!("{}?{KV}", vault_path(SUB, "rg", &name));
-                let status = c.try_send("PUT", &url, Some(vault_body(json!({})))).await.map(|a| a.status);
+                let status = c
+                    .try_send("PUT", &url, Some(vault_body(json!({}))))
+                    .await
+                    .map(|a| a.status);
                 (name, status)
             }));
         }
@@ -111,21 +156,43 @@ async fn sigkill_never_tears_the_state_file() {
         let mut acknowledged = Vec::new();
         for t in tasks {
             let (name, status) = t.await.unwrap();
-            if status == Some(201) {
-                acknowledged.push(name);
+            match status {
+                Some(201) => acknowledged.push(name),
+                None => total_cut += 1,
+                Some(other) => panic!("{name}: unexpected {other}"),
             }
         }
+        total_acked += acknowledged.len();
         let text = std::fs::read_to_string(&path).expect("state file exists");
-        let file: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("round {round}: torn state file: {e}"));
+        let file: Value = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("round {round}: torn state file: {e}"));
         for name in &acknowledged {
             let key = vault_path(SUB, "rg", name).to_ascii_lowercase();
-            assert!(file["resources"].get(&key).is_some(), "round {round}: acknowledged {name} lost");
+            assert!(
+                file["resources"].get(&key).is_some(),
+                "round {round}: acknowledged {name} lost"
+            );
         }
         // The next emulator loads it and cleans up temp files a kill left behind.
         let emu = start_at(&path).await;
-        let leftovers = std::fs::read_dir(dir.path()).unwrap().filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().ends_with(".tmp")).count();
+        let leftovers = std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .ends_with(".tmp")
+            })
+            .count();
         assert_eq!(leftovers, 0);
         emu.shutdown().await.unwrap();
     }
+    println!(
+        "SIGKILL test: {total_acked} writes acknowledged and kept, {total_cut} cut off by the kill"
+    );
+    assert!(
+        total_acked > 0 && total_cut > 0,
+        "the kill must land while writes are in flight"
+    );
 }
-

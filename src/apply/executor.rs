@@ -48,7 +48,8 @@ impl Default for ApplyOptions {
 }
 
 /// Reads live state for `desired` and computes the change set (the read phase). Emits
-/// [`ApplyEvent::Observing`].
+/// [`ApplyEvent::Observing`]. Fails only when nothing at all could be read (no credential, no
+/// connection); a read failing for some resources fails just the vaults concerned.
 pub async fn plan_changes(
     clients: &ArmClients,
     desired: &DesiredState,
@@ -63,7 +64,10 @@ pub async fn plan_changes(
     reporter.report(ApplyEvent::Observing {
         resources: distinct.len(),
     });
-    let live = observe::observe(clients, desired).await?;
+    let live = observe::observe(clients, desired).await;
+    if let Some(e) = live.nothing_readable() {
+        return Err(AzureError::new(e.code.clone(), e.message.clone()));
+    }
     Ok(diff_state(desired, &live, options.diff))
 }
 
@@ -221,7 +225,22 @@ const INTERRUPTED: &str = "Interrupted";
 
 async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
     if change.action == Action::NoChange {
+        if change.provisioning {
+            write::wait_until_provisioned(&ctx.clients, change.kind, &change.id)
+                .await
+                .map_err(|e| Arc::new(ReportError::from_azure(&e, &change.id)))?;
+        }
         return Ok(ResourceStatus::Unchanged);
+    }
+    if let Some(e) = &change.read_error {
+        return Err(Arc::new(ReportError {
+            code: e.code.clone(),
+            message: format!(
+                "could not read the live state, so nothing was written: {}",
+                e.message
+            ),
+            resource: change.id.clone(),
+        }));
     }
     if ctx.interrupt.is_set() {
         return Err(Arc::new(ReportError {
@@ -242,10 +261,19 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
         what,
     });
     if change.kind == ResourceKind::Vault && change.action == Action::Create {
-        return create_vault(&ctx.clients, vault, &change.id, &change.body, ctx.diff)
-            .await
-            .map(|(status, _blocked)| status)
-            .map_err(Arc::new);
+        let (status, blocked) =
+            create_vault(&ctx.clients, vault, &change.id, &change.body, ctx.diff)
+                .await
+                .map_err(Arc::new)?;
+        if !blocked.is_empty() {
+            // Recovered, but with settings kvinit will not change (e.g. its retention).
+            return Err(Arc::new(ReportError {
+                code: "ChangeBlocked".into(),
+                message: format!("the vault was recovered, but {}", blocked.join("; ")),
+                resource: change.id.clone(),
+            }));
+        }
+        return Ok(status);
     }
     write::put(&ctx.clients, change.kind, &change.id, &change.body)
         .await

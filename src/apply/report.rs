@@ -27,11 +27,15 @@ pub enum VaultStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum ResourceStatus {
+    /// PUT of a resource that did not exist.
     Created,
+    /// PUT of a read-modify-write body over an existing resource.
     Updated,
     /// Recovered from soft delete (`createMode: recover`), then converged.
     Recovered,
+    /// Already matched the plan; nothing sent.
     Unchanged,
+    /// Its own write (or read) failed; see `error`.
     Failed,
     /// Not attempted because something it depends on failed.
     Skipped,
@@ -68,7 +72,9 @@ impl ReportError {
 pub struct ResourceReport {
     #[serde(rename = "type", serialize_with = "serialize_kind")]
     pub kind: ResourceKind,
+    /// ARM resource ID, in the plan's casing.
     pub id: String,
+    /// What happened to it in this run.
     pub status: ResourceStatus,
     /// Owned fields that were changed (for updates).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -89,9 +95,13 @@ fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VaultReport {
+    /// Vault name.
     pub name: String,
+    /// Subscription GUID.
     pub subscription_id: String,
+    /// Resource group name.
     pub resource_group: String,
+    /// The vault's outcome.
     pub status: VaultStatus,
     /// The root cause, once, when `status` is `failed` or `interrupted`.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -103,11 +113,17 @@ pub struct VaultReport {
 /// Vault counts by status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
+    /// Vaults in the plan.
     pub vaults: usize,
+    /// Vaults created (or recovered) and converged.
     pub created: usize,
+    /// Existing vaults that needed writes and converged.
     pub updated: usize,
+    /// Vaults that already matched.
     pub unchanged: usize,
+    /// Vaults that failed or had a refused change.
     pub failed: usize,
+    /// Vaults stopped by Ctrl-C (omitted from JSON when 0).
     #[serde(skip_serializing_if = "is_zero")]
     pub interrupted: usize,
 }
@@ -119,7 +135,9 @@ fn is_zero(n: &usize) -> bool {
 /// The whole report.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ApplyReport {
+    /// Every vault, in plan order.
     pub vaults: Vec<VaultReport>,
+    /// Counts by status.
     pub totals: Totals,
     /// ARM requests of the whole run (observe included), every attempt counted.
     pub requests: RequestCounts,

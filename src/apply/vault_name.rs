@@ -46,6 +46,16 @@ pub async fn create_vault(
             }),
             OnSoftDeleted::Recover => recover(clients, id, body, diff).await.map_err(fail),
         },
+        NameStatus::ExistsHere { id: existing } => Err(ReportError {
+            code: "VaultNameTaken".into(),
+            message: format!(
+                "a vault named `{}` already exists in this subscription as {existing}; kvinit \
+                 does not move vaults: point `naming.resourceGroup` at its resource group, or \
+                 change `naming.vault`",
+                vault.name
+            ),
+            resource: id.to_string(),
+        }),
         NameStatus::Taken { reason, message } => Err(ReportError {
             code: "VaultNameTaken".into(),
             message: format!(

@@ -6,6 +6,7 @@ pub mod counting;
 pub mod credential;
 pub mod error;
 pub mod ids;
+pub mod inventory;
 pub mod json_body;
 pub mod names;
 pub mod observe;

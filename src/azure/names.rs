@@ -1,6 +1,7 @@
 //! Vault names before a create: `checkNameAvailability` and the subscription's deleted vaults.
-//! Answers one question — free, held by a soft-deleted vault here, or taken elsewhere — and
-//! must not decide what to do about it (the executor does, per `onSoftDeleted`).
+//! Answers one question — free, held by a soft-deleted vault here, existing here in another
+//! resource group, or taken elsewhere — and must not decide what to do about it (the executor
+//! does, per `onSoftDeleted`).
 
 use futures::StreamExt;
 
@@ -19,8 +20,13 @@ pub enum NameStatus {
         /// When Key Vault purges it (RFC 3339), after which the name is free.
         scheduled_purge_date: Option<String>,
     },
-    /// An existing vault (anywhere, any tenant) or a soft-deleted vault in another
-    /// subscription holds the name, or ARM rejects it.
+    /// A vault with this name already exists in this subscription, in another resource group.
+    ExistsHere {
+        /// Its ARM resource ID.
+        id: String,
+    },
+    /// An existing vault elsewhere (any subscription, any tenant) or a soft-deleted vault in
+    /// another subscription holds the name, or ARM rejects it.
     Taken {
         /// ARM's reason (`AlreadyExists`, `AccountNameInvalid`).
         reason: String,
@@ -69,6 +75,23 @@ pub async fn vault_name_status(
                 });
             }
         }
+    }
+    let listed = clients
+        .raw
+        .list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.KeyVault/vaults"),
+            crate::model::desired::ResourceKind::Vault.api_version(),
+            &[],
+        )
+        .await
+        .unwrap_or_default();
+    if let Some(id) = listed.iter().find_map(|v| {
+        let vault_name = v.get("name")?.as_str()?;
+        vault_name
+            .eq_ignore_ascii_case(name)
+            .then(|| v.get("id")?.as_str().map(str::to_owned))?
+    }) {
+        return Ok(NameStatus::ExistsHere { id });
     }
     Ok(NameStatus::Taken {
         reason: result

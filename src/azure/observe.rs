@@ -1,8 +1,8 @@
 //! Reads: the one read phase of a run. Reads each resource a desired state names (absent → not
 //! in the [`LiveState`]) with as few requests as ARM allows: one list per subscription for
-//! vaults, one list per resource group for metric alerts and activity log alerts, one list per
-//! vault for role assignments (`$filter=atScope()`), and a GET where a list would not save a
-//! request (resource groups, action groups, diagnostic settings, single resources). Reads are
+//! resource groups and for vaults, one list per resource group for metric alerts and activity
+//! log alerts, one list per vault for role assignments (`$filter=atScope()`), and a GET where a
+//! list would not save a request (action groups, diagnostic settings, single resources). Reads are
 //! pruned by parent: nothing inside a resource group that does not exist, nothing on a vault
 //! that does not exist. A list ARM refuses falls back to GETs. It must not write anything or
 //! decide what to change.
@@ -15,7 +15,7 @@ use serde_json::Value;
 use super::clients::ArmClients;
 use super::error::AzureError;
 use super::ids::ArmId;
-use crate::change::LiveState;
+use crate::change::{LiveState, ReadError};
 use crate::model::desired::{DesiredState, ResourceKind};
 
 /// How many reads run at once during observe.
@@ -35,12 +35,10 @@ enum Read {
     },
 }
 
-/// Reads every resource `desired` names. Fails with the first read error that is not a 404
-/// (after retries); the caller then stops before writing anything.
-pub async fn observe(
-    clients: &ArmClients,
-    desired: &DesiredState,
-) -> Result<LiveState, AzureError> {
+/// Reads every resource `desired` names. A read that fails (after retries, other than 404)
+/// marks its resources — and everything inside them — unreadable in the [`LiveState`], so only
+/// the vaults concerned fail; the others go on.
+pub async fn observe(clients: &ArmClients, desired: &DesiredState) -> LiveState {
     // Unique resources by lower-cased ID, kept with their kind.
     let mut unique: BTreeMap<String, (ResourceKind, String)> = BTreeMap::new();
     for vault in &desired.vaults {
@@ -61,7 +59,7 @@ pub async fn observe(
 
     // Phase 1: resource groups.
     let groups = by_kind(&[ResourceKind::ResourceGroup]);
-    read_all(clients, plan_reads(groups), &mut live).await?;
+    read_all(clients, plan_reads(groups), &mut live).await;
     // Phase 2: resources directly in a resource group that exists.
     let in_groups: Vec<_> = by_kind(&[
         ResourceKind::Vault,
@@ -70,14 +68,20 @@ pub async fn observe(
         ResourceKind::ActivityLogAlert,
     ])
     .into_iter()
+    .filter(|(_, id)| parent_readable(&mut live, id, ArmId::resource_group_id))
+    .collect::<Vec<_>>()
+    .into_iter()
     .filter(|(_, id)| group_exists(&live, id))
     .collect();
-    read_all(clients, plan_reads(in_groups), &mut live).await?;
+    read_all(clients, plan_reads(in_groups), &mut live).await;
     // Phase 3: extension resources on a vault that exists.
     let on_vaults: Vec<_> = by_kind(&[
         ResourceKind::RoleAssignment,
         ResourceKind::DiagnosticSetting,
     ])
+    .into_iter()
+    .filter(|(_, id)| parent_readable(&mut live, id, |a| Some(a.parent.clone())))
+    .collect::<Vec<_>>()
     .into_iter()
     .filter(|(_, id)| {
         ArmId::parse(id)
@@ -85,8 +89,22 @@ pub async fn observe(
             .unwrap_or(false)
     })
     .collect();
-    read_all(clients, plan_reads(on_vaults), &mut live).await?;
-    Ok(live)
+    read_all(clients, plan_reads(on_vaults), &mut live).await;
+    live
+}
+
+/// `false` (and `id` marked unreadable too) when the parent `parent_of` names could not be read.
+fn parent_readable(
+    live: &mut LiveState,
+    id: &str,
+    parent_of: impl Fn(&ArmId) -> Option<String>,
+) -> bool {
+    let parent = ArmId::parse(id).ok().and_then(|a| parent_of(&a));
+    let Some(error) = parent.and_then(|p| live.read_error(&p).cloned()) else {
+        return true;
+    };
+    live.mark_unreadable(id, error);
+    false
 }
 
 /// Where a resource of `kind` can be listed together with its siblings: the list path and the
@@ -94,6 +112,7 @@ pub async fn observe(
 fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static str>)> {
     let sub = id.subscription_id.as_deref()?;
     match kind {
+        ResourceKind::ResourceGroup => Some((format!("/subscriptions/{sub}/resourcegroups"), None)),
         ResourceKind::Vault => Some((
             format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults"),
             None,
@@ -125,37 +144,33 @@ fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static
 
 /// Groups reads: siblings that share a list scope become one list when that saves requests.
 fn plan_reads(items: Vec<(ResourceKind, String)>) -> Vec<Read> {
-    let mut lists: BTreeMap<
-        String,
-        (
-            ResourceKind,
-            String,
-            Option<&'static str>,
-            Vec<(ResourceKind, String)>,
-        ),
-    > = BTreeMap::new();
+    // Lower-cased list path → the list read being gathered.
+    let mut lists: BTreeMap<String, Read> = BTreeMap::new();
     let mut reads = Vec::new();
     for (kind, id) in items {
         let scope = ArmId::parse(&id).ok().and_then(|a| list_scope(kind, &a));
-        match scope {
-            Some((path, filter)) => lists
-                .entry(path.to_ascii_lowercase())
-                .or_insert_with(|| (kind, path, filter, Vec::new()))
-                .3
-                .push((kind, id)),
-            None => reads.push(Read::Get { kind, id }),
-        }
-    }
-    for (_, (kind, path, filter, members)) in lists {
-        if members.len() >= 2 {
-            reads.push(Read::List {
+        let Some((path, filter)) = scope else {
+            reads.push(Read::Get { kind, id });
+            continue;
+        };
+        let list = lists
+            .entry(path.to_ascii_lowercase())
+            .or_insert_with(|| Read::List {
                 path,
                 api_version: kind.api_version(),
                 filter,
-                members,
+                members: Vec::new(),
             });
-        } else {
-            reads.extend(members.into_iter().map(|(kind, id)| Read::Get { kind, id }));
+        if let Read::List { members, .. } = list {
+            members.push((kind, id));
+        }
+    }
+    for list in lists.into_values() {
+        match list {
+            Read::List { members, .. } if members.len() < 2 => {
+                reads.extend(members.into_iter().map(|(kind, id)| Read::Get { kind, id }));
+            }
+            list => reads.push(list),
         }
     }
     reads
@@ -168,20 +183,43 @@ fn group_exists(live: &LiveState, id: &str) -> bool {
         .is_some_and(|rg| live.contains(&rg))
 }
 
-async fn read_all(
-    clients: &ArmClients,
-    reads: Vec<Read>,
-    live: &mut LiveState,
-) -> Result<(), AzureError> {
+async fn read_all(clients: &ArmClients, reads: Vec<Read>, live: &mut LiveState) {
     let mut results = futures::stream::iter(reads)
-        .map(|read| async move { execute(clients, read).await })
+        .map(|read| async move {
+            let ids = read.ids();
+            (ids, execute(clients, read).await)
+        })
         .buffer_unordered(OBSERVE_CONCURRENCY);
-    while let Some(found) = results.next().await {
-        for (id, body) in found? {
-            live.insert(&id, body);
+    while let Some((ids, found)) = results.next().await {
+        match found {
+            Ok(found) => {
+                for (id, body) in found {
+                    live.insert(&id, body);
+                }
+            }
+            Err(e) => {
+                for id in ids {
+                    live.mark_unreadable(
+                        &id,
+                        ReadError {
+                            code: e.code.clone(),
+                            message: e.message.clone(),
+                        },
+                    );
+                }
+            }
         }
     }
-    Ok(())
+}
+
+impl Read {
+    /// The resources this read stands for.
+    fn ids(&self) -> Vec<String> {
+        match self {
+            Read::Get { id, .. } => vec![id.clone()],
+            Read::List { members, .. } => members.iter().map(|(_, id)| id.clone()).collect(),
+        }
+    }
 }
 
 /// Runs one read; returns `(id, body)` of everything found.

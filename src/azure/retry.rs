@@ -197,3 +197,130 @@ impl Policy for ArmRetryPolicy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use azure_core::error::HttpError;
+    use azure_core::headers::Headers;
+    use azure_core::{BytesStream, Response, StatusCode, Url};
+
+    use super::*;
+
+    /// Stands in for azure_core's retry policy + transport: answers the scripted statuses in
+    /// order, turning non-success into the `HttpError` azure_core would return.
+    #[derive(Debug)]
+    struct Script {
+        answers: Mutex<Vec<(u16, &'static str)>>,
+        calls: AtomicUsize,
+    }
+
+    #[async_trait::async_trait]
+    impl Policy for Script {
+        async fn send(&self, _: &Context, _: &mut Request, _: &[Arc<dyn Policy>]) -> PolicyResult {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let (status, code) = self.answers.lock().unwrap().remove(0);
+            let status = StatusCode::try_from(status).unwrap();
+            let body = format!(r#"{{"error":{{"code":"{code}","message":"m"}}}}"#);
+            let mut headers = Headers::new();
+            headers.insert("content-type", "application/json");
+            let response = Response::new(
+                status,
+                headers,
+                Box::pin(BytesStream::new(body.into_bytes())),
+            );
+            if status.is_success() {
+                return Ok(response);
+            }
+            let http = HttpError::new(response).await;
+            Err(Error::new(
+                ErrorKind::http_response(status, Some(code.to_string())),
+                http,
+            ))
+        }
+    }
+
+    fn fast() -> RetrySettings {
+        RetrySettings {
+            initial_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            ..RetrySettings::default()
+        }
+    }
+
+    async fn send(
+        policy: &Arc<dyn Policy>,
+        method: Method,
+        answers: Vec<(u16, &'static str)>,
+    ) -> (bool, usize) {
+        let script = Arc::new(Script {
+            answers: Mutex::new(answers),
+            calls: AtomicUsize::new(0),
+        });
+        let next: Vec<Arc<dyn Policy>> = vec![script.clone()];
+        let url = Url::parse(
+            "http://arm/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+        )
+        .unwrap();
+        let mut request = Request::new(url, method);
+        let ok = policy
+            .send(&Context::new(), &mut request, &next)
+            .await
+            .is_ok();
+        (ok, script.calls.load(Ordering::SeqCst))
+    }
+
+    #[tokio::test]
+    async fn an_in_flight_conflict_is_retried_but_a_taken_name_is_not() {
+        let policy = fast().arm_policy();
+        let (ok, calls) = send(
+            &policy,
+            Method::Put,
+            vec![(409, "Conflict"), (409, "Conflict"), (201, "")],
+        )
+        .await;
+        assert!(ok);
+        assert_eq!(calls, 3);
+        let (ok, calls) = send(
+            &policy,
+            Method::Put,
+            vec![(409, "VaultAlreadyExists"), (201, "")],
+        )
+        .await;
+        assert!(!ok);
+        assert_eq!(calls, 1);
+        let (ok, calls) = send(&policy, Method::Put, vec![(400, "BadRequest"), (201, "")]).await;
+        assert!(!ok);
+        assert_eq!(calls, 1);
+    }
+
+    #[tokio::test]
+    async fn a_404_is_retried_only_right_after_our_own_put() {
+        let policy = fast().arm_policy();
+        // Never written: terminal.
+        let (ok, calls) = send(
+            &policy,
+            Method::Get,
+            vec![(404, "ResourceNotFound"), (200, "")],
+        )
+        .await;
+        assert!(!ok);
+        assert_eq!(calls, 1);
+        // After our PUT succeeded, a 404 is read-after-write lag.
+        let (ok, _) = send(&policy, Method::Put, vec![(201, "")]).await;
+        assert!(ok);
+        let (ok, calls) = send(
+            &policy,
+            Method::Get,
+            vec![
+                (404, "ResourceNotFound"),
+                (404, "ResourceNotFound"),
+                (200, ""),
+            ],
+        )
+        .await;
+        assert!(ok);
+        assert_eq!(calls, 3);
+    }
+}

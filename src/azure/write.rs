@@ -119,6 +119,16 @@ pub async fn put(
     }
 }
 
+/// Waits until resource `id` (found still provisioning by observe) reaches a terminal
+/// `provisioningState`; fails when it ends `Failed` or `Canceled`.
+pub async fn wait_until_provisioned(
+    clients: &ArmClients,
+    kind: ResourceKind,
+    id: &str,
+) -> Result<Value, AzureError> {
+    poll(clients, kind, id, None).await
+}
+
 /// Polls GET until `properties.provisioningState` is terminal.
 async fn poll(
     clients: &ArmClients,

@@ -32,11 +32,28 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
             resources: v
                 .resources
                 .iter()
-                .map(|r| diff_resource(r, live.get(&r.id), options))
+                .map(|r| match live.read_error(&r.id) {
+                    Some(e) => unreadable(r, e.clone()),
+                    None => diff_resource(r, live.get(&r.id), options),
+                })
                 .collect(),
         })
         .collect();
     ChangeSet { vaults }
+}
+
+/// The change of a resource whose live state is unknown.
+pub fn unreadable(desired: &DesiredResource, error: super::live::ReadError) -> ResourceChange {
+    ResourceChange {
+        kind: desired.kind,
+        id: desired.id.clone(),
+        action: Action::Unreadable,
+        changes: Vec::new(),
+        blocked: Vec::new(),
+        provisioning: false,
+        read_error: Some(error),
+        body: Value::Null,
+    }
 }
 
 /// Diffs one resource. `live` is the body GET returned, or `None` when it does not exist.
@@ -54,6 +71,8 @@ pub fn diff_resource(
             action: Action::Create,
             changes: Vec::new(),
             blocked: Vec::new(),
+            provisioning: false,
+            read_error: None,
             body,
         };
     };
@@ -86,12 +105,25 @@ pub fn diff_resource(
         action,
         changes,
         blocked,
+        provisioning: is_provisioning(live),
+        read_error: None,
         body: if action == Action::Update {
             body
         } else {
             Value::Null
         },
     }
+}
+
+/// Whether `live` says it is still being provisioned (state present and not terminal).
+fn is_provisioning(live: &Value) -> bool {
+    live.pointer("/properties/provisioningState")
+        .and_then(Value::as_str)
+        .is_some_and(|s| {
+            !["Succeeded", "Failed", "Canceled"]
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case(s))
+        })
 }
 
 /// Why kvinit refuses a vault field change, or `None` when it may be sent.
@@ -263,5 +295,16 @@ mod tests {
         };
         let c = diff_resource(&desired_vault(), Some(&live), allowed);
         assert_eq!(c.action, Action::Update);
+    }
+
+    #[test]
+    fn a_vault_still_provisioning_is_flagged_so_dependents_wait() {
+        let mut live = desired_vault().body;
+        live["properties"]["provisioningState"] = json!("RegisteringDns");
+        let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::NoChange);
+        assert!(c.provisioning);
+        live["properties"]["provisioningState"] = json!("Succeeded");
+        assert!(!diff_resource(&desired_vault(), Some(&live), DiffOptions::default()).provisioning);
     }
 }

@@ -10,6 +10,17 @@ use serde_json::Value;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LiveState {
     resources: BTreeMap<String, Value>,
+    unreadable: BTreeMap<String, ReadError>,
+}
+
+/// Why a resource's live state is unknown: ARM's code and message for the read that failed
+/// (after retries). kvinit writes nothing it could not read first.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ReadError {
+    /// ARM's `error.code` (or kvinit's, e.g. `ConnectionFailed`).
+    pub code: String,
+    /// ARM's `error.message`, sanitised.
+    pub message: String,
 }
 
 impl LiveState {
@@ -31,6 +42,26 @@ impl LiveState {
     /// Whether resource `id` exists.
     pub fn contains(&self, id: &str) -> bool {
         self.get(id).is_some()
+    }
+
+    /// Records that resource `id` could not be read.
+    pub fn mark_unreadable(&mut self, id: &str, error: ReadError) {
+        self.unreadable.insert(id.to_ascii_lowercase(), error);
+    }
+
+    /// Why resource `id` could not be read, if it could not.
+    pub fn read_error(&self, id: &str) -> Option<&ReadError> {
+        self.unreadable.get(&id.to_ascii_lowercase())
+    }
+
+    /// When nothing could be read at all (every read failed, e.g. no credential or no
+    /// connection): the first failure.
+    pub fn nothing_readable(&self) -> Option<&ReadError> {
+        if self.resources.is_empty() {
+            self.unreadable.values().next()
+        } else {
+            None
+        }
     }
 
     /// Number of observed resources.

@@ -11,5 +11,5 @@ pub mod merge;
 pub mod set;
 
 pub use diff::{diff_resource, diff_state};
-pub use live::LiveState;
+pub use live::{LiveState, ReadError};
 pub use set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};

@@ -16,6 +16,9 @@ pub enum Action {
     Update,
     /// The resource exists and every field kvinit owns matches: nothing is sent.
     NoChange,
+    /// Its live state could not be read (see `readError`): nothing is sent for it or for what
+    /// depends on it.
+    Unreadable,
 }
 
 /// One owned field whose live value differs from the plan.
@@ -48,6 +51,13 @@ pub struct ResourceChange {
     /// each a sentence naming the field and what to do. These fields keep their live value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<String>,
+    /// The live `properties.provisioningState` is not terminal yet (e.g. a run was killed
+    /// while the vault was being created): apply waits for it before dependents start.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub provisioning: bool,
+    /// Why the live state could not be read (`unreadable` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub read_error: Option<super::live::ReadError>,
     /// The exact body apply would PUT (`create`/`update`); `null` for `noChange`.
     #[serde(skip)]
     pub body: Value,
@@ -63,8 +73,11 @@ fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::
 pub struct VaultChanges {
     /// Vault name.
     pub name: String,
+    /// Subscription GUID (lower case).
     pub subscription_id: String,
+    /// The vault's resource group name.
     pub resource_group: String,
+    /// Azure location name, e.g. `westeurope`.
     pub location: String,
     /// Behaviour when the name is held by a soft-deleted vault.
     pub on_soft_deleted: OnSoftDeleted,
@@ -89,6 +102,7 @@ impl VaultChanges {
 /// Every vault's changes, in matrix order.
 #[derive(Debug, Clone, PartialEq, Serialize, Default)]
 pub struct ChangeSet {
+    /// One entry per vault of the desired state, same order.
     pub vaults: Vec<VaultChanges>,
 }
 
@@ -100,6 +114,7 @@ impl ChangeSet {
         for v in &self.vaults {
             match v.vault().map(|r| r.action) {
                 Some(Action::Create) => counts.0 += 1,
+                _ if v.resources.iter().any(|r| r.action == Action::Unreadable) => counts.1 += 1,
                 _ if v.is_unchanged() => counts.2 += 1,
                 _ => counts.1 += 1,
             }

@@ -4,16 +4,16 @@
 //! `change` and `azure`.
 
 use std::io::IsTerminal;
-use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
+use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
 use crate::azure::{ArmClients, ClientSettings, Target};
 use crate::change::diff::DiffOptions;
 use crate::cli::{ApplyArgs, ApplyFormat};
 use crate::exit::ExitCode;
-use crate::model::desired::{DesiredState, ResourceKind};
+use crate::model::desired::DesiredState;
 use crate::ui::apply_view::{render_json, render_summary, render_table};
 use crate::ui::progress::ProgressReporter;
 
@@ -54,8 +54,8 @@ pub fn run(args: ApplyArgs) -> ExitCode {
         );
         return ExitCode::BadInput;
     }
-    let emulator = match EmulatorChoice::from_args(&args) {
-        Ok(e) => e,
+    let choice = match TargetChoice::from_args(&args.target) {
+        Ok(c) => c,
         Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -68,47 +68,7 @@ pub fn run(args: ApplyArgs) -> ExitCode {
             return ExitCode::Failure;
         }
     };
-    runtime.block_on(run_async(args, desired, emulator, interactive))
-}
-
-/// The emulator to start, decided (and its inputs read) before anything runs.
-enum EmulatorChoice {
-    None,
-    #[cfg(feature = "emulator")]
-    Embedded {
-        state: std::path::PathBuf,
-        faults: kvinit_emulator::FaultProfile,
-    },
-}
-
-impl EmulatorChoice {
-    fn from_args(args: &ApplyArgs) -> Result<Self, ExitCode> {
-        #[cfg(feature = "emulator")]
-        if let Some(state) = &args.target.emulator {
-            let faults = match &args.target.emulator_faults {
-                None => kvinit_emulator::FaultProfile::none(),
-                Some(path) => {
-                    let text = std::fs::read_to_string(path).map_err(|e| {
-                        eprintln!(
-                            "error: cannot read the fault profile `{}`: {e}",
-                            path.display()
-                        );
-                        ExitCode::BadInput
-                    })?;
-                    kvinit_emulator::FaultProfile::from_yaml(&text).map_err(|e| {
-                        eprintln!("error: fault profile `{}`: {e}", path.display());
-                        ExitCode::BadInput
-                    })?
-                }
-            };
-            return Ok(EmulatorChoice::Embedded {
-                state: state.clone(),
-                faults,
-            });
-        }
-        let _ = args;
-        Ok(EmulatorChoice::None)
-    }
+    runtime.block_on(run_async(args, desired, choice, interactive))
 }
 
 /// The tenant the plan's vaults trust (the emulator's token is issued for it).
@@ -117,7 +77,7 @@ fn tenant_of(desired: &DesiredState) -> String {
         .vaults
         .iter()
         .flat_map(|v| &v.resources)
-        .find(|r| r.kind == ResourceKind::Vault)
+        .find(|r| r.kind == crate::model::desired::ResourceKind::Vault)
         .and_then(|r| r.body.pointer("/properties/tenantId"))
         .and_then(|t| t.as_str())
         .unwrap_or("common")
@@ -127,74 +87,22 @@ fn tenant_of(desired: &DesiredState) -> String {
 async fn run_async(
     args: ApplyArgs,
     desired: DesiredState,
-    emulator: EmulatorChoice,
+    choice: TargetChoice,
     interactive: bool,
 ) -> ExitCode {
-    #[cfg(feature = "emulator")]
-    let mut running = None;
-    let target = match emulator {
-        EmulatorChoice::None => Target::Azure {
-            arm_endpoint: args
-                .target
-                .arm_endpoint
-                .clone()
-                .unwrap_or_else(|| crate::azure::credential::AZURE_ARM_ENDPOINT.to_string()),
-            authority_host: args.target.authority_host.clone(),
-        },
-        #[cfg(feature = "emulator")]
-        EmulatorChoice::Embedded { state, faults } => match start_emulator(&state, faults).await {
-            Ok((emu, secret)) => {
-                let target = Target::Emulator {
-                    base_url: emu.base_url(),
-                    tenant_id: tenant_of(&desired),
-                    client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
-                    client_secret: secret,
-                };
-                running = Some(emu);
-                target
-            }
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::Failure;
-            }
-        },
-    };
-    let code = converge(&args, &desired, &target, interactive).await;
-    #[cfg(feature = "emulator")]
-    if let Some(emu) = running {
-        if let Err(e) = emu.shutdown().await {
-            eprintln!("error: the emulator could not save its state: {e}");
+    let run_target = match RunTarget::start(choice, &tenant_of(&desired)).await {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
             return ExitCode::Failure;
         }
+    };
+    let code = converge(&args, &desired, &run_target.target, interactive).await;
+    if let Err(message) = run_target.finish().await {
+        eprintln!("error: {message}");
+        return ExitCode::Failure;
     }
     code
-}
-
-#[cfg(feature = "emulator")]
-async fn start_emulator(
-    state: &Path,
-    faults: kvinit_emulator::FaultProfile,
-) -> Result<(kvinit_emulator::RunningEmulator, String), String> {
-    if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| {
-            format!(
-                "cannot create `{}` for the emulator state: {e}",
-                parent.display()
-            )
-        })?;
-    }
-    let secret = uuid::Uuid::new_v4().simple().to_string();
-    let config = kvinit_emulator::EmulatorConfig {
-        state_path: Some(state.to_path_buf()),
-        faults,
-        client_secret: secret.clone(),
-        assume_referenced_exist: true,
-        ..kvinit_emulator::EmulatorConfig::default()
-    };
-    let emu = kvinit_emulator::start(config)
-        .await
-        .map_err(|e| format!("cannot start the emulator: {e}"))?;
-    Ok((emu, secret))
 }
 
 async fn converge(
@@ -219,6 +127,18 @@ async fn converge(
             allow_permission_model_switch: args.allow_permission_model_switch,
         },
     };
+    // From here on Ctrl-C stops starting work instead of killing the process.
+    let interrupt = Interrupt::new();
+    let watcher = {
+        let interrupt = interrupt.clone();
+        let reporter = reporter.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.trigger();
+                reporter.report(ApplyEvent::Interrupted);
+            }
+        })
+    };
     let changes =
         match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
             Ok(c) => c,
@@ -232,17 +152,6 @@ async fn converge(
         eprintln!("Nothing was changed.");
         return ExitCode::Success;
     }
-    let interrupt = Interrupt::new();
-    let watcher = {
-        let interrupt = interrupt.clone();
-        let reporter = reporter.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupt.trigger();
-                reporter.report(ApplyEvent::Interrupted);
-            }
-        })
-    };
     let report =
         crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
     watcher.abort();

@@ -1,10 +1,141 @@
-//! `kvinit audit`.
+//! `kvinit audit`: check the arguments and read the plan (bad input → exit 2 before any request
+//! or emulator), start the target, read every vault with `azure::inventory`, evaluate the rules
+//! with `audit::audit`, render table / JSON / SARIF to stdout, and exit 4 when a finding is at
+//! or above `--fail-on`. Glue only: the logic lives in `audit`, `rules` and `azure`.
 
-use crate::cli::AuditArgs;
+use crate::audit::{self, AuditReport};
+use crate::azure::inventory::{self, InventoryScope};
+use crate::azure::{ArmClients, ClientSettings, RequestCounts};
+use crate::cli::{AuditArgs, AuditFormat};
+use crate::commands::target::{RunTarget, TargetChoice};
 use crate::exit::ExitCode;
+use crate::model::desired::ResourceKind;
+use crate::rules::Severity;
 
 /// Runs `kvinit audit`.
-pub fn run(_args: AuditArgs) -> ExitCode {
-    eprintln!("error: `kvinit audit` is not available in this build yet");
-    ExitCode::Failure
+pub fn run(args: AuditArgs) -> ExitCode {
+    if args.subscriptions.is_empty() && args.file.is_none() {
+        eprintln!("error: kvinit audit needs vaults to audit, and none were named");
+        eprintln!(
+            "hint: pass --subscription ID (repeatable) to audit every vault in a subscription, \
+             or -f PLAN to audit the plan's vaults"
+        );
+        return ExitCode::BadInput;
+    }
+    let bad: Vec<&String> = args
+        .subscriptions
+        .iter()
+        .filter(|s| uuid::Uuid::parse_str(s).is_err())
+        .collect();
+    if !bad.is_empty() {
+        for s in bad {
+            eprintln!("error: --subscription `{s}` is not a subscription ID (a GUID)");
+        }
+        eprintln!(
+            "hint: subscription IDs look like 2b4c6d8e-0f1a-4b3c-9d5e-7f8a9b0c1d2e; `az account list -o table` lists yours"
+        );
+        return ExitCode::BadInput;
+    }
+    let mut scope = InventoryScope {
+        subscriptions: args.subscriptions.clone(),
+        planned_vaults: Vec::new(),
+    };
+    let mut tenant = "common".to_string();
+    if let Some(file) = &args.file {
+        let desired = match crate::commands::plan::load(file) {
+            Ok(d) => d,
+            Err(code) => return code,
+        };
+        for vault in desired.vaults.iter().flat_map(|v| &v.resources) {
+            if vault.kind != ResourceKind::Vault {
+                continue;
+            }
+            if let Some(t) = vault
+                .body
+                .pointer("/properties/tenantId")
+                .and_then(|t| t.as_str())
+            {
+                tenant = t.to_string();
+            }
+            if !scope
+                .planned_vaults
+                .iter()
+                .any(|v| v.eq_ignore_ascii_case(&vault.id))
+            {
+                scope.planned_vaults.push(vault.id.clone());
+            }
+        }
+    }
+    let choice = match TargetChoice::from_args(&args.target) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    let public_azure = choice.is_public_azure();
+    let read = runtime.block_on(async {
+        let run_target = RunTarget::start(choice, &tenant).await?;
+        let read = read_inventory(&run_target, &scope).await;
+        run_target.finish().await?;
+        read
+    });
+    let (observed, requests) = match read {
+        Ok(r) => r,
+        Err(message) => {
+            eprintln!("error: {message}");
+            if public_azure {
+                eprintln!(
+                    "hint: to try kvinit without Azure, run against the emulator with --emulator"
+                );
+            }
+            return ExitCode::Failure;
+        }
+    };
+    let report = audit::audit(&observed);
+    let fail_on = args.fail_on.map(audit::threshold::severity);
+    print!("{}", render(&report, args.output, fail_on, requests));
+    if audit::threshold::at_or_above(&report, fail_on) > 0 {
+        ExitCode::FindingsAtThreshold
+    } else {
+        ExitCode::Success
+    }
+}
+
+async fn read_inventory(
+    run_target: &RunTarget,
+    scope: &InventoryScope,
+) -> Result<(audit::Observed, RequestCounts), String> {
+    let clients = ArmClients::connect(&run_target.target, ClientSettings::default())
+        .map_err(|e| e.to_string())?;
+    let observed = inventory::read(&clients, scope)
+        .await
+        .map_err(|e| format!("reading the vaults failed: {e}"))?;
+    Ok((observed, clients.counter().snapshot()))
+}
+
+fn render(
+    report: &AuditReport,
+    format: AuditFormat,
+    fail_on: Option<Severity>,
+    requests: RequestCounts,
+) -> String {
+    match format {
+        AuditFormat::Table => audit::table::render(report, fail_on),
+        AuditFormat::Json => pretty(&audit::json::render(report, fail_on, requests)),
+        AuditFormat::Sarif => pretty(&audit::sarif::render(report)),
+    }
+}
+
+fn pretty(value: &serde_json::Value) -> String {
+    let mut s = serde_json::to_string_pretty(value).expect("JSON values serialise");
+    s.push('\n');
+    s
 }

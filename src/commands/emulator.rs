@@ -1,10 +1,138 @@
-//! `kvinit emulator`.
+//! `kvinit emulator`: runs the ARM emulator (crate `kvinit-emulator`) as a standalone server until
+//! Ctrl-C, then saves its state and exits 0. Glue only: argument checks, start, the banner, the
+//! wait; every ARM behaviour lives in the emulator crate. Never prints the client secret.
+
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::path::Path;
+
+use kvinit_emulator::{DEFAULT_CLIENT_ID, EmulatorConfig, EmulatorError, FaultProfile};
 
 use crate::cli::EmulatorArgs;
 use crate::exit::ExitCode;
 
-/// Runs `kvinit emulator`.
-pub fn run(_args: EmulatorArgs) -> ExitCode {
-    eprintln!("error: `kvinit emulator` is not available in this build yet");
-    ExitCode::Failure
+/// Runs `kvinit emulator`. Exit codes: 0 after Ctrl-C with the state saved; 2 for a bad
+/// `--listen`, an unreadable or invalid `--faults` file, or a state file that is not the
+/// emulator's; 1 when the address cannot be bound or the server fails.
+pub fn run(args: EmulatorArgs) -> ExitCode {
+    let listen = match parse_listen(&args.listen) {
+        Ok(addr) => addr,
+        Err(message) => {
+            eprintln!("error: --listen {}: {message}", args.listen);
+            return ExitCode::BadInput;
+        }
+    };
+    let faults = match &args.faults {
+        Some(path) => match load_faults(path) {
+            Ok(profile) => profile,
+            Err(message) => {
+                eprintln!("error: {}: {message}", path.display());
+                eprintln!("  fix the fault profile (fields and units: `kvinit emulator --help`)");
+                return ExitCode::BadInput;
+            }
+        },
+        None => FaultProfile::none(),
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    runtime.block_on(serve(EmulatorConfig {
+        listen,
+        state_path: args.state.clone(),
+        faults,
+        ..EmulatorConfig::default()
+    }))
+}
+
+fn parse_listen(text: &str) -> Result<SocketAddr, String> {
+    if let Ok(addr) = text.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    text.to_socket_addrs()
+        .ok()
+        .and_then(|mut addrs| addrs.next())
+        .ok_or_else(|| "not an address; use HOST:PORT such as 127.0.0.1:8443".to_string())
+}
+
+fn load_faults(path: &Path) -> Result<FaultProfile, String> {
+    let text =
+        std::fs::read_to_string(path).map_err(|e| format!("cannot read the fault profile: {e}"))?;
+    FaultProfile::from_yaml(&text).map_err(|e| e.to_string())
+}
+
+async fn serve(config: EmulatorConfig) -> ExitCode {
+    let state = config
+        .state_path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "in memory (use --state FILE to keep it)".into());
+    let faults = describe(&config.faults);
+    let emu = match kvinit_emulator::start(config).await {
+        Ok(emu) => emu,
+        Err(e @ EmulatorError::State { .. }) => {
+            eprintln!("error: {e}");
+            return ExitCode::BadInput;
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    let base = emu.base_url();
+    println!("kvinit ARM emulator listening on {base}");
+    println!("  state:  {state}");
+    println!("  faults: {faults}");
+    println!();
+    println!(
+        "Point kvinit at it (dev-only credentials; the secret is kvinit_emulator::DEFAULT_CLIENT_SECRET, see README):"
+    );
+    println!("  export AZURE_TENANT_ID=<any tenant GUID>");
+    println!("  export AZURE_CLIENT_ID={DEFAULT_CLIENT_ID}");
+    println!("  export AZURE_CLIENT_SECRET=<DEFAULT_CLIENT_SECRET from the README>");
+    println!("  export AZURE_AUTHORITY_HOST={base}");
+    println!("  kvinit apply --arm-endpoint {base} --authority-host {base} -f kvinit.yaml");
+    println!();
+    println!("Stats: {base}/_emulator/stats   Request log: {base}/_emulator/requests");
+    println!("Press Ctrl-C to stop.");
+    if let Err(e) = tokio::signal::ctrl_c().await {
+        eprintln!("error: cannot wait for Ctrl-C: {e}");
+    }
+    let stats = emu.stats();
+    match emu.shutdown().await {
+        Ok(()) => {
+            let total: u64 = stats.by_method.values().sum();
+            println!("stopped after {total} ARM requests; state saved to {state}");
+            ExitCode::Success
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::Failure
+        }
+    }
+}
+
+fn describe(p: &FaultProfile) -> String {
+    if *p == FaultProfile::none() {
+        return "none".into();
+    }
+    format!(
+        "seed {}, latency {} ms, writes {}/{} per s, reads {}/{} per s, 429 {:.0}%, 5xx {:.0}%, 409 {:.0}%, read-after-write lag {} ms, provisioning {} ms",
+        p.seed,
+        p.latency_ms,
+        p.write_burst,
+        p.write_refill_per_sec,
+        p.read_burst,
+        p.read_refill_per_sec,
+        p.throttle_rate * 100.0,
+        p.server_error_rate * 100.0,
+        p.conflict_rate * 100.0,
+        p.read_after_write_lag_ms,
+        p.provisioning_ms
+    )
 }

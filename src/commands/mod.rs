@@ -7,6 +7,7 @@ pub mod audit;
 pub mod emulator;
 pub mod init;
 pub mod plan;
+pub mod target;
 
 use crate::cli::{Cli, Command};
 use crate::exit::ExitCode;

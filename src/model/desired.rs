@@ -3,7 +3,7 @@
 //! sent by the Azure adapter.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// The ARM resource types kvinit manages, with the api-version it calls for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -192,24 +192,46 @@ fn resource(kind: ResourceKind, id: String, body: Value) -> DesiredResource {
     }
 }
 
+/// A JSON object with exactly `entries`, in order, allocated once at its final size.
+///
+/// Why not `json!`: the macro grows every map one insert at a time (leaving up to half of each
+/// map's capacity unused for the life of the desired state) and turns every interpolated
+/// `Value` into a fresh copy through the serializer. At 10,000 vaults that was most of
+/// `desired_state`'s time and memory (BENCHMARKS.md, benchmark 1).
+fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
+    let mut m = Map::with_capacity(N);
+    for (k, v) in entries {
+        m.insert(k.to_owned(), v);
+    }
+    Value::Object(m)
+}
+
+/// A JSON array of exactly `items`.
+fn array<const N: usize>(items: [Value; N]) -> Value {
+    Value::Array(Vec::from(items))
+}
+
+/// A JSON string.
+fn string(s: &str) -> Value {
+    Value::String(s.to_owned())
+}
+
 fn desired_vault(
     cell: &crate::model::Cell,
     tenant_id: uuid::Uuid,
     shared_location: &str,
 ) -> DesiredVault {
-    use serde_json::json;
-
     use crate::model::settings::LogSelector;
 
     let s = &cell.settings;
     let sub = &cell.subscription_id;
-    let mut tags = serde_json::Map::new();
+    let mut tags = Map::with_capacity(s.tags.len() + 3);
     for (k, v) in &s.tags {
-        tags.insert(k.clone(), json!(v));
+        tags.insert(k.clone(), string(v));
     }
-    tags.insert(TAG_APP.into(), json!(cell.app));
-    tags.insert(TAG_ENV.into(), json!(cell.environment));
-    tags.insert(TAG_REGION.into(), json!(cell.region.name));
+    tags.insert(TAG_APP.into(), string(&cell.app));
+    tags.insert(TAG_ENV.into(), string(&cell.environment));
+    tags.insert(TAG_REGION.into(), string(cell.region.name));
     let tags = Value::Object(tags);
 
     let rg_id = format!(
@@ -220,54 +242,100 @@ fn desired_vault(
         "{rg_id}/providers/Microsoft.KeyVault/vaults/{}",
         cell.vault_name
     );
-    let mut out = Vec::new();
+    let alerts = usize::from(s.alerts.availability.is_some())
+        + usize::from(s.alerts.saturation.is_some())
+        + usize::from(s.alerts.latency.is_some())
+        + usize::from(s.alerts.vault_deleted);
+    let mut out = Vec::with_capacity(5 + s.role_assignments.len() + alerts);
 
     out.push(resource(
         ResourceKind::ResourceGroup,
         rg_id.clone(),
-        json!({ "location": cell.region.name, "tags": tags }),
+        object([
+            ("location", string(cell.region.name)),
+            ("tags", tags.clone()),
+        ]),
     ));
 
-    let mut props = json!({
-        "tenantId": tenant_id.to_string(),
-        "sku": { "family": "A", "name": s.sku.arm() },
-        "enableRbacAuthorization": true,
-        "enableSoftDelete": true,
-        "softDeleteRetentionInDays": s.soft_delete_retention_days,
-    });
+    let mut props = Map::with_capacity(8);
+    props.insert("tenantId".into(), Value::String(tenant_id.to_string()));
+    props.insert(
+        "sku".into(),
+        object([("family", string("A")), ("name", string(s.sku.arm()))]),
+    );
+    props.insert("enableRbacAuthorization".into(), Value::Bool(true));
+    props.insert("enableSoftDelete".into(), Value::Bool(true));
+    props.insert(
+        "softDeleteRetentionInDays".into(),
+        Value::from(s.soft_delete_retention_days),
+    );
     if s.purge_protection {
         // Never send `false`: ARM rejects turning it off, and omitting it leaves it off.
-        props["enablePurgeProtection"] = json!(true);
+        props.insert("enablePurgeProtection".into(), Value::Bool(true));
     }
-    props["publicNetworkAccess"] = json!(s.network.public_network_access.arm());
-    props["networkAcls"] = json!({
-        "defaultAction": s.network.default_action.arm(),
-        "bypass": s.network.bypass.arm(),
-        "ipRules": s.network.ip_rules.iter().map(|ip| json!({ "value": ip })).collect::<Vec<_>>(),
-        "virtualNetworkRules": s.network.virtual_network_rules.iter()
-            .map(|id| json!({ "id": id, "ignoreMissingVnetServiceEndpoint": false }))
-            .collect::<Vec<_>>(),
-    });
+    props.insert(
+        "publicNetworkAccess".into(),
+        string(s.network.public_network_access.arm()),
+    );
+    props.insert(
+        "networkAcls".into(),
+        object([
+            ("defaultAction", string(s.network.default_action.arm())),
+            ("bypass", string(s.network.bypass.arm())),
+            (
+                "ipRules",
+                Value::Array(
+                    s.network
+                        .ip_rules
+                        .iter()
+                        .map(|ip| object([("value", string(ip))]))
+                        .collect(),
+                ),
+            ),
+            (
+                "virtualNetworkRules",
+                Value::Array(
+                    s.network
+                        .virtual_network_rules
+                        .iter()
+                        .map(|id| {
+                            object([
+                                ("id", string(id)),
+                                ("ignoreMissingVnetServiceEndpoint", Value::Bool(false)),
+                            ])
+                        })
+                        .collect(),
+                ),
+            ),
+        ]),
+    );
     out.push(resource(
         ResourceKind::Vault,
         vault_id.clone(),
-        json!({ "location": cell.region.name, "tags": tags, "properties": props }),
+        object([
+            ("location", string(cell.region.name)),
+            ("tags", tags.clone()),
+            ("properties", Value::Object(props)),
+        ]),
     ));
 
     for ra in &s.role_assignments {
         let role_guid = ra.role.id.to_string();
-        let name = role_assignment_name(&vault_id, &ra.principal_id.to_string(), &role_guid);
-        let mut p = json!({
-            "roleDefinitionId": ra.role.definition_id(sub),
-            "principalId": ra.principal_id.to_string(),
-        });
+        let principal = ra.principal_id.to_string();
+        let name = role_assignment_name(&vault_id, &principal, &role_guid);
+        let mut p = Map::with_capacity(3);
+        p.insert(
+            "roleDefinitionId".into(),
+            Value::String(ra.role.definition_id(sub)),
+        );
+        p.insert("principalId".into(), Value::String(principal));
         if let Some(t) = ra.principal_type {
-            p["principalType"] = json!(t.arm());
+            p.insert("principalType".into(), string(t.arm()));
         }
         out.push(resource(
             ResourceKind::RoleAssignment,
             format!("{vault_id}/providers/Microsoft.Authorization/roleAssignments/{name}"),
-            json!({ "properties": p }),
+            object([("properties", Value::Object(p))]),
         ));
     }
 
@@ -277,35 +345,51 @@ fn desired_vault(
             .logs
             .iter()
             .map(|l| match l {
-                LogSelector::CategoryGroup(g) => json!({ "categoryGroup": g, "enabled": true }),
-                LogSelector::Category(c) => json!({ "category": c, "enabled": true }),
+                LogSelector::CategoryGroup(g) => {
+                    object([("categoryGroup", string(g)), ("enabled", Value::Bool(true))])
+                }
+                LogSelector::Category(c) => {
+                    object([("category", string(c)), ("enabled", Value::Bool(true))])
+                }
             })
             .collect();
         let metrics: Vec<Value> = if s.diagnostics.metrics {
-            vec![json!({ "category": "AllMetrics", "enabled": true })]
+            vec![object([
+                ("category", string("AllMetrics")),
+                ("enabled", Value::Bool(true)),
+            ])]
         } else {
             vec![]
         };
         out.push(resource(
             ResourceKind::DiagnosticSetting,
             format!("{vault_id}/providers/Microsoft.Insights/diagnosticSettings/{DIAGNOSTIC_SETTING_NAME}"),
-            json!({ "properties": { "workspaceId": ws, "logs": logs, "metrics": metrics } }),
+            object([(
+                "properties",
+                object([
+                    ("workspaceId", string(ws)),
+                    ("logs", Value::Array(logs)),
+                    ("metrics", Value::Array(metrics)),
+                ]),
+            )]),
         ));
     }
 
     let a = &s.alerts;
-    let any_alert = a.availability.is_some()
-        || a.saturation.is_some()
-        || a.latency.is_some()
-        || a.vault_deleted;
-    if any_alert {
+    if alerts > 0 {
         let shared_rg = SHARED_RESOURCE_GROUP_PATTERN.replace("{env}", &cell.environment);
         let shared_rg_id = format!("/subscriptions/{sub}/resourceGroups/{shared_rg}");
-        let shared_tags = json!({ "managedBy": "kvinit", TAG_ENV: cell.environment });
+        let shared_tags = object([
+            ("managedBy", string("kvinit")),
+            (TAG_ENV, string(&cell.environment)),
+        ]);
         out.push(resource(
             ResourceKind::ResourceGroup,
             shared_rg_id.clone(),
-            json!({ "location": shared_location, "tags": shared_tags }),
+            object([
+                ("location", string(shared_location)),
+                ("tags", shared_tags.clone()),
+            ]),
         ));
         let ag_id = format!(
             "{shared_rg_id}/providers/Microsoft.Insights/actionGroups/{}",
@@ -315,20 +399,29 @@ fn desired_vault(
             .action_group
             .emails
             .iter()
-            .map(|e| json!({ "name": e, "emailAddress": e, "useCommonAlertSchema": true }))
+            .map(|e| {
+                object([
+                    ("name", string(e)),
+                    ("emailAddress", string(e)),
+                    ("useCommonAlertSchema", Value::Bool(true)),
+                ])
+            })
             .collect();
         out.push(resource(
             ResourceKind::ActionGroup,
             ag_id.clone(),
-            json!({
-                "location": "Global",
-                "tags": shared_tags,
-                "properties": {
-                    "groupShortName": a.action_group.short_name,
-                    "enabled": true,
-                    "emailReceivers": receivers,
-                },
-            }),
+            object([
+                ("location", string("Global")),
+                ("tags", shared_tags),
+                (
+                    "properties",
+                    object([
+                        ("groupShortName", string(&a.action_group.short_name)),
+                        ("enabled", Value::Bool(true)),
+                        ("emailReceivers", Value::Array(receivers)),
+                    ]),
+                ),
+            ]),
         ));
         let metric = |suffix: &str,
                       metric: &str,
@@ -342,32 +435,58 @@ fn desired_vault(
                     "{rg_id}/providers/Microsoft.Insights/metricAlerts/{}-{suffix}",
                     cell.vault_name
                 ),
-                json!({
-                    "location": "global",
-                    "tags": tags,
-                    "properties": {
-                        "description": format!("{what} of Key Vault {} (kvinit, KV-ALERT)", cell.vault_name),
-                        "severity": t.severity,
-                        "enabled": true,
-                        "scopes": [vault_id],
-                        "evaluationFrequency": freq,
-                        "windowSize": "PT5M",
-                        "criteria": {
-                            "odata.type": "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
-                            "allOf": [{
-                                "criterionType": "StaticThresholdCriterion",
-                                "name": metric,
-                                "metricName": metric,
-                                "metricNamespace": "Microsoft.KeyVault/vaults",
-                                "operator": operator,
-                                "threshold": t.value,
-                                "timeAggregation": "Average",
-                            }],
-                        },
-                        "autoMitigate": true,
-                        "actions": [{ "actionGroupId": ag_id }],
-                    },
-                }),
+                object([
+                    ("location", string("global")),
+                    ("tags", tags.clone()),
+                    (
+                        "properties",
+                        object([
+                            (
+                                "description",
+                                Value::String(format!(
+                                    "{what} of Key Vault {} (kvinit, KV-ALERT)",
+                                    cell.vault_name
+                                )),
+                            ),
+                            ("severity", Value::from(t.severity)),
+                            ("enabled", Value::Bool(true)),
+                            ("scopes", array([string(&vault_id)])),
+                            ("evaluationFrequency", string(freq)),
+                            ("windowSize", string("PT5M")),
+                            (
+                                "criteria",
+                                object([
+                                    (
+                                        "odata.type",
+                                        string(
+                                            "Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria",
+                                        ),
+                                    ),
+                                    (
+                                        "allOf",
+                                        array([object([
+                                            ("criterionType", string("StaticThresholdCriterion")),
+                                            ("name", string(metric)),
+                                            ("metricName", string(metric)),
+                                            (
+                                                "metricNamespace",
+                                                string("Microsoft.KeyVault/vaults"),
+                                            ),
+                                            ("operator", string(operator)),
+                                            ("threshold", Value::from(t.value)),
+                                            ("timeAggregation", string("Average")),
+                                        ])]),
+                                    ),
+                                ]),
+                            ),
+                            ("autoMitigate", Value::Bool(true)),
+                            (
+                                "actions",
+                                array([object([("actionGroupId", string(&ag_id))])]),
+                            ),
+                        ]),
+                    ),
+                ]),
             )
         };
         if let Some(t) = &a.availability {
@@ -401,24 +520,56 @@ fn desired_vault(
             ));
         }
         if a.vault_deleted {
+            let condition =
+                |field: &str, equals: Value| object([("field", string(field)), ("equals", equals)]);
             out.push(resource(
                 ResourceKind::ActivityLogAlert,
-                format!("{rg_id}/providers/Microsoft.Insights/activityLogAlerts/{}-deleted", cell.vault_name),
-                json!({
-                    "location": "Global",
-                    "tags": tags,
-                    "properties": {
-                        "scopes": [format!("/subscriptions/{sub}")],
-                        "condition": { "allOf": [
-                            { "field": "category", "equals": "Administrative" },
-                            { "field": "operationName", "equals": "Microsoft.KeyVault/vaults/delete" },
-                            { "field": "resourceId", "equals": vault_id },
-                        ] },
-                        "actions": { "actionGroups": [{ "actionGroupId": ag_id }] },
-                        "enabled": true,
-                        "description": format!("Key Vault {} was deleted (kvinit, KV-ALERT)", cell.vault_name),
-                    },
-                }),
+                format!(
+                    "{rg_id}/providers/Microsoft.Insights/activityLogAlerts/{}-deleted",
+                    cell.vault_name
+                ),
+                object([
+                    ("location", string("Global")),
+                    ("tags", tags.clone()),
+                    (
+                        "properties",
+                        object([
+                            (
+                                "scopes",
+                                array([Value::String(format!("/subscriptions/{sub}"))]),
+                            ),
+                            (
+                                "condition",
+                                object([(
+                                    "allOf",
+                                    array([
+                                        condition("category", string("Administrative")),
+                                        condition(
+                                            "operationName",
+                                            string("Microsoft.KeyVault/vaults/delete"),
+                                        ),
+                                        condition("resourceId", string(&vault_id)),
+                                    ]),
+                                )]),
+                            ),
+                            (
+                                "actions",
+                                object([(
+                                    "actionGroups",
+                                    array([object([("actionGroupId", string(&ag_id))])]),
+                                )]),
+                            ),
+                            ("enabled", Value::Bool(true)),
+                            (
+                                "description",
+                                Value::String(format!(
+                                    "Key Vault {} was deleted (kvinit, KV-ALERT)",
+                                    cell.vault_name
+                                )),
+                            ),
+                        ]),
+                    ),
+                ]),
             ));
         }
     }

@@ -23,6 +23,18 @@ pub struct Profile {
     pub defaults: Settings,
     /// One entry per rule ID.
     pub rules: Vec<ProfileRule>,
+    /// Thresholds `kvinit audit` holds existing vaults to (rules KV-IPWIDE, KV-RETAIN).
+    pub audit: AuditThresholds,
+}
+
+/// The profile's `audit` section.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct AuditThresholds {
+    /// Shortest acceptable soft-delete retention in days (7–90; KV-RETAIN).
+    pub min_soft_delete_retention_days: i64,
+    /// Widest acceptable IP rule prefix length (e.g. 16: a /15 or wider fails KV-IPWIDE).
+    pub widest_ip_rule_prefix: u8,
 }
 
 /// A rule as the profile documents it.

@@ -1,5 +1,6 @@
 //! KV-RBAC: Azure RBAC authorization with least-privilege Key Vault roles. Check only; no I/O.
 
+use super::evidence::at;
 use super::{BEST_PRACTICES, Rule, Severity, Status, VaultEvidence};
 use crate::model::roles;
 
@@ -46,8 +47,7 @@ fn check(e: &VaultEvidence<'_>) -> (Status, String) {
     ];
     let mut kv_roles = 0;
     for ra in &e.role_assignments {
-        let def = ra
-            .pointer("/properties/roleDefinitionId")
+        let def = at(ra, "/properties/roleDefinitionId")
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         let guid = def

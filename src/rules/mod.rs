@@ -7,9 +7,12 @@
 
 pub mod access;
 pub mod evidence;
+pub mod ip_ranges;
 pub mod monitoring;
 pub mod network;
+pub mod privileged_roles;
 pub mod recovery;
+pub mod retention;
 pub mod separation;
 
 use serde::Serialize;
@@ -99,6 +102,39 @@ pub fn catalog() -> &'static [Rule] {
     RULES
 }
 
+/// Every rule `kvinit audit` evaluates on an existing vault: the plan's rules ([`catalog`]), then
+/// the audit-only rules, which look at what a plan cannot set wrongly but a vault made by hand
+/// can have: IP rules wider than the profile allows (KV-IPWIDE), privileged roles for service
+/// principals (KV-PRIV), retention below the profile's minimum (KV-RETAIN). IDs are stable and
+/// unique across both lists; `docs/rules/<ID>.md` documents each one.
+pub fn audit_catalog() -> &'static [Rule] {
+    static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();
+    RULES.get_or_init(|| {
+        let mut all = catalog().to_vec();
+        all.extend([
+            ip_ranges::KV_IPWIDE,
+            privileged_roles::KV_PRIV,
+            retention::KV_RETAIN,
+        ]);
+        all
+    })
+}
+
+/// Runs every rule of [`audit_catalog`] over one vault.
+pub fn evaluate_audit(evidence: &VaultEvidence<'_>) -> Vec<RuleResult> {
+    audit_catalog()
+        .iter()
+        .map(|r| {
+            let (status, detail) = (r.check)(evidence);
+            RuleResult {
+                rule: r.id,
+                status,
+                detail,
+            }
+        })
+        .collect()
+}
+
 /// Runs every rule of the catalog over one vault.
 pub fn evaluate(evidence: &VaultEvidence<'_>) -> Vec<RuleResult> {
     catalog()
@@ -114,5 +150,7 @@ pub fn evaluate(evidence: &VaultEvidence<'_>) -> Vec<RuleResult> {
         .collect()
 }
 
+#[cfg(test)]
+mod audit_rules_tests;
 #[cfg(test)]
 mod tests;

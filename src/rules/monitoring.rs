@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use super::evidence::at;
 use super::{BEST_PRACTICES, Rule, Severity, Status, VaultEvidence};
 
 /// Key Vault monitoring and alerting guidance.
@@ -38,15 +39,13 @@ fn enabled(v: &Value) -> bool {
 /// category `AuditEvent`) and `AllMetrics` to a workspace.
 fn check_log(e: &VaultEvidence<'_>) -> (Status, String) {
     for ds in &e.diagnostic_settings {
-        let ws = ds
-            .pointer("/properties/workspaceId")
+        let ws = at(ds, "/properties/workspaceId")
             .and_then(|v| v.as_str())
             .unwrap_or_default();
         if ws.is_empty() {
             continue;
         }
-        let audit = ds
-            .pointer("/properties/logs")
+        let audit = at(ds, "/properties/logs")
             .and_then(|v| v.as_array())
             .is_some_and(|logs| {
                 logs.iter().any(|l| {
@@ -62,8 +61,7 @@ fn check_log(e: &VaultEvidence<'_>) -> (Status, String) {
                                 .is_some_and(|c| c.eq_ignore_ascii_case("AuditEvent")))
                 })
             });
-        let metrics = ds
-            .pointer("/properties/metrics")
+        let metrics = at(ds, "/properties/metrics")
             .and_then(|v| v.as_array())
             .is_some_and(|m| {
                 m.iter().any(|x| {
@@ -106,8 +104,8 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
     let mut groups: Vec<String> = Vec::new();
     for metric in ["Availability", "SaturationShoebox", "ServiceApiLatency"] {
         let alert = e.metric_alerts.iter().find(|a| {
-            a.pointer("/properties/enabled").and_then(|v| v.as_bool()) == Some(true)
-                && a.pointer("/properties/criteria/allOf")
+            at(a, "/properties/enabled").and_then(|v| v.as_bool()) == Some(true)
+                && at(a, "/properties/criteria/allOf")
                     .and_then(|v| v.as_array())
                     .is_some_and(|c| {
                         c.iter()
@@ -116,7 +114,7 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
         });
         match alert {
             Some(a) => groups.extend(
-                a.pointer("/properties/actions")
+                at(a, "/properties/actions")
                     .and_then(|v| v.as_array())
                     .into_iter()
                     .flatten()
@@ -130,8 +128,8 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
         }
     }
     let deleted = e.activity_log_alerts.iter().find(|a| {
-        a.pointer("/properties/enabled").and_then(|v| v.as_bool()) != Some(false)
-            && a.pointer("/properties/condition/allOf")
+        at(a, "/properties/enabled").and_then(|v| v.as_bool()) != Some(false)
+            && at(a, "/properties/condition/allOf")
                 .and_then(|v| v.as_array())
                 .is_some_and(|c| {
                     c.iter().any(|x| {
@@ -144,7 +142,7 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
     });
     match deleted {
         Some(a) => groups.extend(
-            a.pointer("/properties/actions/actionGroups")
+            at(a, "/properties/actions/actionGroups")
                 .and_then(|v| v.as_array())
                 .into_iter()
                 .flatten()
@@ -169,7 +167,7 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
         let Some(body) = e.action_group(g) else {
             return (Status::Fail, format!("action group `{name}` was not found"));
         };
-        let p = body.get("properties").cloned().unwrap_or_default();
+        let p = body.get("properties").unwrap_or(&Value::Null);
         if p.get("enabled").and_then(|v| v.as_bool()) != Some(true) {
             return (Status::Fail, format!("action group `{name}` is disabled"));
         }

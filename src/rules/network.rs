@@ -81,8 +81,7 @@ fn check_vnet(e: &VaultEvidence<'_>) -> (Status, String) {
     let rules = e
         .prop("/networkAcls/virtualNetworkRules")
         .and_then(|v| v.as_array())
-        .cloned()
-        .unwrap_or_default();
+        .map_or(&[][..], Vec::as_slice);
     let ignoring = rules
         .iter()
         .filter(|r| {

@@ -21,7 +21,11 @@ fn check(e: &VaultEvidence<'_>) -> (Status, String) {
     let Some(v) = e.vault else {
         return (Status::Fail, "the vault does not exist".into());
     };
-    let tag = |k: &str| v.pointer(&format!("/tags/{k}")).and_then(|x| x.as_str());
+    let tag = |k: &str| {
+        v.get("tags")
+            .and_then(|t| t.get(k))
+            .and_then(|x| x.as_str())
+    };
     let location = v
         .get("location")
         .and_then(|l| l.as_str())

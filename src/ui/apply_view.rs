@@ -39,6 +39,14 @@ pub fn render_summary(changes: &ChangeSet) -> String {
             for b in &r.blocked {
                 let _ = writeln!(out, "  ! {}: refused: {b}", v.name);
             }
+            if let Some(e) = &r.read_error {
+                let _ = writeln!(
+                    out,
+                    "  ! {}: could not read {} ({}: {}); nothing is written for this vault's \
+                     dependent resources",
+                    v.name, r.id, e.code, e.message
+                );
+            }
         }
     }
     out

@@ -10,14 +10,22 @@ use crate::arm_error::ArmError;
 use crate::store::Store;
 use crate::target::Target;
 
-const KIND: Kind = Kind { rtype: "Microsoft.Insights/actionGroups", create_status: StatusCode::CREATED };
+const KIND: Kind = Kind {
+    rtype: "Microsoft.Insights/actionGroups",
+    create_status: StatusCode::CREATED,
+};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    let Target::ActionGroup { sub, rg, name } = &req.target else { return Err(method_not_allowed(req)) };
+    let Target::ActionGroup { sub, rg, name } = &req.target else {
+        return Err(method_not_allowed(req));
+    };
     let at = (sub.as_str(), rg.as_str(), name.as_str());
     match req.method {
         Method::PUT => tracked::put(req, store, &KIND, at, check, |props| {
-            if let Some(receivers) = props.get_mut("emailReceivers").and_then(Value::as_array_mut) {
+            if let Some(receivers) = props
+                .get_mut("emailReceivers")
+                .and_then(Value::as_array_mut)
+            {
                 for r in receivers {
                     r["status"] = json!("Enabled");
                 }
@@ -31,7 +39,10 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
 /// `groupShortName` is at most 12 characters (source: actionGroups_API.json, `maxLength: 12`;
 /// the schema check reports it too — kept here for ARM's wording).
 fn check(body: &Value) -> Result<(), ArmError> {
-    let short = body.pointer("/properties/groupShortName").and_then(Value::as_str).unwrap_or_default();
+    let short = body
+        .pointer("/properties/groupShortName")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if short.chars().count() > 12 {
         return Err(ArmError::bad_request(format!(
             "The group short name '{short}' is too long; it can have at most 12 characters."

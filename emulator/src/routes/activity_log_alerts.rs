@@ -10,15 +10,22 @@ use crate::arm_error::ArmError;
 use crate::store::Store;
 use crate::target::Target;
 
-const KIND: Kind = Kind { rtype: "Microsoft.Insights/activityLogAlerts", create_status: StatusCode::CREATED };
+const KIND: Kind = Kind {
+    rtype: "Microsoft.Insights/activityLogAlerts",
+    create_status: StatusCode::CREATED,
+};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
     match (&req.target, &req.method) {
         (Target::ActivityLogAlert { sub, rg, name }, &Method::PUT) => {
             tracked::put(req, store, &KIND, (sub, rg, name), check, |_| {})
         }
-        (Target::ActivityLogAlert { sub, rg, name }, &Method::GET) => tracked::get(req, store, &KIND, (sub, rg, name)),
-        (Target::ActivityLogAlertsInGroup { sub, rg }, &Method::GET) => tracked::list(req, store, &KIND, sub, rg),
+        (Target::ActivityLogAlert { sub, rg, name }, &Method::GET) => {
+            tracked::get(req, store, &KIND, (sub, rg, name))
+        }
+        (Target::ActivityLogAlertsInGroup { sub, rg }, &Method::GET) => {
+            tracked::list(req, store, &KIND, sub, rg)
+        }
         _ => Err(method_not_allowed(req)),
     }
 }
@@ -29,8 +36,10 @@ fn check(body: &Value) -> Result<(), ArmError> {
         .and_then(Value::as_array)
         .is_none_or(Vec::is_empty);
     if empty {
-        return Err(ArmError::bad_request("The activity log alert condition must contain at least one condition in 'allOf'.")
-            .with_target("properties.condition.allOf"));
+        return Err(ArmError::bad_request(
+            "The activity log alert condition must contain at least one condition in 'allOf'.",
+        )
+        .with_target("properties.condition.allOf"));
     }
     Ok(())
 }

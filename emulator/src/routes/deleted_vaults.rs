@@ -11,8 +11,19 @@ use crate::target::{Target, deleted_vault_id};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
     match (&req.target, &req.method) {
-        (Target::DeletedVault { sub, location, name }, &Method::GET) => {
-            match store.state.deleted_vaults.get(&deleted_vault_id(sub, location, name).to_ascii_lowercase()) {
+        (
+            Target::DeletedVault {
+                sub,
+                location,
+                name,
+            },
+            &Method::GET,
+        ) => {
+            match store
+                .state
+                .deleted_vaults
+                .get(&deleted_vault_id(sub, location, name).to_ascii_lowercase())
+            {
                 Some(entry) => Ok(Reply::json(StatusCode::OK, entry.deleted_vault.clone())),
                 None => Err(not_found(name)),
             }
@@ -28,10 +39,23 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 .collect();
             list_reply(items)
         }
-        (Target::PurgeDeletedVault { sub, location, name }, &Method::POST) => {
+        (
+            Target::PurgeDeletedVault {
+                sub,
+                location,
+                name,
+            },
+            &Method::POST,
+        ) => {
             let key = deleted_vault_id(sub, location, name).to_ascii_lowercase();
-            let Some(entry) = store.state.deleted_vaults.get(&key) else { return Err(not_found(name)) };
-            if entry.deleted_vault.pointer("/properties/purgeProtectionEnabled") == Some(&Value::Bool(true)) {
+            let Some(entry) = store.state.deleted_vaults.get(&key) else {
+                return Err(not_found(name));
+            };
+            if entry
+                .deleted_vault
+                .pointer("/properties/purgeProtectionEnabled")
+                == Some(&Value::Bool(true))
+            {
                 // Source: Key Vault RP's answer for purging a purge-protected vault
                 // (microsoft/AzureTRE#1446: "(MethodNotAllowed) Operation 'DeletedVaultPurge' is not allowed.").
                 return Err(ArmError::new(
@@ -40,7 +64,18 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                     "Operation 'DeletedVaultPurge' is not allowed.",
                 ));
             }
-            store.state.deleted_vaults.remove(&key);
+            if let Some(entry) = store.state.deleted_vaults.remove(&key) {
+                // A purge is final: extension resources at the vault's scope (role assignments,
+                // diagnostic settings) go with it.
+                if let Some(vault_id) = entry.vault.get("id").and_then(Value::as_str) {
+                    let prefix = format!("{}/", vault_id.to_ascii_lowercase());
+                    let children: Vec<String> =
+                        store.state.resources.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+                    for child in children {
+                        store.remove(&child);
+                    }
+                }
+            }
             Ok(Reply::empty(StatusCode::OK))
         }
         _ => Err(method_not_allowed(req)),
@@ -51,6 +86,8 @@ fn not_found(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::NOT_FOUND,
         "ResourceNotFound",
-        format!("The Resource 'Microsoft.KeyVault/deletedVaults/{name}' was not found within the subscription. For more details please go to https://aka.ms/ARMResourceNotFoundFix"),
+        format!(
+            "The Resource 'Microsoft.KeyVault/deletedVaults/{name}' was not found within the subscription. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+        ),
     )
 }

@@ -23,7 +23,9 @@ fn setting_id(resource: &str, name: &str) -> String {
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
     match (&req.target, &req.method) {
-        (Target::DiagnosticSetting { resource, name }, &Method::PUT) => put(req, store, resource, name),
+        (Target::DiagnosticSetting { resource, name }, &Method::PUT) => {
+            put(req, store, resource, name)
+        }
         (Target::DiagnosticSetting { resource, name }, &Method::GET) => {
             ensure_scope(req, store, resource)?;
             let id = setting_id(resource, name);
@@ -38,7 +40,10 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
         }
         (Target::DiagnosticSettings { resource }, &Method::GET) => {
             ensure_scope(req, store, resource)?;
-            let prefix = format!("{}/providers/microsoft.insights/diagnosticsettings/", resource.to_ascii_lowercase());
+            let prefix = format!(
+                "{}/providers/microsoft.insights/diagnosticsettings/",
+                resource.to_ascii_lowercase()
+            );
             let lag = req.app.faults.profile.read_after_write_lag_ms;
             let items = store
                 .state
@@ -57,27 +62,48 @@ fn put(req: &Req<'_>, store: &mut Store, resource: &str, name: &str) -> Outcome 
     let body = body(req)?;
     ensure_scope(req, store, resource)?;
     let props = body.get("properties").cloned().unwrap_or_else(|| json!({}));
-    let has_destination = ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId", "marketplacePartnerId"]
-        .iter()
-        .any(|k| props.get(*k).and_then(Value::as_str).is_some_and(|s| !s.is_empty()));
+    let has_destination = [
+        "workspaceId",
+        "storageAccountId",
+        "eventHubAuthorizationRuleId",
+        "marketplacePartnerId",
+    ]
+    .iter()
+    .any(|k| {
+        props
+            .get(*k)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty())
+    });
     if !has_destination {
         return Err(ArmError::bad_request(
             "At least one destination (workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId) must be set.",
         )
         .with_target("properties"));
     }
-    let is_vault = parse_resource_id(resource).is_some_and(|(_, _, t, _)| t == "microsoft.keyvault/vaults");
+    let is_vault =
+        parse_resource_id(resource).is_some_and(|(_, _, t, _)| t == "microsoft.keyvault/vaults");
     if is_vault {
-        let logs = props.get("logs").and_then(Value::as_array).cloned().unwrap_or_default();
+        let logs = props
+            .get("logs")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
         for (i, log) in logs.iter().enumerate() {
             if let Some(c) = log.get("category").and_then(Value::as_str) {
                 if !KV_CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(c)) {
-                    return Err(ArmError::bad_request(format!("Category '{c}' is not supported.")).with_target(format!("properties.logs[{i}].category")));
+                    return Err(
+                        ArmError::bad_request(format!("Category '{c}' is not supported."))
+                            .with_target(format!("properties.logs[{i}].category")),
+                    );
                 }
             }
             if let Some(g) = log.get("categoryGroup").and_then(Value::as_str) {
                 if !CATEGORY_GROUPS.iter().any(|k| k.eq_ignore_ascii_case(g)) {
-                    return Err(ArmError::bad_request(format!("Category group '{g}' is not supported.")).with_target(format!("properties.logs[{i}].categoryGroup")));
+                    return Err(ArmError::bad_request(format!(
+                        "Category group '{g}' is not supported."
+                    ))
+                    .with_target(format!("properties.logs[{i}].categoryGroup")));
                 }
             }
         }

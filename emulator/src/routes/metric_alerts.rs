@@ -10,7 +10,10 @@ use crate::arm_error::ArmError;
 use crate::store::Store;
 use crate::target::Target;
 
-const KIND: Kind = Kind { rtype: "Microsoft.Insights/metricAlerts", create_status: StatusCode::OK };
+const KIND: Kind = Kind {
+    rtype: "Microsoft.Insights/metricAlerts",
+    create_status: StatusCode::OK,
+};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
     match (&req.target, &req.method) {
@@ -20,12 +23,18 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 super::ensure_scope(req, store, scope)?;
             }
             tracked::put(req, store, &KIND, (sub, rg, name), check, |props| {
-                props.entry("lastUpdatedTime").or_insert_with(|| json!(crate::clock::now_rfc3339()));
+                props
+                    .entry("lastUpdatedTime")
+                    .or_insert_with(|| json!(crate::clock::now_rfc3339()));
                 props.insert("isMigrated".into(), json!(false));
             })
         }
-        (Target::MetricAlert { sub, rg, name }, &Method::GET) => tracked::get(req, store, &KIND, (sub, rg, name)),
-        (Target::MetricAlertsInGroup { sub, rg }, &Method::GET) => tracked::list(req, store, &KIND, sub, rg),
+        (Target::MetricAlert { sub, rg, name }, &Method::GET) => {
+            tracked::get(req, store, &KIND, (sub, rg, name))
+        }
+        (Target::MetricAlertsInGroup { sub, rg }, &Method::GET) => {
+            tracked::list(req, store, &KIND, sub, rg)
+        }
         _ => Err(method_not_allowed(req)),
     }
 }
@@ -35,18 +44,28 @@ fn scopes_of(req: &Req<'_>) -> Vec<String> {
         .as_ref()
         .and_then(|b| b.pointer("/properties/scopes"))
         .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 
 /// `evaluationFrequency` and `windowSize` must be ISO 8601 durations (`PT1M`, `PT5M`, …).
 fn check(body: &Value) -> Result<(), ArmError> {
     for field in ["evaluationFrequency", "windowSize"] {
-        if let Some(v) = body.pointer(&format!("/properties/{field}")).and_then(Value::as_str) {
+        if let Some(v) = body
+            .pointer(&format!("/properties/{field}"))
+            .and_then(Value::as_str)
+        {
             let ok = v.starts_with('P') && v.len() >= 3;
             if !ok {
-                return Err(ArmError::bad_request(format!("The value '{v}' of '{field}' is not a valid ISO 8601 duration."))
-                    .with_target(format!("properties.{field}")));
+                return Err(ArmError::bad_request(format!(
+                    "The value '{v}' of '{field}' is not a valid ISO 8601 duration."
+                ))
+                .with_target(format!("properties.{field}")));
             }
         }
     }

@@ -47,12 +47,20 @@ pub(crate) struct Reply {
 impl Reply {
     /// `status` with a JSON body.
     pub fn json(status: StatusCode, body: Value) -> Self {
-        Self { status, body: Some(body), headers: Vec::new() }
+        Self {
+            status,
+            body: Some(body),
+            headers: Vec::new(),
+        }
     }
 
     /// `status` with no body.
     pub fn empty(status: StatusCode) -> Self {
-        Self { status, body: None, headers: Vec::new() }
+        Self {
+            status,
+            body: None,
+            headers: Vec::new(),
+        }
     }
 }
 
@@ -66,16 +74,23 @@ pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
     use Target::*;
     match &req.target {
         ResourceGroup { .. } => resource_groups::handle(req, store),
-        Vault { .. } | VaultsInGroup { .. } | VaultsInSubscription { .. } | CheckVaultName { .. } => {
-            vaults::handle(req, store)
+        Vault { .. }
+        | VaultsInGroup { .. }
+        | VaultsInSubscription { .. }
+        | CheckVaultName { .. } => vaults::handle(req, store),
+        DeletedVault { .. } | PurgeDeletedVault { .. } | DeletedVaults { .. } => {
+            deleted_vaults::handle(req, store)
         }
-        DeletedVault { .. } | PurgeDeletedVault { .. } | DeletedVaults { .. } => deleted_vaults::handle(req, store),
         RoleAssignment { .. } | RoleAssignments { .. } => role_assignments::handle(req, store),
         RoleDefinition { .. } => role_definitions::handle(req),
-        DiagnosticSetting { .. } | DiagnosticSettings { .. } => diagnostic_settings::handle(req, store),
+        DiagnosticSetting { .. } | DiagnosticSettings { .. } => {
+            diagnostic_settings::handle(req, store)
+        }
         ActionGroup { .. } => action_groups::handle(req, store),
         MetricAlert { .. } | MetricAlertsInGroup { .. } => metric_alerts::handle(req, store),
-        ActivityLogAlert { .. } | ActivityLogAlertsInGroup { .. } => activity_log_alerts::handle(req, store),
+        ActivityLogAlert { .. } | ActivityLogAlertsInGroup { .. } => {
+            activity_log_alerts::handle(req, store)
+        }
         Subnet { .. } => subnets::handle(req, store),
         Unknown => Err(not_found_for_path(req, store)),
     }
@@ -87,7 +102,10 @@ pub(crate) fn method_not_allowed(req: &Req<'_>) -> ArmError {
     ArmError::new(
         StatusCode::METHOD_NOT_ALLOWED,
         "MethodNotAllowed",
-        format!("The requested method '{}' is not allowed on '{}'.", req.method, req.path),
+        format!(
+            "The requested method '{}' is not allowed on '{}'.",
+            req.method, req.path
+        ),
     )
 }
 
@@ -131,7 +149,10 @@ pub(crate) fn ensure_scope(req: &Req<'_>, store: &Store, scope: &str) -> Result<
     match segs.as_slice() {
         [] => Ok(()),
         [s, _] if s.eq_ignore_ascii_case("subscriptions") => Ok(()),
-        [s, sub, r, rg] if s.eq_ignore_ascii_case("subscriptions") && r.eq_ignore_ascii_case("resourcegroups") => {
+        [s, sub, r, rg]
+            if s.eq_ignore_ascii_case("subscriptions")
+                && r.eq_ignore_ascii_case("resourcegroups") =>
+        {
             ensure_rg(store, sub, rg)
         }
         _ => {
@@ -146,7 +167,11 @@ pub(crate) fn ensure_scope(req: &Req<'_>, store: &Store, scope: &str) -> Result<
             if store.get(scope).is_some() {
                 Ok(())
             } else {
-                Err(ArmError::resource_not_found(&display_type(&rtype), &name, Some(&rg)))
+                Err(ArmError::resource_not_found(
+                    &display_type(&rtype),
+                    &name,
+                    Some(&rg),
+                ))
             }
         }
     }
@@ -173,8 +198,12 @@ pub(crate) fn body(req: &Req<'_>) -> Result<Value, ArmError> {
 /// `systemData` for a create (`previous` = None) or an update (keeps the creation fields).
 pub(crate) fn system_data(req: &Req<'_>, previous: Option<&Value>) -> Value {
     let now = crate::clock::now_rfc3339();
-    let created_by = previous.and_then(|p| p.pointer("/systemData/createdBy")).cloned();
-    let created_at = previous.and_then(|p| p.pointer("/systemData/createdAt")).cloned();
+    let created_by = previous
+        .and_then(|p| p.pointer("/systemData/createdBy"))
+        .cloned();
+    let created_at = previous
+        .and_then(|p| p.pointer("/systemData/createdAt"))
+        .cloned();
     json!({
         "createdBy": created_by.unwrap_or_else(|| json!(req.client_id)),
         "createdByType": "Application",
@@ -206,7 +235,9 @@ pub(crate) fn list_under(req: &Req<'_>, store: &Store, prefix: &str, rtype: &str
         .iter()
         .filter(|(k, v)| {
             k.starts_with(&prefix)
-                && v.get("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case(rtype))
+                && v.get("type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case(rtype))
                 && !store.in_lag_window(k, lag)
         })
         .map(|(_, v)| v.clone())

@@ -10,20 +10,31 @@ use crate::store::Store;
 use crate::target::{Target, rg_id};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    let Target::ResourceGroup { sub, rg } = &req.target else { return Err(method_not_allowed(req)) };
+    let Target::ResourceGroup { sub, rg } = &req.target else {
+        return Err(method_not_allowed(req));
+    };
     let id = rg_id(sub, rg);
     match req.method {
         Method::PUT => {
             let body = body(req)?;
-            let location = body.get("location").and_then(Value::as_str).unwrap_or_default().to_string();
+            let location = body
+                .get("location")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string();
             if let Some(existing) = store.get(&id).cloned() {
-                let old_location = existing.get("location").and_then(Value::as_str).unwrap_or_default();
+                let old_location = existing
+                    .get("location")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default();
                 if !old_location.eq_ignore_ascii_case(&location) {
                     // Source: ARM's answer for moving a resource group's location.
                     return Err(ArmError::new(
                         StatusCode::CONFLICT,
                         "InvalidResourceGroupLocation",
-                        format!("Invalid resource group location '{location}'. The Resource group already exists in location '{old_location}'."),
+                        format!(
+                            "Invalid resource group location '{location}'. The Resource group already exists in location '{old_location}'."
+                        ),
                     ));
                 }
                 let mut updated = existing;

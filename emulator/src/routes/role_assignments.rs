@@ -6,8 +6,8 @@
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
 use super::role_definitions;
+use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
 use crate::arm_error::ArmError;
 use crate::store::Store;
 use crate::target::Target;
@@ -21,7 +21,10 @@ fn assignment_id(scope: &str, name: &str) -> String {
 
 /// The role-definition GUID at the end of a role definition ID, lower-cased.
 fn role_guid(id: &str) -> String {
-    id.rsplit('/').next().unwrap_or_default().to_ascii_lowercase()
+    id.rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_ascii_lowercase()
 }
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
@@ -55,13 +58,23 @@ fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
         return Err(ArmError::new(
             StatusCode::BAD_REQUEST,
             "InvalidRoleAssignmentId",
-            format!("The role assignment ID '{name}' is not valid. The role assignment ID must be a GUID."),
+            format!(
+                "The role assignment ID '{name}' is not valid. The role assignment ID must be a GUID."
+            ),
         ));
     }
     ensure_scope(req, store, scope)?;
     let props = body.get("properties").cloned().unwrap_or_else(|| json!({}));
-    let role_id = props.get("roleDefinitionId").and_then(Value::as_str).unwrap_or_default().to_string();
-    let principal = props.get("principalId").and_then(Value::as_str).unwrap_or_default().to_string();
+    let role_id = props
+        .get("roleDefinitionId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let principal = props
+        .get("principalId")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
     let guid = role_guid(&role_id);
     if uuid::Uuid::parse_str(&guid).is_err()
         || (!req.app.assume_referenced_exist && role_definitions::builtin(&guid).is_none())
@@ -75,11 +88,21 @@ fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
         .with_target("properties.roleDefinitionId"));
     }
     let id = assignment_id(scope, name);
-    let scope_norm = if scope == "/" { "/".to_string() } else { scope.to_string() };
+    let scope_norm = if scope == "/" {
+        "/".to_string()
+    } else {
+        scope.to_string()
+    };
     let same = |v: &Value| {
-        v.pointer("/properties/scope").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case(&scope_norm))
-            && v.pointer("/properties/principalId").and_then(Value::as_str).is_some_and(|p| p.eq_ignore_ascii_case(&principal))
-            && v.pointer("/properties/roleDefinitionId").and_then(Value::as_str).is_some_and(|r| role_guid(r) == guid)
+        v.pointer("/properties/scope")
+            .and_then(Value::as_str)
+            .is_some_and(|s| s.eq_ignore_ascii_case(&scope_norm))
+            && v.pointer("/properties/principalId")
+                .and_then(Value::as_str)
+                .is_some_and(|p| p.eq_ignore_ascii_case(&principal))
+            && v.pointer("/properties/roleDefinitionId")
+                .and_then(Value::as_str)
+                .is_some_and(|r| role_guid(r) == guid)
     };
     if let Some(existing) = store.get(&id).cloned() {
         if same(&existing) {
@@ -92,12 +115,18 @@ fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
             "Tenant ID, application ID, principal ID, and scope are not allowed to be updated.",
         ));
     }
-    let duplicate = store.state.resources.values().any(|v| {
-        v.get("type").and_then(Value::as_str) == Some(TYPE) && same(v)
-    });
+    let duplicate = store
+        .state
+        .resources
+        .values()
+        .any(|v| v.get("type").and_then(Value::as_str) == Some(TYPE) && same(v));
     if duplicate {
         // Source: Authorization RP, 409 `RoleAssignmentExists`.
-        return Err(ArmError::new(StatusCode::CONFLICT, "RoleAssignmentExists", "The role assignment already exists."));
+        return Err(ArmError::new(
+            StatusCode::CONFLICT,
+            "RoleAssignmentExists",
+            "The role assignment already exists.",
+        ));
     }
     let now = crate::clock::now_rfc3339();
     let mut properties = json!({
@@ -110,7 +139,12 @@ fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
         "createdBy": req.client_id,
         "updatedBy": req.client_id,
     });
-    for key in ["description", "condition", "conditionVersion", "delegatedManagedIdentityResourceId"] {
+    for key in [
+        "description",
+        "condition",
+        "conditionVersion",
+        "delegatedManagedIdentityResourceId",
+    ] {
         if let Some(v) = props.get(key) {
             properties[key] = v.clone();
         }
@@ -128,7 +162,11 @@ fn is_at_or_above(a: &str, b: &str) -> bool {
 
 fn list(req: &Req<'_>, store: &Store, scope: &str) -> Outcome {
     ensure_scope(req, store, scope)?;
-    let filter = req.query.get("$filter").map(String::as_str).unwrap_or_default();
+    let filter = req
+        .query
+        .get("$filter")
+        .map(String::as_str)
+        .unwrap_or_default();
     let at_scope = filter.contains("atScope()");
     let principal = filter
         .split("principalId eq '")
@@ -140,10 +178,15 @@ fn list(req: &Req<'_>, store: &Store, scope: &str) -> Outcome {
         .state
         .resources
         .iter()
-        .filter(|(k, v)| v.get("type").and_then(Value::as_str) == Some(TYPE) && !store.in_lag_window(k, lag))
+        .filter(|(k, v)| {
+            v.get("type").and_then(Value::as_str) == Some(TYPE) && !store.in_lag_window(k, lag)
+        })
         .map(|(_, v)| v)
         .filter(|v| {
-            let s = v.pointer("/properties/scope").and_then(Value::as_str).unwrap_or_default();
+            let s = v
+                .pointer("/properties/scope")
+                .and_then(Value::as_str)
+                .unwrap_or_default();
             if at_scope {
                 is_at_or_above(s, scope)
             } else {
@@ -152,7 +195,9 @@ fn list(req: &Req<'_>, store: &Store, scope: &str) -> Outcome {
         })
         .filter(|v| {
             principal.as_ref().is_none_or(|p| {
-                v.pointer("/properties/principalId").and_then(Value::as_str).is_some_and(|x| x.eq_ignore_ascii_case(p))
+                v.pointer("/properties/principalId")
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x.eq_ignore_ascii_case(p))
             })
         })
         .cloned()

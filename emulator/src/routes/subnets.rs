@@ -14,7 +14,9 @@ use crate::target::Target;
 const TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
 
 fn subnet_id(sub: &str, rg: &str, vnet: &str, name: &str) -> String {
-    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{name}")
+    format!(
+        "/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{name}"
+    )
 }
 
 fn etag() -> String {
@@ -22,13 +24,28 @@ fn etag() -> String {
 }
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    let Target::Subnet { sub, rg, vnet, name } = &req.target else { return Err(method_not_allowed(req)) };
+    let Target::Subnet {
+        sub,
+        rg,
+        vnet,
+        name,
+    } = &req.target
+    else {
+        return Err(method_not_allowed(req));
+    };
     let id = subnet_id(sub, rg, vnet, name);
     match req.method {
         Method::PUT => {
             let body = body(req)?;
-            let mut props = body.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
-            if let Some(eps) = props.get_mut("serviceEndpoints").and_then(Value::as_array_mut) {
+            let mut props = body
+                .get("properties")
+                .and_then(Value::as_object)
+                .cloned()
+                .unwrap_or_default();
+            if let Some(eps) = props
+                .get_mut("serviceEndpoints")
+                .and_then(Value::as_array_mut)
+            {
                 for ep in eps {
                     ep["provisioningState"] = json!("Succeeded");
                     if ep.get("locations").is_none() {
@@ -38,9 +55,17 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             }
             props.insert("provisioningState".into(), json!("Succeeded"));
             let created = store.get(&id).is_none();
-            let subnet = json!({"id": id, "name": name, "type": TYPE, "etag": etag(), "properties": props});
+            let subnet =
+                json!({"id": id, "name": name, "type": TYPE, "etag": etag(), "properties": props});
             store.put(&id, subnet.clone(), created);
-            Ok(Reply::json(if created { StatusCode::CREATED } else { StatusCode::OK }, subnet))
+            Ok(Reply::json(
+                if created {
+                    StatusCode::CREATED
+                } else {
+                    StatusCode::OK
+                },
+                subnet,
+            ))
         }
         Method::GET => match store.get(&id) {
             Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
@@ -65,5 +90,9 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
 }
 
 fn not_found(vnet: &str, name: &str, rg: &str) -> ArmError {
-    ArmError::resource_not_found("Microsoft.Network/virtualNetworks/subnets", &format!("{vnet}/{name}"), Some(rg))
+    ArmError::resource_not_found(
+        "Microsoft.Network/virtualNetworks/subnets",
+        &format!("{vnet}/{name}"),
+        Some(rg),
+    )
 }

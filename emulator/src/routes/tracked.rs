@@ -39,7 +39,11 @@ pub(crate) fn put(
     check(&body)?;
     let id = id_of(kind, sub, rg, name);
     let existing = store.get(&id).cloned();
-    let mut props = body.get("properties").and_then(Value::as_object).cloned().unwrap_or_default();
+    let mut props = body
+        .get("properties")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default();
     complete(&mut props);
     let resource = json!({
         "id": existing.as_ref().map(|e| e["id"].clone()).unwrap_or_else(|| json!(id)),
@@ -51,11 +55,23 @@ pub(crate) fn put(
     });
     let created = existing.is_none();
     store.put(&id, resource.clone(), created);
-    Ok(Reply::json(if created { kind.create_status } else { StatusCode::OK }, resource))
+    Ok(Reply::json(
+        if created {
+            kind.create_status
+        } else {
+            StatusCode::OK
+        },
+        resource,
+    ))
 }
 
 /// GET one.
-pub(crate) fn get(req: &Req<'_>, store: &Store, kind: &Kind, (sub, rg, name): (&str, &str, &str)) -> Outcome {
+pub(crate) fn get(
+    req: &Req<'_>,
+    store: &Store,
+    kind: &Kind,
+    (sub, rg, name): (&str, &str, &str),
+) -> Outcome {
     ensure_rg(store, sub, rg)?;
     let id = id_of(kind, sub, rg, name);
     match store.get(&id) {

@@ -9,7 +9,10 @@ use std::time::{Duration, Instant};
 use axum::http::{Method, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::{Outcome, Reply, Req, body, ensure_rg, list_reply, list_under, method_not_allowed, system_data, tags_of, visible};
+use super::{
+    Outcome, Reply, Req, body, ensure_rg, list_reply, list_under, method_not_allowed, system_data,
+    tags_of, visible,
+};
 use crate::arm_error::ArmError;
 use crate::store::{DeletedVault, Store};
 use crate::target::{Target, deleted_vault_id, parse_resource_id, rg_id, vault_id};
@@ -42,9 +45,12 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             ensure_rg(store, sub, rg)?;
             list_reply(list_under(req, store, &rg_id(sub, rg), VAULT_TYPE))
         }
-        (Target::VaultsInSubscription { sub }, &Method::GET) => {
-            list_reply(list_under(req, store, &format!("/subscriptions/{sub}"), VAULT_TYPE))
-        }
+        (Target::VaultsInSubscription { sub }, &Method::GET) => list_reply(list_under(
+            req,
+            store,
+            &format!("/subscriptions/{sub}"),
+            VAULT_TYPE,
+        )),
         (Target::CheckVaultName { .. }, &Method::POST) => check_name(req, store),
         _ => Err(method_not_allowed(req)),
     }
@@ -54,7 +60,9 @@ fn not_found(rg: &str, name: &str) -> ArmError {
     ArmError::new(
         StatusCode::NOT_FOUND,
         "ResourceNotFound",
-        format!("The Resource 'Microsoft.KeyVault/vaults/{name}' under resource group '{rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"),
+        format!(
+            "The Resource 'Microsoft.KeyVault/vaults/{name}' under resource group '{rg}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix"
+        ),
     )
 }
 
@@ -77,11 +85,11 @@ fn active_named<'s>(store: &'s Store, name: &str) -> Option<(&'s String, &'s Val
 
 /// A soft-deleted vault with this name anywhere: (its key, entry).
 fn deleted_named<'s>(store: &'s Store, name: &str) -> Option<(&'s String, &'s DeletedVault)> {
-    store
-        .state
-        .deleted_vaults
-        .iter()
-        .find(|(k, _)| k.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+    store.state.deleted_vaults.iter().find(|(k, _)| {
+        k.rsplit('/')
+            .next()
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    })
 }
 
 fn deleted_sub(key: &str) -> String {
@@ -99,13 +107,21 @@ fn purge_protection_false() -> ArmError {
 
 /// Checks the refusals shared by PUT and PATCH on `props` (the properties after the change) against
 /// `existing` (the stored properties, if any).
-fn check_rules(req: &Req<'_>, store: &Store, sent: &Value, existing: Option<&Value>) -> Result<(), ArmError> {
+fn check_rules(
+    req: &Req<'_>,
+    store: &Store,
+    sent: &Value,
+    existing: Option<&Value>,
+) -> Result<(), ArmError> {
     if sent.get("enablePurgeProtection") == Some(&Value::Bool(false)) {
         return Err(purge_protection_false());
     }
     if let (Some(old), Some(new)) = (
-        existing.and_then(|e| e.get("softDeleteRetentionInDays")).and_then(Value::as_i64),
-        sent.get("softDeleteRetentionInDays").and_then(Value::as_i64),
+        existing
+            .and_then(|e| e.get("softDeleteRetentionInDays"))
+            .and_then(Value::as_i64),
+        sent.get("softDeleteRetentionInDays")
+            .and_then(Value::as_i64),
     ) {
         if old != new {
             // Source: Key Vault soft-delete overview — "Once set, the retention policy interval
@@ -116,7 +132,10 @@ fn check_rules(req: &Req<'_>, store: &Store, sent: &Value, existing: Option<&Val
             .with_target("properties.softDeleteRetentionInDays"));
         }
     }
-    if let Some(days) = sent.get("softDeleteRetentionInDays").and_then(Value::as_i64) {
+    if let Some(days) = sent
+        .get("softDeleteRetentionInDays")
+        .and_then(Value::as_i64)
+    {
         if !(7..=90).contains(&days) {
             return Err(ArmError::bad_request(format!(
                 "The property \"softDeleteRetentionInDays\" must be between 7 and 90 (given {days})."
@@ -136,7 +155,9 @@ fn check_rules(req: &Req<'_>, store: &Store, sent: &Value, existing: Option<&Val
         .cloned()
         .unwrap_or_default();
     for (i, rule) in rules.iter().enumerate() {
-        let Some(subnet_id) = rule.get("id").and_then(Value::as_str) else { continue };
+        let Some(subnet_id) = rule.get("id").and_then(Value::as_str) else {
+            continue;
+        };
         if rule.get("ignoreMissingVnetServiceEndpoint") == Some(&Value::Bool(true)) {
             continue;
         }
@@ -148,7 +169,12 @@ fn check_rules(req: &Req<'_>, store: &Store, sent: &Value, existing: Option<&Val
 /// A VNet rule's subnet must exist and have the `Microsoft.KeyVault` service endpoint (source:
 /// the Network RP's `SubnetsHaveNoServiceEndpointsConfigured`, as surfaced when creating a Key
 /// Vault with such a rule — hashicorp/terraform-provider-azurerm#11759, Azure/avdaccelerator#818).
-fn check_subnet(req: &Req<'_>, store: &Store, subnet_id: &str, index: usize) -> Result<(), ArmError> {
+fn check_subnet(
+    req: &Req<'_>,
+    store: &Store,
+    subnet_id: &str,
+    index: usize,
+) -> Result<(), ArmError> {
     let target = format!("properties.networkAcls.virtualNetworkRules[{index}].id");
     let segs: Vec<&str> = subnet_id.split('/').filter(|s| !s.is_empty()).collect();
     let well_formed = segs.len() == 10
@@ -169,7 +195,9 @@ fn check_subnet(req: &Req<'_>, store: &Store, subnet_id: &str, index: usize) -> 
             .and_then(Value::as_array)
             .is_some_and(|eps| {
                 eps.iter().any(|e| {
-                    e.get("service").and_then(Value::as_str).is_some_and(|s| s.eq_ignore_ascii_case("Microsoft.KeyVault"))
+                    e.get("service")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("Microsoft.KeyVault"))
                 })
             }),
         None if req.app.assume_referenced_exist => true,
@@ -197,40 +225,70 @@ fn check_subnet(req: &Req<'_>, store: &Store, subnet_id: &str, index: usize) -> 
 
 impl ArmError {
     /// Replaces the code (keeps status and message).
-    fn code_as(mut self, code: &str) -> Self {
-        self.code = code.to_string();
+    fn code_as(mut self, code: &'static str) -> Self {
+        self.code = code;
         self
     }
 }
 
 /// Server-computed properties and defaults, as Key Vault returns them.
 fn complete_properties(name: &str, props: &mut Map<String, Value>, provisioning: bool) {
-    props.insert("vaultUri".into(), json!(format!("https://{}.vault.azure.net/", name.to_ascii_lowercase())));
+    props.insert(
+        "vaultUri".into(),
+        json!(format!(
+            "https://{}.vault.azure.net/",
+            name.to_ascii_lowercase()
+        )),
+    );
     props.entry("accessPolicies").or_insert_with(|| json!([]));
     props.entry("enabledForDeployment").or_insert(json!(false));
-    props.entry("enabledForDiskEncryption").or_insert(json!(false));
-    props.entry("enabledForTemplateDeployment").or_insert(json!(false));
+    props
+        .entry("enabledForDiskEncryption")
+        .or_insert(json!(false));
+    props
+        .entry("enabledForTemplateDeployment")
+        .or_insert(json!(false));
     props.entry("enableSoftDelete").or_insert(json!(true));
-    props.entry("softDeleteRetentionInDays").or_insert(json!(90));
-    props.entry("enableRbacAuthorization").or_insert(json!(false));
-    props.entry("publicNetworkAccess").or_insert(json!("Enabled"));
+    props
+        .entry("softDeleteRetentionInDays")
+        .or_insert(json!(90));
+    props
+        .entry("enableRbacAuthorization")
+        .or_insert(json!(false));
+    props
+        .entry("publicNetworkAccess")
+        .or_insert(json!("Enabled"));
     props.remove("createMode");
     props.insert(
         "provisioningState".into(),
-        json!(if provisioning { "RegisteringDns" } else { "Succeeded" }),
+        json!(if provisioning {
+            "RegisteringDns"
+        } else {
+            "Succeeded"
+        }),
     );
 }
 
 fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
     let body = body(req)?;
     if !valid_name(name) {
-        return Err(ArmError::bad_request(format!("The vault name '{name}' is invalid. {NAME_RULE}")).code_as("VaultNameNotValid"));
+        return Err(ArmError::bad_request(format!(
+            "The vault name '{name}' is invalid. {NAME_RULE}"
+        ))
+        .code_as("VaultNameNotValid"));
     }
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
     let sent = body.get("properties").cloned().unwrap_or_else(|| json!({}));
-    let location = body.get("location").and_then(Value::as_str).unwrap_or_default().to_string();
-    let create_mode = sent.get("createMode").and_then(Value::as_str).unwrap_or("default");
+    let location = body
+        .get("location")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let create_mode = sent
+        .get("createMode")
+        .and_then(Value::as_str)
+        .unwrap_or("default");
 
     if create_mode.eq_ignore_ascii_case("recover") {
         return recover(req, store, sub, rg, name, &id, &location);
@@ -250,7 +308,9 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
                 props.insert("softDeleteRetentionInDays".into(), days.clone());
             }
         }
-        let provisioning = store.provisioning_until.contains_key(&id.to_ascii_lowercase());
+        let provisioning = store
+            .provisioning_until
+            .contains_key(&id.to_ascii_lowercase());
         complete_properties(name, &mut props, provisioning);
         let updated = json!({
             "id": existing["id"], "name": existing["name"], "type": VAULT_TYPE,
@@ -289,9 +349,10 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         "properties": props,
     });
     if provisioning_ms > 0 {
-        store
-            .provisioning_until
-            .insert(id.to_ascii_lowercase(), Instant::now() + Duration::from_millis(provisioning_ms));
+        store.provisioning_until.insert(
+            id.to_ascii_lowercase(),
+            Instant::now() + Duration::from_millis(provisioning_ms),
+        );
     }
     store.put(&id, created.clone(), true);
     let mut reply = Reply::json(StatusCode::CREATED, created);
@@ -305,7 +366,9 @@ fn add_lro_headers(reply: &mut Reply, store: &Store, id: &str) {
     if let Some(until) = store.provisioning_until.get(&id.to_ascii_lowercase()) {
         let left = until.saturating_duration_since(Instant::now());
         let secs = left.as_secs() + u64::from(left.subsec_nanos() > 0);
-        reply.headers.push(("Retry-After".into(), secs.max(1).to_string()));
+        reply
+            .headers
+            .push(("Retry-After".into(), secs.max(1).to_string()));
     }
 }
 
@@ -315,19 +378,34 @@ fn vault_already_exists(name: &str) -> ArmError {
     ArmError::new(
         StatusCode::CONFLICT,
         "VaultAlreadyExists",
-        format!("The vault name '{name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on VaultAlreadyExists, soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740."),
+        format!(
+            "The vault name '{name}' is already in use. Vault names are globally unique so it is possible that the name is already taken. If you are sure that the vault name was not taken then it is possible that a vault with the same name was recently deleted but not purged after being placed in a recoverable state. If the vault is in a recoverable state then the vault will need to be purged before reusing the name. For more information on VaultAlreadyExists, soft delete and purging a vault follow this link https://go.microsoft.com/fwlink/?linkid=2147740."
+        ),
     )
 }
 
 /// `createMode: recover`: restores the soft-deleted vault of this subscription exactly as it was
 /// (its old properties and tags, not the request's). Nothing to recover →
 /// 400 `SoftDeletedVaultDoesNotExist` (source: hashicorp/terraform-provider-azurerm#12972).
-fn recover(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str, id: &str, location: &str) -> Outcome {
+fn recover(
+    req: &Req<'_>,
+    store: &mut Store,
+    sub: &str,
+    rg: &str,
+    name: &str,
+    id: &str,
+    location: &str,
+) -> Outcome {
     let key = store
         .state
         .deleted_vaults
         .keys()
-        .find(|k| deleted_sub(k).eq_ignore_ascii_case(sub) && k.rsplit('/').next().is_some_and(|n| n.eq_ignore_ascii_case(name)))
+        .find(|k| {
+            deleted_sub(k).eq_ignore_ascii_case(sub)
+                && k.rsplit('/')
+                    .next()
+                    .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        })
         .cloned();
     let Some(key) = key else {
         return Err(ArmError::bad_request(format!(
@@ -336,9 +414,15 @@ fn recover(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str, id
         .code_as("SoftDeletedVaultDoesNotExist"));
     };
     let Some(entry) = store.state.deleted_vaults.get(&key).cloned() else {
-        return Err(ArmError::bad_request("The soft-deleted vault disappeared while recovering; retry."));
+        return Err(ArmError::bad_request(
+            "The soft-deleted vault disappeared while recovering; retry.",
+        ));
     };
-    let old_location = entry.vault.get("location").and_then(Value::as_str).unwrap_or_default();
+    let old_location = entry
+        .vault
+        .get("location")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
     if !location.is_empty() && !location.eq_ignore_ascii_case(old_location) {
         return Err(ArmError::bad_request(format!(
             "The location '{location}' does not match the location '{old_location}' of the soft-deleted vault '{name}'. Recover the vault in its original location."
@@ -362,7 +446,9 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
     let body = body(req)?;
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
-    let Some(existing) = store.get(&id).cloned() else { return Err(not_found(rg, name)) };
+    let Some(existing) = store.get(&id).cloned() else {
+        return Err(not_found(rg, name));
+    };
     let old_props = existing.get("properties").cloned().unwrap_or_default();
     let sent = body.get("properties").cloned().unwrap_or_else(|| json!({}));
     check_rules(req, store, &sent, Some(&old_props))?;
@@ -373,7 +459,9 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
     if old_props.get("enablePurgeProtection") == Some(&Value::Bool(true)) {
         props.insert("enablePurgeProtection".into(), json!(true));
     }
-    let provisioning = store.provisioning_until.contains_key(&id.to_ascii_lowercase());
+    let provisioning = store
+        .provisioning_until
+        .contains_key(&id.to_ascii_lowercase());
     complete_properties(name, &mut props, provisioning);
     let mut updated = existing.clone();
     if let Some(tags) = body.get("tags") {
@@ -391,9 +479,18 @@ fn delete(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> 
     let _ = req;
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
-    let Some(vault) = store.remove(&id) else { return Ok(Reply::empty(StatusCode::NO_CONTENT)) };
-    let location = vault.get("location").and_then(Value::as_str).unwrap_or_default().to_string();
-    let retention = vault.pointer("/properties/softDeleteRetentionInDays").and_then(Value::as_i64).unwrap_or(90);
+    let Some(vault) = store.remove(&id) else {
+        return Ok(Reply::empty(StatusCode::NO_CONTENT));
+    };
+    let location = vault
+        .get("location")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let retention = vault
+        .pointer("/properties/softDeleteRetentionInDays")
+        .and_then(Value::as_i64)
+        .unwrap_or(90);
     let now = crate::clock::now_rfc3339();
     let deleted_id = deleted_vault_id(sub, &location, name);
     let deleted = json!({
@@ -409,10 +506,13 @@ fn delete(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> 
             "purgeProtectionEnabled": vault.pointer("/properties/enablePurgeProtection") == Some(&Value::Bool(true)),
         }
     });
-    store
-        .state
-        .deleted_vaults
-        .insert(deleted_id.to_ascii_lowercase(), DeletedVault { deleted_vault: deleted, vault });
+    store.state.deleted_vaults.insert(
+        deleted_id.to_ascii_lowercase(),
+        DeletedVault {
+            deleted_vault: deleted,
+            vault,
+        },
+    );
     Ok(Reply::empty(StatusCode::OK))
 }
 

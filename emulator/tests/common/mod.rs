@@ -2,7 +2,9 @@
 //! way azure_identity does (form POST), and send ARM requests over real HTTP.
 #![allow(dead_code)]
 
-use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, FaultProfile, RunningEmulator};
+use kvinit_emulator::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, FaultProfile, RunningEmulator,
+};
 use serde_json::{Value, json};
 
 pub const SUB: &str = "00000000-0000-0000-0000-0000000000aa";
@@ -25,15 +27,26 @@ pub struct Answer {
 
 impl Answer {
     pub fn code(&self) -> &str {
-        self.body.pointer("/error/code").and_then(Value::as_str).unwrap_or("")
+        self.body
+            .pointer("/error/code")
+            .and_then(Value::as_str)
+            .unwrap_or("")
     }
     pub fn header(&self, name: &str) -> Option<String> {
-        self.headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string)
+        self.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
     }
 }
 
 pub async fn start(faults: FaultProfile) -> RunningEmulator {
-    kvinit_emulator::start(EmulatorConfig { faults, ..EmulatorConfig::default() }).await.expect("start")
+    kvinit_emulator::start(EmulatorConfig {
+        faults,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("start")
 }
 
 pub async fn token(base: &str, http: &reqwest::Client) -> String {
@@ -50,7 +63,10 @@ pub async fn token(base: &str, http: &reqwest::Client) -> String {
         .expect("token request");
     assert_eq!(resp.status().as_u16(), 200);
     let body: Value = resp.json().await.expect("token json");
-    body["access_token"].as_str().expect("access_token").to_string()
+    body["access_token"]
+        .as_str()
+        .expect("access_token")
+        .to_string()
 }
 
 impl Client {
@@ -62,11 +78,18 @@ impl Client {
     }
 
     pub async fn send(&self, method: &str, path_and_query: &str, body: Option<Value>) -> Answer {
-        self.try_send(method, path_and_query, body).await.expect("request")
+        self.try_send(method, path_and_query, body)
+            .await
+            .expect("request")
     }
 
     /// Like `send`, but `None` when the transport fails (server gone).
-    pub async fn try_send(&self, method: &str, path_and_query: &str, body: Option<Value>) -> Option<Answer> {
+    pub async fn try_send(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<Value>,
+    ) -> Option<Answer> {
         let url = format!("{}{}", self.base, path_and_query);
         let mut req = self
             .http
@@ -79,8 +102,16 @@ impl Client {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let text = resp.text().await.ok()?;
-        let body = if text.is_empty() { Value::Null } else { serde_json::from_str(&text).unwrap_or(Value::String(text)) };
-        Some(Answer { status, headers, body })
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Some(Answer {
+            status,
+            headers,
+            body,
+        })
     }
 
     pub async fn get(&self, p: &str) -> Answer {
@@ -100,12 +131,25 @@ pub fn rg_path(sub: &str, rg: &str) -> String {
 }
 
 pub fn vault_path(sub: &str, rg: &str, name: &str) -> String {
-    format!("{}/providers/Microsoft.KeyVault/vaults/{name}", rg_path(sub, rg))
+    format!(
+        "{}/providers/Microsoft.KeyVault/vaults/{name}",
+        rg_path(sub, rg)
+    )
 }
 
 pub async fn make_rg(c: &Client, sub: &str, rg: &str) {
-    let a = c.put(&format!("{}?{RG_API}", rg_path(sub, rg)), json!({"location": "westeurope"})).await;
-    assert!(a.status == 201 || a.status == 200, "rg put: {} {}", a.status, a.body);
+    let a = c
+        .put(
+            &format!("{}?{RG_API}", rg_path(sub, rg)),
+            json!({"location": "westeurope"}),
+        )
+        .await;
+    assert!(
+        a.status == 201 || a.status == 200,
+        "rg put: {} {}",
+        a.status,
+        a.body
+    );
 }
 
 pub fn vault_body(extra: Value) -> Value {
@@ -128,5 +172,9 @@ pub fn vault_body(extra: Value) -> Value {
 }
 
 pub async fn make_vault(c: &Client, sub: &str, rg: &str, name: &str) -> Answer {
-    c.put(&format!("{}?{KV}", vault_path(sub, rg, name)), vault_body(json!({}))).await
+    c.put(
+        &format!("{}?{KV}", vault_path(sub, rg, name)),
+        vault_body(json!({})),
+    )
+    .await
 }

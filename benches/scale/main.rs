@@ -1,0 +1,48 @@
+//! kvinit's benchmark harness (issue 6): `cargo bench --bench scale [-- WHICH…]` where WHICH is
+//! any of `offline`, `startup`, `apply`, `calls` (default: all). Prints Markdown tables that
+//! BENCHMARKS.md records. A plain `harness = false` binary: no timing framework, figures come
+//! from wall clocks, /proc/self/status and the emulator's request log.
+
+mod alloc_count;
+mod offline;
+mod plan_gen;
+mod startup;
+mod stats;
+
+#[global_allocator]
+static ALLOC: alloc_count::Counting = alloc_count::Counting;
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--child-offline") {
+        let cells = args[i + 1].parse().expect("--child-offline CELLS");
+        offline::child(cells);
+        return;
+    }
+    if let Some(i) = args.iter().position(|a| a == "--dump-desired") {
+        // The desired state of a generated plan as JSON: a regression guard for speed work
+        // (before and after must be byte-identical).
+        let cells = args[i + 1].parse().expect("--dump-desired CELLS");
+        let text = plan_gen::plan_yaml(plan_gen::Shape::offline(cells));
+        let plan = kvinit::plan_file::parse(std::path::Path::new("generated.yaml"), &text)
+            .expect("valid plan");
+        let state = kvinit::model::desired::desired_state(&plan);
+        println!("{}", serde_json::to_string_pretty(&state).expect("serialise"));
+        return;
+    }
+    // `cargo bench` passes `--bench`; anything starting with `-` is not a benchmark name.
+    let wanted: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let all = wanted.is_empty();
+    let want = |name: &str| all || wanted.contains(&name);
+    println!("# kvinit benchmarks\n");
+    if want("offline") {
+        offline::run();
+    }
+    if want("startup") {
+        startup::run();
+    }
+}

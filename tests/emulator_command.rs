@@ -1,0 +1,119 @@
+//! `kvinit emulator` as a process: banner with the base URL and dev client ID (never the secret),
+//! serves ARM over HTTP, persists on Ctrl-C (SIGINT) and exits 0; a bad fault profile exits 2
+//! naming the file and the field.
+#![cfg(feature = "emulator")]
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+#[test]
+fn serves_until_ctrl_c_then_saves_and_exits_0() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("emu.json");
+    let mut child = Command::cargo_bin("kvinit")
+        .unwrap()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
+    let mut banner = Vec::new();
+    for line in lines.by_ref() {
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    let banner = banner.join("\n");
+    let base = banner
+        .lines()
+        .find_map(|l| l.strip_prefix("kvinit ARM emulator listening on "))
+        .expect("base URL in banner")
+        .to_string();
+    assert!(banner.contains(kvinit_emulator::DEFAULT_CLIENT_ID));
+    assert!(banner.contains(&format!("AZURE_AUTHORITY_HOST={base}")));
+    assert!(
+        !banner.contains(kvinit_emulator::DEFAULT_CLIENT_SECRET),
+        "the secret is never printed"
+    );
+
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        let http = reqwest::Client::new();
+        let token: serde_json::Value = http
+            .post(format!("{base}/tenant/oauth2/v2.0/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", kvinit_emulator::DEFAULT_CLIENT_ID),
+                ("client_secret", kvinit_emulator::DEFAULT_CLIENT_SECRET),
+                ("scope", "https://management.azure.com/.default"),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let resp = http
+            .put(format!(
+                "{base}/subscriptions/s1/resourceGroups/rg1?api-version=2021-04-01"
+            ))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .json(&serde_json::json!({"location": "westeurope"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status().as_u16(), 201);
+    });
+
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert_eq!(exit.code(), Some(0));
+    let rest: Vec<String> = lines.collect();
+    assert!(rest.iter().any(|l| l.contains("state saved")), "{rest:?}");
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&state).unwrap()).unwrap();
+    assert!(
+        saved["resources"]
+            .get("/subscriptions/s1/resourcegroups/rg1")
+            .is_some()
+    );
+}
+
+#[test]
+fn bad_fault_profile_exits_2_naming_file_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let faults = dir.path().join("faults.yaml");
+    std::fs::write(&faults, "seed: 1\nthrotleRate: 0.1\n").unwrap();
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--faults"])
+        .arg(&faults)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("faults.yaml") && err.contains("throtleRate") && err.contains("throttleRate"),
+        "{err}"
+    );
+    std::fs::write(&faults, "conflictRate: 2\n").unwrap();
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .args(["emulator", "--faults"])
+        .arg(&faults)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("conflictRate"));
+}
