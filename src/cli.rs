@@ -55,7 +55,9 @@ pub enum ApplyFormat {
 /// Output formats for `audit`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum AuditFormat {
+    /// Findings grouped by vault, each with what compliant looks like, the fix and its rule page.
     Table,
+    /// The report as JSON: `summary`, `vaults`, `notFound`, `findings`, `requests`.
     Json,
     /// SARIF 2.1.0, one rule per rule ID, for code-scanning dashboards.
     Sarif,
@@ -170,7 +172,8 @@ pub struct AuditArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = AuditFormat::Table)]
     pub output: AuditFormat,
-    /// Exit 4 when any finding is at or above this severity.
+    /// Exit 4 when any finding is at or above this severity (without it, findings alone
+    /// never change the exit code).
     #[arg(long, value_enum, value_name = "SEVERITY")]
     pub fail_on: Option<SeverityArg>,
     #[command(flatten)]

@@ -549,6 +549,9 @@ fn sarif_is_valid_sarif_2_1_0_with_one_rule_per_rule_id() {
     let (stdout, stderr, code) = audit(&["--subscription", SUB, "-o", "sarif"]);
     assert_eq!(code, 0, "{stderr}");
     let sarif: Value = serde_json::from_str(&stdout).expect("SARIF is JSON");
+    // The official OASIS schema, vendored verbatim from oasis-tcs/sarif-spec
+    // `Schemata/sarif-schema-2.1.0.json` (commit 0a8091f7d4057e57b6d8d9b56129e5f918747b34,
+    // 112,768 bytes; its `id` is the errata01 URL).
     let schema: Value = serde_json::from_str(
         &std::fs::read_to_string(
             Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sarif-schema-2.1.0.json"),
@@ -809,4 +812,64 @@ fn arm_failure_exits_1_with_a_clear_error() {
         stderr.starts_with("error: reading the vaults failed: "),
         "{stderr}"
     );
+}
+
+#[test]
+fn table_and_json_output_snapshots() {
+    let (table, stderr, code) = audit(&["--subscription", SUB, "--fail-on", "medium"]);
+    assert_eq!(code, 4, "{stderr}");
+    insta::assert_snapshot!("audit_table", table);
+    // `requests` depends on which lists ARM offers; the request counts are asserted above.
+    let (mut report, _) = json_audit(&["--subscription", SUB]);
+    report.as_object_mut().unwrap().remove("requests");
+    insta::assert_json_snapshot!("audit_json", report);
+}
+
+/// What `kvinit apply` makes passes `kvinit audit`: for every example plan, apply it on a fresh
+/// emulator state, then audit the plan's vaults with `--fail-on low`.
+#[test]
+fn every_example_applied_by_kvinit_passes_the_audit() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut examples: Vec<PathBuf> = std::fs::read_dir(root.join("examples"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    examples.sort();
+    assert!(!examples.is_empty());
+    for plan in examples {
+        let name = plan.file_stem().unwrap().to_string_lossy().into_owned();
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("audit_example_{name}"));
+        let _ = std::fs::remove_dir_all(&dir);
+        let state = dir.join("state.json");
+        let out = Command::cargo_bin("kvinit")
+            .unwrap()
+            .args(["apply", "--yes", "-o", "json", "-f"])
+            .arg(&plan)
+            .arg(format!("--emulator={}", state.display()))
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "apply {name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let (stdout, stderr, code) = audit_on(
+            &state,
+            &[
+                "-f",
+                plan.to_str().unwrap(),
+                "--fail-on",
+                "low",
+                "-o",
+                "json",
+            ],
+        );
+        assert_eq!(code, 0, "audit {name}: {stdout}{stderr}");
+        let report: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(report["findings"], json!([]), "{name}");
+        assert_eq!(report["notFound"], json!([]), "{name}");
+        assert!(report["summary"]["vaults"].as_u64().unwrap() > 0, "{name}");
+    }
 }

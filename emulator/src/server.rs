@@ -60,18 +60,19 @@ pub(crate) fn url_decode_pairs(text: &str) -> HashMap<String, String> {
         .filter(|p| !p.is_empty())
         .map(|pair| {
             let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-            (decode(k), decode(v))
+            (decode(k, true), decode(v, true))
         })
         .collect()
 }
 
-fn decode(s: &str) -> String {
+/// Percent-decodes `s`; `plus_is_space` for form/query encoding (never for paths).
+fn decode(s: &str, plus_is_space: bool) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => out.push(b' '),
+            b'+' if plus_is_space => out.push(b' '),
             b'%' if i + 2 < bytes.len() => {
                 let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
                     .ok()
@@ -98,7 +99,7 @@ async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let path = normalize(&decode(uri.path()));
+    let path = normalize(&decode(uri.path(), false));
     let lower = path.to_ascii_lowercase();
     if method == Method::GET && lower == "/_emulator/stats" {
         let stats = app.recorder.stats.lock().expect("stats").clone();

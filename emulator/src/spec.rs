@@ -168,7 +168,7 @@ const ALERT_RULES_2016: &str =
 
 /// A spec operation: the file that defines it and its `operationId`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Operation {
+pub(crate) struct Operation {
     /// Path of the swagger file below `specification/`.
     pub file: &'static str,
     /// The swagger `operationId`, e.g. `Vaults_CreateOrUpdate`.

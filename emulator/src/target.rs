@@ -430,3 +430,67 @@ pub(crate) fn parse_resource_id(id: &str) -> Option<(String, String, String, Str
         segs[segs.len() - 1].to_string(),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_built_with_a_leading_slash_normalize() {
+        let path = normalize(
+            "//subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv//providers/Microsoft.Authorization/roleAssignments/a/",
+        );
+        assert_eq!(
+            Target::parse(&path),
+            Target::RoleAssignment {
+                scope: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
+                    .into(),
+                name: "a".into()
+            }
+        );
+        assert_eq!(normalize("/"), "/");
+        assert_eq!(
+            Target::parse("/providers/Microsoft.Authorization/roleAssignments"),
+            Target::RoleAssignments { scope: "/".into() }
+        );
+    }
+
+    #[test]
+    fn keywords_match_case_insensitively_and_keep_the_callers_casing() {
+        assert_eq!(
+            Target::parse(
+                "/SUBSCRIPTIONS/S1/resourcegroups/RG-One/PROVIDERS/microsoft.keyvault/VAULTS/Kv-1"
+            ),
+            Target::Vault {
+                sub: "S1".into(),
+                rg: "RG-One".into(),
+                name: "Kv-1".into()
+            }
+        );
+        assert_eq!(
+            Target::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/x"),
+            Target::Unknown
+        );
+        assert_eq!(Target::subscription("/subscriptions/ABC/x"), "abc");
+        assert_eq!(Target::subscription("/providers/x"), "tenant");
+    }
+
+    #[test]
+    fn resource_ids_split_into_parts() {
+        assert_eq!(
+            parse_resource_id(
+                "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/sn"
+            ),
+            Some((
+                "s".into(),
+                "rg".into(),
+                "microsoft.network/virtualnetworks/subnets".into(),
+                "sn".into()
+            ))
+        );
+        assert_eq!(
+            parse_resource_id("/subscriptions/s/resourceGroups/rg"),
+            None
+        );
+    }
+}

@@ -384,10 +384,33 @@ async fn purge_without_protection_frees_the_name() {
         .unwrap()
         .remove("enablePurgeProtection");
     assert_eq!(c.put(&path, body).await.status, 201);
+    let scope = vault_path(SUB, "rg", "kv-purgeable");
+    let ra = format!(
+        "{scope}/providers/Microsoft.Authorization/roleAssignments/6f1b3c1e-0000-5000-8000-000000000001?{AUTHZ}"
+    );
+    assert_eq!(
+        c.put(
+            &ra,
+            ra_body(
+                "11111111-2222-3333-4444-555555555555",
+                "4633458b-17de-408a-b874-0445c86b69e6"
+            )
+        )
+        .await
+        .status,
+        201
+    );
     c.send("DELETE", &path, None).await;
     let purge = format!(
         "/subscriptions/{SUB}/providers/Microsoft.KeyVault/locations/westeurope/deletedVaults/kv-purgeable/purge?{KV}"
     );
     assert_eq!(c.send("POST", &purge, None).await.status, 200);
     assert_eq!(make_vault(&c, SUB, "rg", "kv-purgeable").await.status, 201);
+    // The purge took the old vault's role assignments with it.
+    let list = c
+        .get(&format!(
+            "{scope}/providers/Microsoft.Authorization/roleAssignments?{AUTHZ}&$filter=atScope()"
+        ))
+        .await;
+    assert_eq!(list.body["value"], json!([]));
 }

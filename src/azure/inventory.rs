@@ -2,9 +2,10 @@
 //! or the vaults a plan names, each with its diagnostic settings (one list per vault), the role
 //! assignments at its scope (one `atScope()` list per vault, kept when their scope is the vault
 //! itself), the metric alerts and activity log alerts that target it (one list of each per
-//! resource group) and the action groups those alerts notify (one GET each). Every request goes
-//! through the run's clients, so it is retried, paced and counted like any other. It must not
-//! write anything or judge what it reads (the rules do).
+//! subscription, or per resource group where ARM offers no subscription list) and the action
+//! groups those alerts notify (one GET each). Every request goes through the run's clients, so
+//! it is retried, paced and counted like any other. It must not write anything or judge what it
+//! reads (the rules do).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -120,38 +121,21 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
         .try_collect()
         .await?;
 
-    // 4. Per resource group of an audited vault: metric alerts and activity log alerts.
-    let mut groups: BTreeMap<String, String> = BTreeMap::new();
-    for id in &vault_ids {
-        if let Some(rg) = ArmId::parse(id)?.resource_group_id() {
-            groups.entry(rg.to_ascii_lowercase()).or_insert(rg);
-        }
-    }
-    let alerts: Vec<(Vec<Value>, Vec<Value>)> = futures::stream::iter(groups.into_values())
-        .map(|rg| async move {
-            let metric = clients
-                .raw
-                .list(
-                    &format!("{rg}/providers/Microsoft.Insights/metricAlerts"),
-                    ResourceKind::MetricAlert.api_version(),
-                    &[],
-                )
-                .await?;
-            let activity = clients
-                .raw
-                .list(
-                    &format!("{rg}/providers/Microsoft.Insights/activityLogAlerts"),
-                    ResourceKind::ActivityLogAlert.api_version(),
-                    &[],
-                )
-                .await?;
-            Ok::<_, AzureError>((metric, activity))
-        })
-        .buffer_unordered(OBSERVE_CONCURRENCY)
-        .try_collect()
-        .await?;
-    let metric_alerts: Vec<Value> = alerts.iter().flat_map(|(m, _)| m.clone()).collect();
-    let activity_alerts: Vec<Value> = alerts.into_iter().flat_map(|(_, a)| a).collect();
+    // 4. Alerts that may target the vaults.
+    let metric_alerts = list_alerts(
+        clients,
+        &vault_ids,
+        "metricAlerts",
+        ResourceKind::MetricAlert.api_version(),
+    )
+    .await?;
+    let activity_alerts = list_alerts(
+        clients,
+        &vault_ids,
+        "activityLogAlerts",
+        ResourceKind::ActivityLogAlert.api_version(),
+    )
+    .await?;
 
     let mut vaults = Vec::new();
     for (id, diagnostics, assignments) in children {
@@ -217,6 +201,51 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
         action_groups,
         not_found,
     })
+}
+
+/// Every `Microsoft.Insights/{kind}` alert that may target one of `vault_ids`: one list per
+/// subscription of those vaults (ARM's ListBySubscription, which also finds alerts kept in a
+/// central resource group); where ARM or the emulator does not offer that list (400, 404, 405),
+/// one list per resource group of those vaults instead.
+async fn list_alerts(
+    clients: &ArmClients,
+    vault_ids: &[String],
+    kind: &str,
+    api_version: &str,
+) -> Result<Vec<Value>, AzureError> {
+    let mut by_sub: BTreeMap<String, (String, BTreeMap<String, String>)> = BTreeMap::new();
+    for id in vault_ids {
+        let a = ArmId::parse(id)?;
+        let (Some(sub), Some(rg)) = (a.subscription_id.clone(), a.resource_group_id()) else {
+            continue;
+        };
+        by_sub
+            .entry(sub.to_ascii_lowercase())
+            .or_insert_with(|| (sub, BTreeMap::new()))
+            .1
+            .entry(rg.to_ascii_lowercase())
+            .or_insert(rg);
+    }
+    let lists: Vec<Vec<Value>> = futures::stream::iter(by_sub.into_values())
+        .map(|(sub, groups)| async move {
+            let path = format!("/subscriptions/{sub}/providers/Microsoft.Insights/{kind}");
+            match clients.raw.list(&path, api_version, &[]).await {
+                Ok(items) => Ok(items),
+                Err(e) if matches!(e.status, Some(400 | 404 | 405)) => {
+                    let mut items = Vec::new();
+                    for rg in groups.into_values() {
+                        let path = format!("{rg}/providers/Microsoft.Insights/{kind}");
+                        items.extend(clients.raw.list(&path, api_version, &[]).await?);
+                    }
+                    Ok(items)
+                }
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(OBSERVE_CONCURRENCY)
+        .try_collect()
+        .await?;
+    Ok(lists.into_iter().flatten().collect())
 }
 
 /// Whether `a` is at or above `b` in the ARM scope hierarchy (case-insensitive).

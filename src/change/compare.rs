@@ -78,7 +78,19 @@ pub fn is_empty(v: &Value) -> bool {
     }
 }
 
+/// Lists ARM treats as sets: duplicates collapse, order does not matter (source: Key Vault
+/// `networkAcls` — an IP rule or VNet rule is either present or not).
+pub const SET_KEYS: &[&str] = &["ipRules", "virtualNetworkRules"];
+
 fn arrays_match(key: &str, desired: &[Value], live: &[Value]) -> bool {
+    if SET_KEYS.contains(&key) {
+        return desired
+            .iter()
+            .all(|d| live.iter().any(|l| matches(key, d, l)))
+            && live
+                .iter()
+                .all(|l| desired.iter().any(|d| matches(key, d, l)));
+    }
     if desired.len() != live.len() {
         return false;
     }
@@ -160,6 +172,26 @@ mod tests {
         assert!(matches("ipRules", &d, &l));
         let l3 = json!([{ "value": "203.0.113.4/32" }, { "value": "10.0.0.0/24" }, { "value": "1.1.1.1/32" }]);
         assert!(!matches("ipRules", &d, &l3));
+    }
+
+    #[test]
+    fn ip_rules_are_sets_of_normalised_networks() {
+        let d = json!([{ "value": "203.0.113.4" }, { "value": "203.0.113.4/32" }]);
+        let l = json!([{ "value": "203.0.113.4/32" }]);
+        assert!(matches("ipRules", &d, &l), "duplicates collapse");
+        let l2 = json!([{ "value": "203.0.113.4/32" }, { "value": "198.51.100.0/24" }]);
+        assert!(!matches("ipRules", &d, &l2), "an added rule differs");
+        let d_host = json!([{ "value": "10.1.2.3/24" }]);
+        let l_net = json!([{ "value": "10.1.2.0/24" }]);
+        assert!(matches("ipRules", &d_host, &l_net), "host bits cleared");
+    }
+
+    #[test]
+    fn subnet_ids_compare_case_insensitively_inside_vnet_rules() {
+        let d = json!([{ "id": "/subscriptions/S/resourceGroups/RG-Net/providers/Microsoft.Network/virtualNetworks/VNet/subnets/Snet-A",
+            "ignoreMissingVnetServiceEndpoint": false }]);
+        let l = json!([{ "id": "/subscriptions/s/resourcegroups/rg-net/providers/microsoft.network/virtualnetworks/vnet/subnets/snet-a" }]);
+        assert!(matches("virtualNetworkRules", &d, &l));
     }
 
     #[test]

@@ -2,9 +2,13 @@
 //! no change and which changes are blocked because kvinit never weakens or rewrites what ARM
 //! cannot change; it must not send anything.
 
+use std::collections::HashSet;
+
 use serde_json::Value;
 
 use super::compare::{is_empty, matches};
+use super::findings::{CallerAccess, caller_access, unmanaged};
+use super::fingerprint;
 use super::live::LiveState;
 use super::merge::{read_modify_write, sanitize, set_path};
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
@@ -18,25 +22,43 @@ pub struct DiffOptions {
     pub allow_permission_model_switch: bool,
 }
 
-/// Diffs every vault of `desired` against `live`.
+/// Diffs every vault of `desired` against `live`, and lists what exists at each vault's scope
+/// that the plan does not name (see [`super::findings`]).
 pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions) -> ChangeSet {
     let vaults = desired
         .vaults
         .iter()
-        .map(|v| VaultChanges {
-            name: v.name.clone(),
-            subscription_id: v.subscription_id.clone(),
-            resource_group: v.resource_group.clone(),
-            location: v.location.clone(),
-            on_soft_deleted: v.on_soft_deleted,
-            resources: v
+        .map(|v| {
+            let desired_ids: HashSet<String> =
+                v.resources.iter().map(|r| r.id.to_ascii_lowercase()).collect();
+            let vault_id = v
                 .resources
                 .iter()
-                .map(|r| match live.read_error(&r.id) {
-                    Some(e) => unreadable(r, e.clone()),
-                    None => diff_resource(r, live.get(&r.id), options),
-                })
-                .collect(),
+                .find(|r| r.kind == ResourceKind::Vault)
+                .map(|r| r.id.clone());
+            let caller = vault_id
+                .as_deref()
+                .map_or(CallerAccess::Unknown, |id| caller_access(id, live));
+            VaultChanges {
+                name: v.name.clone(),
+                subscription_id: v.subscription_id.clone(),
+                resource_group: v.resource_group.clone(),
+                location: v.location.clone(),
+                on_soft_deleted: v.on_soft_deleted,
+                resources: v
+                    .resources
+                    .iter()
+                    .map(|r| match live.read_error(&r.id) {
+                        Some(e) => unreadable(r, e.clone()),
+                        None => diff_with(r, live.get(&r.id), options, &caller),
+                    })
+                    .collect(),
+                name_check: None,
+                unmanaged: vault_id
+                    .filter(|id| live.contains(id))
+                    .map(|id| unmanaged(&id, &desired_ids, live))
+                    .unwrap_or_default(),
+            }
         })
         .collect();
     ChangeSet { vaults }
@@ -50,17 +72,31 @@ pub fn unreadable(desired: &DesiredResource, error: super::live::ReadError) -> R
         action: Action::Unreadable,
         changes: Vec::new(),
         blocked: Vec::new(),
+        not_reconcilable: Vec::new(),
+        access_policies_stop_applying: Vec::new(),
         provisioning: false,
         read_error: Some(error),
         body: Value::Null,
+        fingerprint: String::new(),
     }
 }
 
-/// Diffs one resource. `live` is the body GET returned, or `None` when it does not exist.
+/// Diffs one resource. `live` is the body GET returned, or `None` when it does not exist. The
+/// caller's roles are not known here, so a permission-model switch is checked for consent only.
 pub fn diff_resource(
     desired: &DesiredResource,
     live: Option<&Value>,
     options: DiffOptions,
+) -> ResourceChange {
+    diff_with(desired, live, options, &CallerAccess::Unknown)
+}
+
+/// Diffs one resource knowing the caller's access at its vault.
+fn diff_with(
+    desired: &DesiredResource,
+    live: Option<&Value>,
+    options: DiffOptions,
+    caller: &CallerAccess,
 ) -> ResourceChange {
     let Some(live) = live else {
         let mut body = desired.body.clone();
@@ -71,17 +107,22 @@ pub fn diff_resource(
             action: Action::Create,
             changes: Vec::new(),
             blocked: Vec::new(),
+            not_reconcilable: Vec::new(),
+            access_policies_stop_applying: Vec::new(),
             provisioning: false,
             read_error: None,
             body,
+            fingerprint: fingerprint::ABSENT.to_string(),
         };
     };
     let mut changes = Vec::new();
     collect_changes("", "", &desired.body, live, &mut changes);
     let mut blocked = Vec::new();
+    let mut not_reconcilable = Vec::new();
+    let mut stop_applying = Vec::new();
     let mut body = read_modify_write(live, &desired.body);
     if desired.kind == ResourceKind::Vault {
-        changes.retain(|c| match refusal(c, live, options) {
+        changes.retain(|c| match refusal(c, live, options, caller) {
             Some(reason) => {
                 blocked.push(reason);
                 match &c.before {
@@ -93,11 +134,23 @@ pub fn diff_resource(
             None => true,
         });
         sanitize(&mut body);
+        if purge_protection_stronger_live(&desired.body, live) {
+            not_reconcilable.push(PURGE_PROTECTION_NOT_RECONCILABLE.to_string());
+        }
+        if switches_to_rbac(&desired.body, live) {
+            stop_applying = live
+                .pointer("/properties/accessPolicies")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+        }
     }
-    let action = if changes.is_empty() {
-        Action::NoChange
-    } else {
+    let action = if !changes.is_empty() {
         Action::Update
+    } else if !blocked.is_empty() {
+        Action::Blocked
+    } else {
+        Action::NoChange
     };
     ResourceChange {
         kind: desired.kind,
@@ -105,6 +158,8 @@ pub fn diff_resource(
         action,
         changes,
         blocked,
+        not_reconcilable,
+        access_policies_stop_applying: stop_applying,
         provisioning: is_provisioning(live),
         read_error: None,
         body: if action == Action::Update {
@@ -112,7 +167,41 @@ pub fn diff_resource(
         } else {
             Value::Null
         },
+        fingerprint: fingerprint::of(&desired.body, Some(live), action == Action::Update),
     }
+}
+
+/// Shown when live purge protection is on and the plan says off.
+pub const PURGE_PROTECTION_NOT_RECONCILABLE: &str =
+    "properties.enablePurgeProtection: not reconcilable — the plan says off, but purge protection \
+     is on, and Key Vault cannot turn it off; kvinit keeps it on and sends nothing for it (set \
+     `purgeProtection: true` in the plan to match)";
+
+/// Whether live purge protection is on while the plan leaves it off (the desired body never
+/// carries `false`: omitting it means off).
+fn purge_protection_stronger_live(desired: &Value, live: &Value) -> bool {
+    let wanted = desired
+        .pointer("/properties/enablePurgeProtection")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let live_on = live
+        .pointer("/properties/enablePurgeProtection")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    live_on && !wanted
+}
+
+/// Whether the plan turns RBAC on for a vault that uses access policies.
+fn switches_to_rbac(desired: &Value, live: &Value) -> bool {
+    let wanted = desired
+        .pointer("/properties/enableRbacAuthorization")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let live_rbac = live
+        .pointer("/properties/enableRbacAuthorization")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    wanted && !live_rbac
 }
 
 /// Whether `live` says it is still being provisioned (state present and not terminal).
@@ -127,7 +216,12 @@ fn is_provisioning(live: &Value) -> bool {
 }
 
 /// Why kvinit refuses a vault field change, or `None` when it may be sent.
-fn refusal(change: &FieldChange, live: &Value, options: DiffOptions) -> Option<String> {
+fn refusal(
+    change: &FieldChange,
+    live: &Value,
+    options: DiffOptions,
+    caller: &CallerAccess,
+) -> Option<String> {
     match change.path.as_str() {
         "properties.softDeleteRetentionInDays" if change.before.is_some() => Some(format!(
             "softDeleteRetentionInDays cannot change on an existing vault (live {}, plan {}): \
@@ -141,18 +235,39 @@ fn refusal(change: &FieldChange, live: &Value, options: DiffOptions) -> Option<S
              enablePurgeProtection: false"
                 .to_string(),
         ),
-        "properties.enableRbacAuthorization"
-            if change.after == Value::Bool(true) && !options.allow_permission_model_switch =>
-        {
+        "properties.enableRbacAuthorization" if change.after == Value::Bool(true) => {
             let live_rbac = live
                 .pointer("/properties/enableRbacAuthorization")
                 .and_then(Value::as_bool)
                 .unwrap_or(false);
-            (!live_rbac).then(|| {
-                "the vault uses access policies; switching it to RBAC stops every access-policy \
-                 grant: pass --allow-permission-model-switch to switch it"
-                    .to_string()
-            })
+            if live_rbac {
+                return None;
+            }
+            let policies = live
+                .pointer("/properties/accessPolicies")
+                .and_then(Value::as_array)
+                .map_or(0, Vec::len);
+            let role = match caller {
+                CallerAccess::Lacks(principal) => Some(format!(
+                    "switching the vault from access policies to RBAC needs Owner or User Access \
+                     Administrator at the vault's scope (or above); the caller (principal \
+                     {principal}) holds neither: have one of these roles assigned to it, or \
+                     keep the vault on access policies"
+                )),
+                _ => None,
+            };
+            if !options.allow_permission_model_switch {
+                let mut reason = format!(
+                    "the vault uses access policies ({policies}); switching it to RBAC stops \
+                     every access-policy grant: pass --allow-permission-model-switch to switch it"
+                );
+                if let Some(role) = role {
+                    reason.push_str("; also, ");
+                    reason.push_str(&role);
+                }
+                return Some(reason);
+            }
+            role
         }
         _ => None,
     }
@@ -286,10 +401,14 @@ mod tests {
     fn switching_to_rbac_needs_the_flag() {
         let mut live = desired_vault().body;
         live["properties"]["enableRbacAuthorization"] = json!(false);
+        live["properties"]["accessPolicies"] = json!([{ "objectId": "o", "tenantId": "t",
+            "permissions": { "secrets": ["get"] } }]);
         let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
-        assert_eq!(c.action, Action::NoChange);
+        assert_eq!(c.action, Action::Blocked);
         assert_eq!(c.blocked.len(), 1);
+        assert!(c.blocked[0].contains("--allow-permission-model-switch"));
         assert_eq!(c.body, Value::Null);
+        assert_eq!(c.access_policies_stop_applying[0]["objectId"], "o");
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
         };

@@ -11,6 +11,7 @@ use serde_json::Value;
 pub struct LiveState {
     resources: BTreeMap<String, Value>,
     unreadable: BTreeMap<String, ReadError>,
+    caller_principal_id: Option<String>,
 }
 
 /// Why a resource's live state is unknown: ARM's code and message for the read that failed
@@ -62,6 +63,16 @@ impl LiveState {
         } else {
             None
         }
+    }
+
+    /// Records the object ID of the principal the run is authenticated as (from its token).
+    pub fn set_caller_principal_id(&mut self, id: &str) {
+        self.caller_principal_id = Some(id.to_string());
+    }
+
+    /// The object ID of the principal the run is authenticated as, when known.
+    pub fn caller_principal_id(&self) -> Option<&str> {
+        self.caller_principal_id.as_deref()
     }
 
     /// Number of observed resources.

@@ -6,10 +6,15 @@
 
 pub mod compare;
 pub mod diff;
+pub mod findings;
+pub mod fingerprint;
 pub mod live;
 pub mod merge;
+pub mod name_check;
+pub mod saved;
 pub mod set;
 
 pub use diff::{diff_resource, diff_state};
 pub use live::{LiveState, ReadError};
+pub use name_check::NameCheck;
 pub use set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};

@@ -16,6 +16,10 @@ pub enum Action {
     Update,
     /// The resource exists and every field kvinit owns matches: nothing is sent.
     NoChange,
+    /// The plan asks for something kvinit refuses to do (see `blocked`: a set-once field, a
+    /// permission-model switch without consent or the role it needs, a vault name held or
+    /// taken): nothing is sent for it.
+    Blocked,
     /// Its live state could not be read (see `readError`): nothing is sent for it or for what
     /// depends on it.
     Unreadable,
@@ -51,6 +55,14 @@ pub struct ResourceChange {
     /// each a sentence naming the field and what to do. These fields keep their live value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<String>,
+    /// Live is stronger than the plan in a way that cannot be undone (purge protection on
+    /// while the plan says off): reported, never sent, and not a pending change.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_reconcilable: Vec<String>,
+    /// Access policies of the live vault that stop applying when it switches to RBAC (only
+    /// when the plan switches an access-policy vault to RBAC).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub access_policies_stop_applying: Vec<Value>,
     /// The live `properties.provisioningState` is not terminal yet (e.g. a run was killed
     /// while the vault was being created): apply waits for it before dependents start.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
@@ -58,9 +70,21 @@ pub struct ResourceChange {
     /// Why the live state could not be read (`unreadable` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub read_error: Option<super::live::ReadError>,
-    /// The exact body apply would PUT (`create`/`update`); `null` for `noChange`.
+    /// The exact body apply would PUT (`create`/`update`); `null` otherwise.
     #[serde(skip)]
     pub body: Value,
+    /// Fingerprint of the live state this change was computed from (see
+    /// [`super::fingerprint`]); a saved change set is stale when it moved.
+    #[serde(skip)]
+    pub fingerprint: String,
+}
+
+impl ResourceChange {
+    /// Whether this change is pending: apply would send something (`create`, `update`) or
+    /// refuses something the plan asks for (`blocked`). `notReconcilable` notes are not pending.
+    pub fn is_pending(&self) -> bool {
+        matches!(self.action, Action::Create | Action::Update | Action::Blocked)
+    }
 }
 
 fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
@@ -83,6 +107,14 @@ pub struct VaultChanges {
     pub on_soft_deleted: OnSoftDeleted,
     /// One entry per desired resource (shared ones repeated in every vault that uses them).
     pub resources: Vec<ResourceChange>,
+    /// For a vault to be created: who holds its name (filled by a live `plan`; `apply` checks
+    /// again right before the create).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name_check: Option<super::name_check::NameCheck>,
+    /// What exists at the vault's scope that kvinit did not create and leaves alone (role
+    /// assignments, diagnostic settings), as findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmanaged: Vec<super::findings::Unmanaged>,
 }
 
 impl VaultChanges {
@@ -97,6 +129,11 @@ impl VaultChanges {
     pub fn is_unchanged(&self) -> bool {
         self.resources.iter().all(|r| r.action == Action::NoChange)
     }
+
+    /// Whether anything of this vault is pending (see [`ResourceChange::is_pending`]).
+    pub fn is_pending(&self) -> bool {
+        self.resources.iter().any(ResourceChange::is_pending)
+    }
 }
 
 /// Every vault's changes, in matrix order.
@@ -107,6 +144,26 @@ pub struct ChangeSet {
 }
 
 impl ChangeSet {
+    /// Distinct resources (by ARM resource ID, case-insensitive) that are pending: what
+    /// `plan --detailed-exitcode` answers 3 for.
+    pub fn pending_resources(&self) -> usize {
+        self.vaults
+            .iter()
+            .flat_map(|v| &v.resources)
+            .filter(|r| r.is_pending())
+            .map(|r| r.id.to_ascii_lowercase())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    }
+
+    /// Whether any resource could not be read.
+    pub fn any_unreadable(&self) -> bool {
+        self.vaults
+            .iter()
+            .flat_map(|v| &v.resources)
+            .any(|r| r.action == Action::Unreadable)
+    }
+
     /// Counts of vaults whose vault resource would be created, vaults with other changes, and
     /// vaults with none: `(create, update, unchanged)`.
     pub fn summary(&self) -> (usize, usize, usize) {

@@ -170,17 +170,41 @@ pub fn role_assignment_name(
     uuid::Uuid::new_v5(&ROLE_ASSIGNMENT_NAMESPACE, key.as_bytes())
 }
 
+/// Plans with at least this many cells compute their vaults on several threads (one chunk of
+/// cells per available core); smaller plans stay on the calling thread, where a thread's start-up
+/// (tens of microseconds) would cost more than it saves.
+pub const PARALLEL_MIN_CELLS: usize = 256;
+
 /// Computes every vault of `plan` with its desired ARM resources, in matrix order, and
-/// evaluates the compliance rules on them. Pure.
+/// evaluates the compliance rules on them. Pure (no I/O); the result does not depend on how many
+/// threads computed it. Large plans (≥ [`PARALLEL_MIN_CELLS`] cells) are split over
+/// `std::thread::available_parallelism()` scoped threads.
 pub fn desired_state(plan: &crate::model::Plan) -> DesiredState {
     let first_location = plan.regions.first().map_or("westeurope", |r| r.name);
-    DesiredState {
-        vaults: plan
-            .cells
-            .iter()
-            .map(|c| desired_vault(c, plan.tenant_id, first_location))
-            .collect(),
+    let one = |c: &crate::model::Cell| desired_vault(c, plan.tenant_id, first_location);
+    let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+    if threads < 2 || plan.cells.len() < PARALLEL_MIN_CELLS {
+        return DesiredState {
+            vaults: plan.cells.iter().map(one).collect(),
+        };
     }
+    let chunk = plan.cells.len().div_ceil(threads);
+    let vaults = std::thread::scope(|scope| {
+        let workers: Vec<_> = plan
+            .cells
+            .chunks(chunk)
+            .map(|cells| scope.spawn(move || cells.iter().map(one).collect::<Vec<_>>()))
+            .collect();
+        let mut vaults = Vec::with_capacity(plan.cells.len());
+        for w in workers {
+            match w.join() {
+                Ok(part) => vaults.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        vaults
+    });
+    DesiredState { vaults }
 }
 
 fn resource(kind: ResourceKind, id: String, body: Value) -> DesiredResource {

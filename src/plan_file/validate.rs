@@ -325,6 +325,23 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
             .count()
     });
 
+    // Per-layer message paths and each environment's merged prefix, computed once rather than
+    // per cell (the per-cell merge of all layers was most of validation's time; BENCHMARKS.md).
+    let env_paths: Vec<String> = (0..pf.environments.len())
+        .map(|i| format!("environments[{i}].settings"))
+        .collect();
+    let app_paths: Vec<String> = (0..pf.apps.len())
+        .map(|i| format!("apps[{i}].settings"))
+        .collect();
+    let override_paths: Vec<String> = (0..pf.overrides.len())
+        .map(|i| format!("overrides[{i}].settings"))
+        .collect();
+    let env_merged: Vec<Settings> = pf
+        .environments
+        .iter()
+        .map(|e| layering::merge_all([base, &pf.defaults, &e.settings]))
+        .collect();
+
     let mut exclude_hits = vec![0usize; pf.exclude.len()];
     let mut override_hits = vec![0usize; pf.overrides.len()];
     let mut cells: Vec<Cell> = Vec::new();
@@ -352,31 +369,33 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                 if excluded {
                     continue;
                 }
-                let mut layers: Vec<(&Settings, String)> = vec![
-                    (base, String::new()),
-                    (&pf.defaults, "defaults".into()),
-                    (
-                        &pf.environments[*ei].settings,
-                        format!("environments[{ei}].settings"),
-                    ),
-                    (&pf.apps[*ai].settings, format!("apps[{ai}].settings")),
+                // Layers as (settings, path for messages). The environment's prefix
+                // (profile < defaults < environment) is merged once per environment, above.
+                let mut layers: Vec<(&Settings, &str)> = vec![
+                    (base, ""),
+                    (&pf.defaults, "defaults"),
+                    (&pf.environments[*ei].settings, &env_paths[*ei]),
+                    (&pf.apps[*ai].settings, &app_paths[*ai]),
                 ];
                 for &i in &override_order {
                     let o = &pf.overrides[i];
                     if override_ok[i] && matches(&o.app, &o.env, &o.region, app, &env.name, region)
                     {
                         override_hits[i] += 1;
-                        layers.push((&o.settings, format!("overrides[{i}].settings")));
+                        layers.push((&o.settings, &override_paths[i]));
                     }
                 }
-                let merged = layering::merge_all(layers.iter().map(|(s, _)| *s));
-                let source_of = |f: &dyn Fn(&Settings) -> bool| -> String {
+                let merged = layers[3..]
+                    .iter()
+                    .fold(env_merged[*ei].clone(), |acc, (l, _)| {
+                        layering::merge(&acc, l)
+                    });
+                let source_of = |f: &dyn Fn(&Settings) -> bool| -> &str {
                     layers
                         .iter()
                         .rev()
                         .find(|(s, _)| f(s))
-                        .map(|(_, p)| p.clone())
-                        .unwrap_or_else(|| "defaults".into())
+                        .map_or("defaults", |(_, p)| *p)
                 };
                 let tokens = Tokens {
                     app: Some(app),
@@ -461,12 +480,11 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                 for (i, id) in merged
                     .network
                     .as_ref()
-                    .and_then(|n| n.virtual_network_rules.clone())
+                    .and_then(|n| n.virtual_network_rules.as_deref())
                     .unwrap_or_default()
                     .iter()
                     .enumerate()
                 {
-                    let path = format!("{vnet_src}.network.virtualNetworkRules[{i}]");
                     match naming::expand(id, &tokens)
                         .and_then(|x| names::check_subnet_id(&x).map(|()| x))
                     {
@@ -474,6 +492,7 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                         Err(e) => {
                             cell_ok = false;
                             let cell = id.contains('{').then(|| cref.clone());
+                            let path = format!("{vnet_src}.network.virtualNetworkRules[{i}]");
                             cx.invalid(&path, cell, e);
                         }
                     }
@@ -819,10 +838,11 @@ fn resolve(
     workspace_id: Option<String>,
     action_group_name: String,
 ) -> Option<VaultSettings> {
-    let n = s.network.clone().unwrap_or_default();
-    let d = s.diagnostics.clone().unwrap_or_default();
-    let a = s.alerts.clone().unwrap_or_default();
-    let ag = a.action_group.clone().unwrap_or_default();
+    let (no_n, no_d, no_a, no_ag) = Default::default();
+    let n: &schema::NetworkSettings = s.network.as_ref().unwrap_or(&no_n);
+    let d: &schema::DiagnosticsSettings = s.diagnostics.as_ref().unwrap_or(&no_d);
+    let a: &schema::AlertSettings = s.alerts.as_ref().unwrap_or(&no_a);
+    let ag: &schema::ActionGroupSetting = a.action_group.as_ref().unwrap_or(&no_ag);
     let retention = s.soft_delete_retention_days.unwrap_or(90);
     if !RETENTION_DAYS.contains(&retention) {
         return None;
@@ -904,9 +924,9 @@ fn resolve(
         },
         tags: s
             .tags
-            .clone()
-            .unwrap_or_default()
-            .into_iter()
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
             .collect::<BTreeMap<_, _>>(),
     })
 }

@@ -69,8 +69,13 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 // diagnostic settings) go with it.
                 if let Some(vault_id) = entry.vault.get("id").and_then(Value::as_str) {
                     let prefix = format!("{}/", vault_id.to_ascii_lowercase());
-                    let children: Vec<String> =
-                        store.state.resources.keys().filter(|k| k.starts_with(&prefix)).cloned().collect();
+                    let children: Vec<String> = store
+                        .state
+                        .resources
+                        .keys()
+                        .filter(|k| k.starts_with(&prefix))
+                        .cloned()
+                        .collect();
                     for child in children {
                         store.remove(&child);
                     }

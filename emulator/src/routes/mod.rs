@@ -96,8 +96,8 @@ pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
     }
 }
 
-/// 405 for a method a route does not serve (ARM: `MethodNotAllowed`... answered as ARM's
-/// front door does for an unsupported verb on a known type).
+/// 405 `MethodNotAllowed` for a verb the emulator does not serve on a known resource type
+/// (e.g. DELETE of a role assignment: kvinit never deletes).
 pub(crate) fn method_not_allowed(req: &Req<'_>) -> ArmError {
     ArmError::new(
         StatusCode::METHOD_NOT_ALLOWED,

@@ -40,7 +40,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
         (Target::Vault { sub, rg, name }, &Method::PUT) => put(req, store, sub, rg, name),
         (Target::Vault { sub, rg, name }, &Method::PATCH) => patch(req, store, sub, rg, name),
         (Target::Vault { sub, rg, name }, &Method::GET) => get(req, store, sub, rg, name),
-        (Target::Vault { sub, rg, name }, &Method::DELETE) => delete(req, store, sub, rg, name),
+        (Target::Vault { sub, rg, name }, &Method::DELETE) => delete(store, sub, rg, name),
         (Target::VaultsInGroup { sub, rg }, &Method::GET) => {
             ensure_rg(store, sub, rg)?;
             list_reply(list_under(req, store, &rg_id(sub, rg), VAULT_TYPE))
@@ -105,8 +105,8 @@ fn purge_protection_false() -> ArmError {
     .with_target("properties.enablePurgeProtection")
 }
 
-/// Checks the refusals shared by PUT and PATCH on `props` (the properties after the change) against
-/// `existing` (the stored properties, if any).
+/// Checks the refusals shared by PUT and PATCH: `sent` is the request's `properties`, `existing`
+/// the stored vault's properties (None on create).
 fn check_rules(
     req: &Req<'_>,
     store: &Store,
@@ -291,7 +291,7 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         .unwrap_or("default");
 
     if create_mode.eq_ignore_ascii_case("recover") {
-        return recover(req, store, sub, rg, name, &id, &location);
+        return recover(req, store, sub, name, &id, &location);
     }
 
     let existing = store.get(&id).cloned();
@@ -324,8 +324,7 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         return Ok(reply);
     }
 
-    if let Some((other, _)) = active_named(store, name) {
-        let _ = other;
+    if active_named(store, name).is_some() {
         return Err(vault_already_exists(name));
     }
     if let Some((key, _)) = deleted_named(store, name) {
@@ -391,7 +390,6 @@ fn recover(
     req: &Req<'_>,
     store: &mut Store,
     sub: &str,
-    rg: &str,
     name: &str,
     id: &str,
     location: &str,
@@ -437,7 +435,6 @@ fn recover(
     if let Some(ps) = vault.pointer_mut("/properties/provisioningState") {
         *ps = json!("Succeeded");
     }
-    let _ = rg;
     store.put(id, vault.clone(), true);
     Ok(Reply::json(StatusCode::OK, vault))
 }
@@ -475,8 +472,7 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
 
 /// DELETE soft-deletes: the vault moves to `deletedVaults` with `deletionDate` and
 /// `scheduledPurgeDate` = deletion + `softDeleteRetentionInDays`. Its name stays reserved.
-fn delete(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
-    let _ = req;
+fn delete(store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
     let Some(vault) = store.remove(&id) else {

@@ -1,0 +1,207 @@
+//! What exists at a vault's scope that kvinit did not create — role assignments and diagnostic
+//! settings — listed as findings so users see them; kvinit leaves them alone (it never deletes
+//! or changes what it does not own). Pure: reads the [`LiveState`] observe filled, must not
+//! fetch anything or decide to change anything.
+
+use std::collections::HashSet;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::live::LiveState;
+use crate::model::desired::ResourceKind;
+
+/// One resource at a vault's scope that kvinit does not manage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Unmanaged {
+    /// ARM resource type, e.g. `Microsoft.Authorization/roleAssignments`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// Its ARM resource ID as ARM returned it.
+    pub id: String,
+    /// What it is, e.g. `role assignment 1f0c… (Key Vault Secrets Officer → principal 5d…
+    /// (ServicePrincipal))`.
+    pub detail: String,
+}
+
+/// The role assignments directly at `vault_id` and the diagnostic settings on it that are in
+/// `live` but not in `desired_ids` (lower-cased IDs of the plan's resources). Sorted by ID.
+pub fn unmanaged(vault_id: &str, desired_ids: &HashSet<String>, live: &LiveState) -> Vec<Unmanaged> {
+    let vault = vault_id.to_ascii_lowercase();
+    let ra_prefix = format!("{vault}/providers/microsoft.authorization/roleassignments/");
+    let ds_prefix = format!("{vault}/providers/microsoft.insights/diagnosticsettings/");
+    let mut out = Vec::new();
+    for (id, body) in live.iter() {
+        if desired_ids.contains(id) {
+            continue;
+        }
+        let shown = body.get("id").and_then(Value::as_str).unwrap_or(id).to_string();
+        let name = id.rsplit('/').next().unwrap_or_default();
+        if id.starts_with(&ra_prefix) {
+            out.push(Unmanaged {
+                kind: ResourceKind::RoleAssignment.arm_type().into(),
+                id: shown,
+                detail: role_assignment_detail(name, body),
+            });
+        } else if id.starts_with(&ds_prefix) {
+            out.push(Unmanaged {
+                kind: ResourceKind::DiagnosticSetting.arm_type().into(),
+                id: shown,
+                detail: diagnostic_setting_detail(name, body),
+            });
+        }
+    }
+    out
+}
+
+fn role_assignment_detail(name: &str, body: &Value) -> String {
+    let p = |k: &str| {
+        body.pointer(&format!("/properties/{k}"))
+            .and_then(Value::as_str)
+            .unwrap_or("?")
+            .to_string()
+    };
+    let role_id = p("roleDefinitionId");
+    let guid = role_id.rsplit('/').next().unwrap_or_default();
+    let role = role_name(guid).map_or_else(|| format!("role {guid}"), str::to_string);
+    format!(
+        "role assignment {name} ({role} → principal {} ({}))",
+        p("principalId"),
+        p("principalType")
+    )
+}
+
+fn diagnostic_setting_detail(name: &str, body: &Value) -> String {
+    let dest = ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"]
+        .iter()
+        .find_map(|k| {
+            body.pointer(&format!("/properties/{k}"))
+                .and_then(Value::as_str)
+                .map(|v| format!("{k} {v}"))
+        })
+        .unwrap_or_else(|| "no destination".into());
+    format!("diagnostic setting {name} ({dest})")
+}
+
+/// Owner (built-in role). Source: Azure built-in roles, General.
+pub const OWNER: &str = "8e3af657-a8ff-443c-a75c-2fe8c4bcb635";
+/// User Access Administrator (built-in role). Source: Azure built-in roles, Privileged.
+pub const USER_ACCESS_ADMINISTRATOR: &str = "18d7d88d-d35e-4fb2-a5c3-7773c20a72d9";
+/// Contributor (built-in role), named in findings only.
+const CONTRIBUTOR: &str = "b24988ac-6180-42a0-ab88-20f7382dd24c";
+
+/// The display name of a built-in role GUID kvinit knows.
+pub fn role_name(guid: &str) -> Option<&'static str> {
+    match guid.to_ascii_lowercase().as_str() {
+        OWNER => Some("Owner"),
+        USER_ACCESS_ADMINISTRATOR => Some("User Access Administrator"),
+        CONTRIBUTOR => Some("Contributor"),
+        g => uuid::Uuid::parse_str(g)
+            .ok()
+            .and_then(|u| crate::model::roles::by_id(&u))
+            .map(|r| r.name),
+    }
+}
+
+/// Whether the caller may change a vault's permission model (Key Vault requires
+/// `Microsoft.Authorization/roleAssignments/write`, i.e. Owner or User Access Administrator, at
+/// the vault's scope or above).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallerAccess {
+    /// The caller's principal is not known (its token carries no object ID): not checked.
+    Unknown,
+    /// The caller holds this role (name) at the vault's scope or above.
+    Holds(&'static str),
+    /// The caller (this principal ID) holds neither role there.
+    Lacks(String),
+}
+
+/// The caller's access at `vault_id`, from the role assignments observe listed at the vault
+/// scope with `atScope()` (those at the vault and above).
+pub fn caller_access(vault_id: &str, live: &LiveState) -> CallerAccess {
+    let Some(caller) = live.caller_principal_id() else {
+        return CallerAccess::Unknown;
+    };
+    let vault = vault_id.to_ascii_lowercase();
+    for (_, body) in live.iter() {
+        if !body
+            .get("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case(ResourceKind::RoleAssignment.arm_type()))
+        {
+            continue;
+        }
+        let p = |k: &str| {
+            body.pointer(&format!("/properties/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+        };
+        let scope = p("scope");
+        let at_or_above =
+            scope == "/" || scope == vault || vault.starts_with(&format!("{scope}/"));
+        if !at_or_above || !p("principalId").eq_ignore_ascii_case(caller) {
+            continue;
+        }
+        let role = p("roleDefinitionId");
+        let guid = role.rsplit('/').next().unwrap_or_default();
+        if guid == OWNER {
+            return CallerAccess::Holds("Owner");
+        }
+        if guid == USER_ACCESS_ADMINISTRATOR {
+            return CallerAccess::Holds("User Access Administrator");
+        }
+    }
+    CallerAccess::Lacks(caller.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const VAULT: &str = "/subscriptions/s/resourceGroups/RG/providers/Microsoft.KeyVault/vaults/kv";
+
+    fn ra(scope: &str, name: &str, principal: &str, role: &str) -> (String, Value) {
+        let id = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}");
+        let body = json!({ "id": id, "type": "Microsoft.Authorization/roleAssignments", "name": name,
+            "properties": { "scope": scope, "principalId": principal, "principalType": "User",
+                "roleDefinitionId": format!("/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/{role}") } });
+        (id, body)
+    }
+
+    #[test]
+    fn lists_what_the_plan_does_not_name() {
+        let mut live = LiveState::new();
+        let (mine, b) = ra(VAULT, "a", "p1", "00482a5a-887f-4fb3-b363-3b7fe8e74483");
+        live.insert(&mine, b);
+        let (theirs, b) = ra(VAULT, "b", "p2", "b86a8fe4-44ce-4948-aee5-eccb2c155cd7");
+        live.insert(&theirs, b);
+        let (above, b) = ra("/subscriptions/s", "c", "p3", OWNER);
+        live.insert(&above, b);
+        let ds = format!("{VAULT}/providers/Microsoft.Insights/diagnosticSettings/other");
+        live.insert(&ds, json!({ "id": ds, "properties": { "workspaceId": "/w" } }));
+        let desired: HashSet<String> = [mine.to_ascii_lowercase()].into();
+        let found = unmanaged(VAULT, &desired, &live);
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(found[0].detail.contains("Key Vault Secrets Officer → principal p2"), "{found:?}");
+        assert!(found[1].detail.contains("diagnostic setting other (workspaceId /w)"));
+    }
+
+    #[test]
+    fn caller_roles_at_or_above_the_vault_count() {
+        let mut live = LiveState::new();
+        assert_eq!(caller_access(VAULT, &live), CallerAccess::Unknown);
+        live.set_caller_principal_id("ME");
+        let (id, b) = ra("/subscriptions/s/resourceGroups/other", "x", "me", OWNER);
+        live.insert(&id, b);
+        assert_eq!(caller_access(VAULT, &live), CallerAccess::Lacks("ME".into()));
+        let (id, b) = ra("/subscriptions/s/resourceGroups/rg", "y", "me", USER_ACCESS_ADMINISTRATOR);
+        live.insert(&id, b);
+        assert_eq!(
+            caller_access(VAULT, &live),
+            CallerAccess::Holds("User Access Administrator")
+        );
+    }
+}

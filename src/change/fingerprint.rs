@@ -1,0 +1,95 @@
+//! Fingerprints of live state: what a saved change set remembers about each resource so that
+//! `kvinit apply FILE` can tell whether live state moved since the plan. Pure; it must not read
+//! anything.
+//!
+//! - a resource that does not exist: [`ABSENT`];
+//! - ARM gave an `etag`: `etag:<value>` (ARM changes it on every write);
+//! - else `sha256:<hex>` of the canonical JSON (keys sorted) of the fields that matter:
+//!   for an `update`, the whole writable live body (the saved body carries what kvinit does not
+//!   own, so any change to it makes the body wrong); otherwise only the fields kvinit owns (the
+//!   desired body's paths), so another team's tag does not make a no-change plan stale.
+
+use serde_json::{Map, Value};
+use sha2::{Digest, Sha256};
+
+use super::merge::strip_read_only;
+
+/// The fingerprint of a resource that does not exist.
+pub const ABSENT: &str = "absent";
+
+/// The fingerprint of `live` (`None`: absent). `desired` is the plan's body (for the owned
+/// fields); `whole` hashes the whole writable body instead (for updates).
+pub fn of(desired: &Value, live: Option<&Value>, whole: bool) -> String {
+    let Some(live) = live else {
+        return ABSENT.to_string();
+    };
+    if let Some(etag) = live.get("etag").and_then(Value::as_str) {
+        return format!("etag:{etag}");
+    }
+    let basis = if whole {
+        strip_read_only(live)
+    } else {
+        project(desired, live)
+    };
+    let mut hasher = Sha256::new();
+    hasher.update(canonical(&basis).to_string().as_bytes());
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sha256:{hex}")
+}
+
+/// The live values at the desired body's object paths (arrays and scalars whole).
+fn project(desired: &Value, live: &Value) -> Value {
+    match (desired, live) {
+        (Value::Object(d), Value::Object(l)) => Value::Object(
+            d.iter()
+                .filter_map(|(k, dv)| l.get(k).map(|lv| (k.clone(), project(dv, lv))))
+                .collect(),
+        ),
+        (_, l) => l.clone(),
+    }
+}
+
+/// `v` with every object's keys sorted, so equal JSON hashes equally.
+fn canonical(v: &Value) -> Value {
+    match v {
+        Value::Object(m) => {
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort();
+            let mut out = Map::new();
+            for k in keys {
+                out.insert(k.clone(), canonical(&m[k]));
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => Value::Array(a.iter().map(canonical).collect()),
+        other => other.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn owned_fields_only_unless_whole() {
+        let desired = json!({ "tags": { "owner": "p" }, "properties": { "x": 1 } });
+        let a = json!({ "id": "i", "tags": { "owner": "p", "team": "a" }, "properties": { "x": 1, "y": 2 } });
+        let b = json!({ "properties": { "y": 3, "x": 1 }, "tags": { "team": "b", "owner": "p" }, "id": "i" });
+        assert_eq!(of(&desired, Some(&a), false), of(&desired, Some(&b), false));
+        assert_ne!(of(&desired, Some(&a), true), of(&desired, Some(&b), true));
+        let c = json!({ "tags": { "owner": "q" }, "properties": { "x": 1 } });
+        assert_ne!(of(&desired, Some(&a), false), of(&desired, Some(&c), false));
+        assert_eq!(of(&desired, None, false), ABSENT);
+        assert_eq!(of(&desired, Some(&json!({ "etag": "W/\"7\"" })), true), "etag:W/\"7\"");
+    }
+
+    #[test]
+    fn key_order_does_not_matter() {
+        let d = json!({});
+        let a = json!({ "a": 1, "b": { "c": 2, "d": 3 } });
+        let b = json!({ "b": { "d": 3, "c": 2 }, "a": 1 });
+        assert_eq!(of(&d, Some(&a), true), of(&d, Some(&b), true));
+    }
+}

@@ -1,0 +1,171 @@
+//! The vault-name outcome for a vault kvinit would create: free, held by a soft-deleted vault
+//! in the same subscription (then `onSoftDeleted` decides: fail or recover), existing in another
+//! resource group here, or taken elsewhere — and the sentences users see for each. Pure data and
+//! wording; the Azure adapter answers the question, and it must not ask ARM anything itself.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::set::{Action, VaultChanges};
+use crate::model::desired::{OnSoftDeleted, ResourceKind};
+
+/// Who holds a vault name, as ARM answered, with what kvinit will do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "status", rename_all = "camelCase", rename_all_fields = "camelCase")]
+pub enum NameCheck {
+    /// Nobody holds the name: the vault is created.
+    Free,
+    /// A soft-deleted vault in this subscription holds the name.
+    SoftDeleted {
+        /// Where the deleted vault lived.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        location: Option<String>,
+        /// When Key Vault purges it (RFC 3339); the name is free after that.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        scheduled_purge_date: Option<String>,
+        /// `true` with `onSoftDeleted: recover` (the vault is recovered and converged);
+        /// `false` with `fail` (blocked).
+        recover: bool,
+    },
+    /// A vault with this name exists in this subscription, in another resource group.
+    ExistsHere {
+        /// Its ARM resource ID.
+        id: String,
+    },
+    /// Someone else holds the name (any subscription, any tenant), or ARM rejects it.
+    Taken {
+        /// ARM's reason, e.g. `AlreadyExists`.
+        reason: String,
+        /// ARM's message.
+        message: String,
+    },
+}
+
+impl NameCheck {
+    /// `(ARM-style error code, sentence naming the cause and the fix)` when the name stops the
+    /// create; `None` when the vault can be created or recovered.
+    pub fn refusal(&self, vault: &str, subscription_id: &str) -> Option<(&'static str, String)> {
+        match self {
+            NameCheck::Free | NameCheck::SoftDeleted { recover: true, .. } => None,
+            NameCheck::SoftDeleted {
+                location,
+                scheduled_purge_date,
+                ..
+            } => Some((
+                "VaultNameSoftDeleted",
+                soft_deleted_message(
+                    vault,
+                    subscription_id,
+                    location.as_deref(),
+                    scheduled_purge_date.as_deref(),
+                ),
+            )),
+            NameCheck::ExistsHere { id } => Some((
+                "VaultNameTaken",
+                format!(
+                    "a vault named `{vault}` already exists in this subscription as {id}; kvinit \
+                     does not move vaults: point `naming.resourceGroup` at its resource group, or \
+                     change `naming.vault`"
+                ),
+            )),
+            NameCheck::Taken { reason, message } => Some((
+                "VaultNameTaken",
+                format!(
+                    "{message} (reason: {reason}). Vault names are global across Azure and this \
+                     one belongs to someone else: change `naming.vault` in the plan, e.g. add a \
+                     prefix or suffix unique to your organisation"
+                ),
+            )),
+        }
+    }
+
+    /// A short phrase for tables: `free`, `held by a soft-deleted vault here → recover`, …
+    pub fn describe(&self) -> String {
+        match self {
+            NameCheck::Free => "name is free".into(),
+            NameCheck::SoftDeleted { recover: true, .. } => {
+                "name held by a soft-deleted vault here → onSoftDeleted: recover (recovered, then converged)".into()
+            }
+            NameCheck::SoftDeleted { .. } => {
+                "name held by a soft-deleted vault here → onSoftDeleted: fail".into()
+            }
+            NameCheck::ExistsHere { id } => format!("name used by an existing vault here: {id}"),
+            NameCheck::Taken { .. } => "name taken elsewhere".into(),
+        }
+    }
+
+    /// The outcome for a soft-deleted holder under the plan's `onSoftDeleted`.
+    pub fn soft_deleted(
+        on_soft_deleted: OnSoftDeleted,
+        location: Option<String>,
+        scheduled_purge_date: Option<String>,
+    ) -> Self {
+        NameCheck::SoftDeleted {
+            location,
+            scheduled_purge_date,
+            recover: on_soft_deleted == OnSoftDeleted::Recover,
+        }
+    }
+}
+
+/// The message for a name held by a soft-deleted vault with `onSoftDeleted: fail`.
+pub fn soft_deleted_message(
+    vault: &str,
+    subscription_id: &str,
+    location: Option<&str>,
+    purge: Option<&str>,
+) -> String {
+    format!(
+        "the name `{vault}` is held by a soft-deleted vault in subscription {subscription_id}{}; \
+         it is scheduled to be purged on {}. Either set `onSoftDeleted: recover` in the plan to \
+         recover it (its old secrets, keys and settings come back, then kvinit converges it to \
+         the plan), or use a different name (change `naming.vault`)",
+        location
+            .map(|l| format!(" (deleted from {l})"))
+            .unwrap_or_default(),
+        purge.unwrap_or("an unknown date"),
+    )
+}
+
+/// Records `check` on `vault` (whose vault resource is to be created). When the name stops the
+/// create, the vault becomes `blocked` with the reason, and so does everything that needs the
+/// vault (resources inside it and those naming it in their body).
+pub fn attach(vault: &mut VaultChanges, check: NameCheck) {
+    let refusal = check.refusal(&vault.name, &vault.subscription_id);
+    vault.name_check = Some(check);
+    let Some((_, reason)) = refusal else {
+        return;
+    };
+    let Some(vault_id) = vault
+        .resources
+        .iter()
+        .find(|r| r.kind == ResourceKind::Vault && r.action == Action::Create)
+        .map(|r| r.id.to_ascii_lowercase())
+    else {
+        return;
+    };
+    let name = vault.name.clone();
+    for r in &mut vault.resources {
+        let id = r.id.to_ascii_lowercase();
+        if id == vault_id {
+            r.action = Action::Blocked;
+            r.blocked = vec![reason.clone()];
+        } else if r.action == Action::Create
+            && (id.starts_with(&format!("{vault_id}/")) || mentions(&r.body, &vault_id))
+        {
+            r.action = Action::Blocked;
+            r.blocked = vec![format!(
+                "not created: it needs the vault `{name}`, whose name is held (see the vault)"
+            )];
+        }
+    }
+}
+
+fn mentions(body: &Value, id_lower: &str) -> bool {
+    match body {
+        Value::String(s) => s.eq_ignore_ascii_case(id_lower),
+        Value::Array(a) => a.iter().any(|v| mentions(v, id_lower)),
+        Value::Object(m) => m.values().any(|v| mentions(v, id_lower)),
+        _ => false,
+    }
+}
