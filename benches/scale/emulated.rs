@@ -88,7 +88,8 @@ impl Reporter for Timeline {
         // returned; `ResourceStarted` comes before the pacer's wait, so ends are what show
         // whether a subscription's budget was kept busy.
         if let ApplyEvent::ResourceFinished { id, status, .. } = event {
-            if status != kvinit::apply::ResourceStatus::Unchanged {
+            use kvinit::apply::ResourceStatus::{Created, Recovered, Updated};
+            if matches!(status, Created | Updated | Recovered) {
                 self.writes.lock().unwrap().push(WriteStart {
                     at: self.t0.elapsed(),
                     subscription: subscription_of(&id),

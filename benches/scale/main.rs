@@ -1,9 +1,13 @@
 //! kvinit's benchmark harness (issue 6): `cargo bench --bench scale [-- WHICH…]` where WHICH is
-//! any of `offline`, `startup`, `apply`, `calls` (default: all). Prints Markdown tables that
+//! any of `offline`, `startup`, `apply` (benchmarks 2 and 3), `baseline` (default: all). Prints Markdown tables that
 //! BENCHMARKS.md records. A plain `harness = false` binary: no timing framework, figures come
 //! from wall clocks, /proc/self/status and the emulator's request log.
 
 mod alloc_count;
+mod apply_scale;
+mod baseline;
+mod calls;
+mod emulated;
 mod offline;
 mod plan_gen;
 mod startup;
@@ -44,5 +48,23 @@ fn main() {
     }
     if want("startup") {
         startup::run();
+    }
+    if want("apply") || want("calls") || want("baseline") {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        runtime.block_on(async {
+            if want("apply") || want("calls") {
+                let mut calls = Vec::new();
+                let rows = apply_scale::run(&mut calls).await;
+                apply_scale::print(&rows);
+                calls::print(&calls);
+            }
+            if want("baseline") {
+                let b = baseline::run().await;
+                baseline::print(&b);
+            }
+        });
     }
 }

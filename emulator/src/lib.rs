@@ -2,7 +2,7 @@
 //! Entra-like token endpoint, resource groups, Key Vault vaults (soft delete, purge protection,
 //! global names, long-running creation), role assignments, diagnostic settings, action groups,
 //! metric alerts, activity log alerts and subnets — over HTTP, with request/response shapes
-//! validated against the official specs in `../shared/arm-specs`, ARM's error codes, and
+//! validated against the official specs in `arm-specs/` (vendored, exact copies of the project's shared specs), ARM's error codes, and
 //! deterministic fault injection (throttling, 500/503, in-flight 409, read-after-write lag).
 //!
 //! It must not depend on kvinit: the real azure_mgmt_* clients and azure_identity's

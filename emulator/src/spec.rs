@@ -1,4 +1,4 @@
-//! Validation against the official Azure REST API specs in `../shared/arm-specs` (swagger 2.0):
+//! Validation against the official Azure REST API specs in `emulator/arm-specs` (exact copies of the official specs) (swagger 2.0):
 //! every swagger file the served operations need is embedded at build time, registered under its
 //! repository path, and each operation's body/response schema is compiled with the jsonschema
 //! crate (draft 4, swagger's base) with every `$ref` resolved. Owns the mapping
@@ -37,105 +37,105 @@ const FILES: &[(&str, &str)] = &[
         "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"
+            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"
         )),
     ),
     (
         "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"
+            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"
         )),
     ),
     (
         "common-types/resource-management/v1/types.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/common-types/resource-management/v1/types.json"
+            "/arm-specs/specification/common-types/resource-management/v1/types.json"
         )),
     ),
     (
         "common-types/resource-management/v2/types.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/common-types/resource-management/v2/types.json"
+            "/arm-specs/specification/common-types/resource-management/v2/types.json"
         )),
     ),
     (
         "common-types/resource-management/v3/types.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/common-types/resource-management/v3/types.json"
+            "/arm-specs/specification/common-types/resource-management/v3/types.json"
         )),
     ),
     (
         "resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json"
+            "/arm-specs/specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json"
         )),
     ),
     (
         "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"
+            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"
         )),
     ),
     (
         "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"
+            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"
         )),
     ),
     (
         "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"
+            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"
         )),
     ),
     (
         "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"
+            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"
         )),
     ),
     (
         "monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"
+            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"
         )),
     ),
     (
         "monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json"
+            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json"
         )),
     ),
     (
         "monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json"
+            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json"
         )),
     ),
     (
         "network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json"
+            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json"
         )),
     ),
     (
         "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
-            "/../../shared/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"
+            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"
         )),
     ),
 ];

@@ -1,4 +1,4 @@
-//! Every spec example in ../shared/arm-specs for the operations the emulator serves is replayed
+//! Every spec example in emulator/arm-specs for the operations the emulator serves is replayed
 //! against it over HTTP; the answer's status must be one the example lists and its body must
 //! conform to the operation's response schema. Examples that only exist at a substitute
 //! api-version (see arm-specs/README.md) are replayed at the api-version the emulator serves.
@@ -10,7 +10,7 @@ use serde_json::{Value, json};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../../shared/arm-specs/specification/"
+    "/arm-specs/specification/"
 );
 
 fn example(path: &str) -> Value {

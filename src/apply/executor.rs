@@ -23,7 +23,7 @@ use super::reporter::{ApplyEvent, Reporter};
 use super::vault_name::create_vault;
 use crate::azure::{ArmClients, AzureError, observe, write};
 use crate::change::diff::DiffOptions;
-use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state};
+use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state, fingerprint};
 use crate::model::desired::{DesiredState, ResourceKind};
 
 /// Default number of vaults converged at once.
@@ -224,7 +224,22 @@ fn make_node(
 const INTERRUPTED: &str = "Interrupted";
 
 async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
-    if change.action == Action::NoChange {
+    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT {
+        // Blocked before it exists (its vault's name is held): nothing that needs it can start.
+        let (code, message) = vault
+            .name_check
+            .as_ref()
+            .filter(|_| change.kind == ResourceKind::Vault)
+            .and_then(|n| n.refusal(&vault.name, &vault.subscription_id))
+            .map(|(code, m)| (code.to_string(), m))
+            .unwrap_or_else(|| ("ChangeBlocked".into(), change.blocked.join("; ")));
+        return Err(Arc::new(ReportError {
+            code,
+            message,
+            resource: change.id.clone(),
+        }));
+    }
+    if matches!(change.action, Action::NoChange | Action::Blocked) {
         if change.provisioning {
             write::wait_until_provisioned(&ctx.clients, change.kind, &change.id)
                 .await

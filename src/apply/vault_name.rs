@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::report::{ReportError, ResourceStatus};
 use crate::azure::{ArmClients, AzureError, NameStatus, names, write};
 use crate::change::diff::DiffOptions;
-use crate::change::{Action, VaultChanges, diff_resource};
+use crate::change::{Action, NameCheck, VaultChanges, diff_resource};
 use crate::model::desired::{DesiredResource, OnSoftDeleted, ResourceKind};
 
 /// Creates the vault of `vault` (its change `body` is the desired body), after checking its
@@ -35,57 +35,49 @@ pub async fn create_vault(
             location,
             scheduled_purge_date,
         } => match vault.on_soft_deleted {
-            OnSoftDeleted::Fail => Err(ReportError {
-                code: "VaultNameSoftDeleted".into(),
-                message: soft_deleted_message(
-                    vault,
-                    location.as_deref(),
-                    scheduled_purge_date.as_deref(),
-                ),
-                resource: id.to_string(),
-            }),
+            OnSoftDeleted::Fail => Err(refused(
+                vault,
+                id,
+                &NameCheck::soft_deleted(OnSoftDeleted::Fail, location, scheduled_purge_date),
+            )),
             OnSoftDeleted::Recover => recover(clients, id, body, diff).await.map_err(fail),
         },
-        NameStatus::ExistsHere { id: existing } => Err(ReportError {
-            code: "VaultNameTaken".into(),
-            message: format!(
-                "a vault named `{}` already exists in this subscription as {existing}; kvinit \
-                 does not move vaults: point `naming.resourceGroup` at its resource group, or \
-                 change `naming.vault`",
-                vault.name
-            ),
-            resource: id.to_string(),
-        }),
-        NameStatus::Taken { reason, message } => Err(ReportError {
-            code: "VaultNameTaken".into(),
-            message: format!(
-                "{message} (reason: {reason}). Vault names are global across Azure and this one \
-                 belongs to someone else: change `naming.vault` in the plan, e.g. add a prefix \
-                 or suffix unique to your organisation"
-            ),
-            resource: id.to_string(),
-        }),
+        NameStatus::ExistsHere { id: existing } => Err(refused(
+            vault,
+            id,
+            &NameCheck::ExistsHere { id: existing },
+        )),
+        NameStatus::Taken { reason, message } => Err(refused(
+            vault,
+            id,
+            &NameCheck::Taken { reason, message },
+        )),
     }
 }
 
-/// The message for a name held by a soft-deleted vault with `onSoftDeleted: fail`.
-pub fn soft_deleted_message(
-    vault: &VaultChanges,
-    location: Option<&str>,
-    purge: Option<&str>,
-) -> String {
-    format!(
-        "the name `{}` is held by a soft-deleted vault in subscription {}{}; it is scheduled to \
-         be purged on {}. Either set `onSoftDeleted: recover` in the plan to recover it (its old \
-         secrets, keys and settings come back, then kvinit converges it to the plan), or use a \
-         different name (change `naming.vault`)",
-        vault.name,
-        vault.subscription_id,
-        location
-            .map(|l| format!(" (deleted from {l})"))
-            .unwrap_or_default(),
-        purge.unwrap_or("an unknown date"),
-    )
+/// The report error for a name that stops the create (wording shared with `plan`).
+fn refused(vault: &VaultChanges, id: &str, check: &NameCheck) -> ReportError {
+    let (code, message) = check
+        .refusal(&vault.name, &vault.subscription_id)
+        .unwrap_or(("VaultNameTaken", String::new()));
+    ReportError {
+        code: code.into(),
+        message,
+        resource: id.to_string(),
+    }
+}
+
+/// How `status` reads for `vault` under its `onSoftDeleted` (what a live `plan` shows).
+pub fn name_check(vault: &VaultChanges, status: NameStatus) -> NameCheck {
+    match status {
+        NameStatus::Free => NameCheck::Free,
+        NameStatus::SoftDeleted {
+            location,
+            scheduled_purge_date,
+        } => NameCheck::soft_deleted(vault.on_soft_deleted, location, scheduled_purge_date),
+        NameStatus::ExistsHere { id } => NameCheck::ExistsHere { id },
+        NameStatus::Taken { reason, message } => NameCheck::Taken { reason, message },
+    }
 }
 
 /// Recovers the deleted vault (`createMode: recover`), reads it back and updates every owned
@@ -111,4 +103,46 @@ async fn recover(
         write::put(clients, ResourceKind::Vault, id, &change.body).await?;
     }
     Ok((ResourceStatus::Recovered, change.blocked))
+}
+
+/// For `plan`: asks ARM who holds the name of every vault that would be created and records the
+/// outcome on the change set (a held or taken name blocks the vault and what needs it). One
+/// `checkNameAvailability` per such vault, plus the deleted-vault and vault lists when the name
+/// is not free. A failed check makes that vault's resource unreadable.
+pub async fn check_names(clients: &ArmClients, changes: &mut crate::change::ChangeSet) {
+    use futures::StreamExt;
+    let checks: Vec<_> = futures::stream::iter(changes.vaults.iter().map(|v| async move {
+        let creates = v
+            .vault()
+            .is_some_and(|r| r.action == Action::Create);
+        if !creates {
+            return None;
+        }
+        Some(names::vault_name_status(clients, &v.subscription_id, &v.name).await)
+    }))
+    .buffered(crate::azure::observe::OBSERVE_CONCURRENCY)
+    .collect()
+    .await;
+    for (vault, check) in changes.vaults.iter_mut().zip(checks) {
+        match check {
+            None => {}
+            Some(Ok(status)) => {
+                let check = name_check(vault, status);
+                crate::change::name_check::attach(vault, check);
+            }
+            Some(Err(e)) => {
+                if let Some(r) = vault
+                    .resources
+                    .iter_mut()
+                    .find(|r| r.kind == ResourceKind::Vault)
+                {
+                    r.action = Action::Unreadable;
+                    r.read_error = Some(crate::change::ReadError {
+                        code: e.code.clone(),
+                        message: format!("checking the vault name failed: {}", e.message),
+                    });
+                }
+            }
+        }
+    }
 }

@@ -7,7 +7,9 @@
 //!   fields ([`CASE_INSENSITIVE_KEYS`]) compare case-insensitively;
 //! - IP addresses and CIDR networks compare as normalised networks (`203.0.113.4` ==
 //!   `203.0.113.4/32`);
-//! - an empty desired list or object (`[]`, `{}`) matches an absent live field (ARM omits them);
+//! - an empty desired list or object (`[]`, `{}`) or `false` matches an absent live field (ARM
+//!   omits them);
+//! - `ipRules` and `virtualNetworkRules` compare as sets (duplicates collapse);
 //! - numbers compare by value (`90` == `90.0`);
 //! - arrays compare as multisets: same length, and every desired element matches a distinct live
 //!   element (elements are compared with these same rules, so extra server fields inside an
@@ -67,11 +69,11 @@ pub fn matches(key: &str, desired: &Value, live: &Value) -> bool {
     }
 }
 
-/// Whether `v` says nothing: `null`, `[]` or `{}`. ARM omits empty lists and objects from
-/// what GET returns, so a desired empty value matches an absent live one.
+/// Whether `v` says nothing: `null`, `[]`, `{}` or `false`. ARM omits empty lists and objects
+/// and `false` flags from what GET returns, so such a desired value matches an absent live one.
 pub fn is_empty(v: &Value) -> bool {
     match v {
-        Value::Null => true,
+        Value::Null | Value::Bool(false) => true,
         Value::Array(a) => a.is_empty(),
         Value::Object(m) => m.is_empty(),
         _ => false,

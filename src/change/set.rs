@@ -1,13 +1,13 @@
 //! The change set: per vault, per desired resource, what apply would do and why. Pure data,
 //! rendered by `plan`/`apply` and executed by the executor; it holds no behaviour.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::model::desired::{OnSoftDeleted, ResourceKind};
 
 /// What apply does with one resource.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Action {
     /// The resource does not exist: PUT the desired body.
@@ -26,7 +26,7 @@ pub enum Action {
 }
 
 /// One owned field whose live value differs from the plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FieldChange {
     /// Dotted JSON path inside the body, e.g. `properties.networkAcls.ipRules`.
     pub path: String,

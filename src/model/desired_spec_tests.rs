@@ -1,4 +1,4 @@
-//! Checks every desired body kind against the swagger in `../shared/arm-specs` for its
+//! Checks every desired body kind against the swagger in `emulator/arm-specs` for its
 //! api-version: required fields, enums, types, read-only fields, unknown fields, polymorphic
 //! `discriminator`s. A simple structural check; the emulator does full JSON-schema validation.
 
@@ -11,7 +11,7 @@ use crate::model::desired::{DesiredResource, ResourceKind, desired_state};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/arm-specs/specification"
+    "/emulator/arm-specs/specification"
 );
 
 /// The swagger file and definition of each kind's PUT body.
