@@ -1,8 +1,9 @@
 //! Reads: the one read phase of a run. Reads each resource a desired state names (absent → not
 //! in the [`LiveState`]) with as few requests as ARM allows: one list per subscription for
 //! resource groups and for vaults, one list per resource group for metric alerts and activity
-//! log alerts, one list per vault for role assignments (`$filter=atScope()`), and a GET where a
-//! list would not save a request (action groups, diagnostic settings, single resources). Reads are
+//! log alerts, one list per existing vault for role assignments (`$filter=atScope()`) and one
+//! for diagnostic settings (so what kvinit did not create is seen too), and a GET where a list
+//! would not save a request (action groups, single resources). Reads are
 //! pruned by parent: nothing inside a resource group that does not exist, nothing on a vault
 //! that does not exist. A list ARM refuses falls back to GETs. It must not write anything or
 //! decide what to change.
@@ -74,23 +75,61 @@ pub async fn observe(clients: &ArmClients, desired: &DesiredState) -> LiveState 
     .filter(|(_, id)| group_exists(&live, id))
     .collect();
     read_all(clients, plan_reads(in_groups), &mut live).await;
-    // Phase 3: extension resources on a vault that exists.
+    // Phase 3: extension resources on a vault that exists. Every existing vault's role
+    // assignments and diagnostic settings are listed — one list each, as many requests as the
+    // GETs they stand for when the plan names any — so that what kvinit did not create shows as
+    // a finding and the caller's roles can decide a permission-model switch.
     let on_vaults: Vec<_> = by_kind(&[
         ResourceKind::RoleAssignment,
         ResourceKind::DiagnosticSetting,
     ])
     .into_iter()
     .filter(|(_, id)| parent_readable(&mut live, id, |a| Some(a.parent.clone())))
-    .collect::<Vec<_>>()
-    .into_iter()
-    .filter(|(_, id)| {
-        ArmId::parse(id)
-            .map(|a| live.contains(&a.parent))
-            .unwrap_or(false)
-    })
     .collect();
-    read_all(clients, plan_reads(on_vaults), &mut live).await;
+    let mut reads = Vec::new();
+    for (_, vault) in by_kind(&[ResourceKind::Vault]) {
+        if !live.contains(&vault) {
+            continue;
+        }
+        for (members_kind, path, filter) in extension_lists(&vault) {
+            let members = on_vaults
+                .iter()
+                .filter(|(k, id)| {
+                    *k == members_kind
+                        && ArmId::parse(id).is_ok_and(|a| a.parent.eq_ignore_ascii_case(&vault))
+                })
+                .cloned()
+                .collect();
+            reads.push(Read::List {
+                path,
+                api_version: members_kind.api_version(),
+                filter,
+                members,
+            });
+        }
+    }
+    read_all(clients, reads, &mut live).await;
+    if let Some(oid) = super::caller::principal_id(clients).await {
+        live.set_caller_principal_id(&oid);
+    }
     live
+}
+
+/// The lists read at every existing vault: role assignments (`atScope()`: at the vault and
+/// above) and diagnostic settings, as `(member kind, path, filter)`.
+fn extension_lists(vault_id: &str) -> [(ResourceKind, String, Option<&'static str>); 2] {
+    [
+        (
+            ResourceKind::RoleAssignment,
+            format!("{vault_id}/providers/Microsoft.Authorization/roleAssignments"),
+            Some("atScope()"),
+        ),
+        (
+            ResourceKind::DiagnosticSetting,
+            format!("{vault_id}/providers/Microsoft.Insights/diagnosticSettings"),
+            None,
+        ),
+    ]
 }
 
 /// `false` (and `id` marked unreadable too) when the parent `parent_of` names could not be read.
@@ -130,13 +169,6 @@ fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static
                 id.resource_group_id()?
             ),
             None,
-        )),
-        ResourceKind::RoleAssignment => Some((
-            format!(
-                "{}/providers/Microsoft.Authorization/roleAssignments",
-                id.parent
-            ),
-            Some("atScope()"),
         )),
         _ => None,
     }

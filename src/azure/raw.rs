@@ -88,6 +88,14 @@ impl RawArm {
             })
     }
 
+    /// The run's access token for ARM (from the credential's cache). Only for reading the
+    /// caller's own claims inside the adapter; never print, log or keep it.
+    pub(crate) async fn access_token(&self) -> Result<String, AzureError> {
+        let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
+        let token = self.credential.get_token(&scopes).await?;
+        Ok(token.token.secret().to_string())
+    }
+
     async fn authorize(&self, request: &mut Request) -> Result<(), AzureError> {
         let scopes: Vec<&str> = self.scopes.iter().map(String::as_str).collect();
         let token = self.credential.get_token(&scopes).await?;
