@@ -22,6 +22,8 @@ pub enum Command {
     /// Interactive wizard that writes a plan file (and can go on to plan and apply it).
     Init(InitArgs),
     /// Dry-run preview: the vault matrix, every ARM resource and setting, compliance findings.
+    /// With a target (--emulator, --arm-endpoint) or --out / --detailed-exitcode it reads live
+    /// state and shows what apply would create, update (field by field) or refuse.
     Plan(PlanArgs),
     /// Create or converge every vault of a plan. A second run changes nothing.
     Apply(ApplyArgs),
@@ -120,10 +122,12 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = PlanFormat::Table)]
     pub output: PlanFormat,
-    /// Exit 3 when changes are pending, 0 when there are none (errors stay 1 and 2).
+    /// Exit 3 when changes are pending (creates, updates, blocked changes), 0 when there are
+    /// none (errors stay 1 and 2). Reads live state (Azure unless a target flag is given).
     #[arg(long)]
     pub detailed_exitcode: bool,
-    /// Save the computed change set to FILE; `kvinit apply FILE` applies exactly it.
+    /// Save the computed change set to FILE; `kvinit apply FILE` applies exactly it, or exits 5
+    /// ("plan is stale") when live state moved since. Reads live state.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
     /// Allow switching an existing vault from access policies to RBAC.

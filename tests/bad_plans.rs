@@ -94,19 +94,28 @@ fn missing_plan_file_exits_2_with_a_clear_error() {
 }
 
 #[test]
-fn live_only_flags_are_refused_by_the_offline_preview() {
+fn a_bad_plan_with_live_flags_exits_2_before_reading_live_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("bad.yaml");
+    std::fs::write(&plan, "apiVersion: kvinit/v1\ntenantId: not-a-guid\n").unwrap();
+    let state = dir.path().join(".kvinit").join("emulator.json");
     let out = Command::cargo_bin("kvinit")
         .unwrap()
         .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .args(["plan", "-f", "examples/minimal.yaml", "--detailed-exitcode"])
+        .args(["plan", "--detailed-exitcode", "--out"])
+        .arg(dir.path().join("changes.json"))
+        .arg("-f")
+        .arg(&plan)
+        .arg(format!("--emulator={}", state.display()))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(out.stdout.is_empty());
     let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(
-        stderr,
-        "error: this build's `kvinit plan` is an offline preview; `--out`, `--detailed-exitcode`, `--emulator` and `--arm-endpoint` need live state, which it does not read\n\
-         hint: run `kvinit plan -f examples/minimal.yaml` without them\n"
+    assert!(stderr.contains("tenantId"), "{stderr}");
+    assert!(!state.parent().unwrap().exists(), "no emulator was started");
+    assert!(
+        !dir.path().join("changes.json").exists(),
+        "no change set saved"
     );
 }

@@ -42,7 +42,7 @@ pub async fn run() -> Baseline {
         }
     }
     let wall = t.elapsed();
-    let (reads, writes, _) = counts(&emu.requests());
+    let (reads, writes, _, _) = counts(&emu.requests());
     let _ = emu.shutdown().await;
     eprintln!("  baseline: {VAULTS} vaults in {}", fmt_dur(wall));
 
@@ -69,7 +69,11 @@ pub fn print(b: &Baseline) {
         b.reads,
         b.writes
     );
-    println!("| `kvinit apply` (concurrency {}) | {} | | |", kvinit::apply::DEFAULT_CONCURRENCY, fmt_dur(b.kvinit_wall));
+    println!(
+        "| `kvinit apply` (concurrency {}) | {} | | |",
+        kvinit::apply::DEFAULT_CONCURRENCY,
+        fmt_dur(b.kvinit_wall)
+    );
     println!(
         "\nkvinit is {:.1}× faster than the sequential baseline.\n",
         b.wall.as_secs_f64() / b.kvinit_wall.as_secs_f64()

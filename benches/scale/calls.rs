@@ -19,7 +19,39 @@ pub struct CallRow {
     pub reads: usize,
     pub writes: usize,
     pub throttled: usize,
+    /// Token requests (the credential's; not ARM calls).
+    pub tokens: usize,
     pub wall: std::time::Duration,
+    /// Requests by method and path shape (names replaced by `*`), most frequent first.
+    pub shapes: Vec<(String, usize)>,
+}
+
+/// `GET /subscriptions/*/resourceGroups/*/providers/Microsoft.KeyVault/vaults/*`: the request's
+/// method and path with every name segment replaced by `*`.
+fn shape(r: &kvinit_emulator::LoggedRequest) -> String {
+    let segs: Vec<&str> = r.path.split('/').collect();
+    let mut out = Vec::with_capacity(segs.len());
+    for (i, s) in segs.iter().enumerate() {
+        // ARM paths alternate `collection/name`; keep collections and provider namespaces.
+        let prev = if i > 0 { segs[i - 1] } else { "" };
+        let is_name = !s.is_empty()
+            && !prev.is_empty()
+            && !prev.eq_ignore_ascii_case("providers")
+            && (i % 2 == 0);
+        out.push(if is_name { "*" } else { s });
+    }
+    format!("{} {}", r.method, out.join("/"))
+}
+
+/// Request shapes of `log`, most frequent first.
+pub fn shapes(log: &[kvinit_emulator::LoggedRequest]) -> Vec<(String, usize)> {
+    let mut m: std::collections::BTreeMap<String, usize> = Default::default();
+    for r in log {
+        *m.entry(shape(r)).or_default() += 1;
+    }
+    let mut v: Vec<_> = m.into_iter().collect();
+    v.sort_by_key(|b| std::cmp::Reverse(b.1));
+    v
 }
 
 /// Distinct ARM resources of `desired` (shared ones once).
@@ -35,7 +67,7 @@ pub fn distinct_resources(desired: &DesiredState) -> usize {
 impl CallRow {
     /// Counts of one apply.
     pub fn from_run(scenario: &'static str, n: usize, desired: &DesiredState, run: &Run) -> Self {
-        let (reads, writes, throttled) = counts(&run.log);
+        let (reads, writes, throttled, tokens) = counts(&run.log);
         Self {
             scenario,
             vaults: n,
@@ -43,7 +75,9 @@ impl CallRow {
             reads,
             writes,
             throttled,
+            tokens,
             wall: run.wall,
+            shapes: shapes(&run.log),
         }
     }
 }
@@ -68,7 +102,7 @@ pub async fn live_plan(emu: &RunningEmulator, desired: &DesiredState) -> CallRow
         "a live plan right after apply shows no change"
     );
     let log = emu.requests().split_off(before);
-    let (reads, writes, throttled) = counts(&log);
+    let (reads, writes, throttled, tokens) = counts(&log);
     CallRow {
         scenario: "live plan",
         vaults: desired.vaults.len(),
@@ -76,18 +110,22 @@ pub async fn live_plan(emu: &RunningEmulator, desired: &DesiredState) -> CallRow
         reads,
         writes,
         throttled,
+        tokens,
         wall,
+        shapes: shapes(&log),
     }
 }
 
 /// Prints benchmark 3's table (Markdown).
 pub fn print(rows: &[CallRow]) {
     println!("## Benchmark 3: ARM calls per vault (emulator request log)\n");
-    println!("| scenario | vaults | distinct resources | reads | writes | reads per vault | writes per vault | writes per resource | 429s | wall time |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!(
+        "| scenario | vaults | distinct resources | reads | writes | reads per vault | writes per vault | writes per resource | 429s | token requests | wall time |"
+    );
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {} | {} |",
+            "| {} | {} | {} | {} | {} | {:.2} | {:.2} | {:.2} | {} | {} | {} |",
             r.scenario,
             r.vaults,
             r.resources,
@@ -97,8 +135,19 @@ pub fn print(rows: &[CallRow]) {
             r.writes as f64 / r.vaults as f64,
             r.writes as f64 / r.resources as f64,
             r.throttled,
+            r.tokens,
             fmt_dur(r.wall)
         );
     }
     println!();
+    if let Some(smallest) = rows.iter().map(|r| r.vaults).min() {
+        println!("Requests by shape ({smallest} vaults):\n");
+        for r in rows.iter().filter(|r| r.vaults == smallest) {
+            println!("- {}:", r.scenario);
+            for (shape, n) in &r.shapes {
+                println!("  - {n} × `{shape}`");
+            }
+        }
+        println!();
+    }
 }

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kvinit::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
-use kvinit::azure::{ArmClients, ClientSettings, RequestCounts, Target};
+use kvinit::azure::{ArmClients, ClientSettings, Target};
 use kvinit::model::desired::DesiredState;
 use kvinit_emulator::{EmulatorConfig, FaultProfile, LoggedRequest, RunningEmulator};
 
@@ -155,21 +155,28 @@ pub fn is_write(r: &LoggedRequest) -> bool {
     match r.method.as_str() {
         "PUT" | "PATCH" | "DELETE" => true,
         "POST" => {
-            let last = r.path.rsplit('/').next().unwrap_or_default().to_ascii_lowercase();
+            let last = r
+                .path
+                .rsplit('/')
+                .next()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
             !(last == "checknameavailability" || last.starts_with("list"))
         }
         _ => false,
     }
 }
 
-/// (reads, writes, 429s) in `log`.
-pub fn counts(log: &[LoggedRequest]) -> (usize, usize, usize) {
-    let writes = log.iter().filter(|r| is_write(r)).count();
-    let throttled = log.iter().filter(|r| r.status == 429).count();
-    (log.len() - writes, writes, throttled)
+/// Whether the request went to ARM (not to the emulator's token endpoint).
+pub fn is_arm(r: &LoggedRequest) -> bool {
+    r.path.to_ascii_lowercase().starts_with("/subscriptions/")
+        || r.path.to_ascii_lowercase().starts_with("/providers/")
 }
 
-/// kvinit's counters, for cross-checking the emulator's log.
-pub fn kvinit_counts(run: &Run) -> RequestCounts {
-    run.report.requests
+/// (ARM reads, ARM writes, 429s, token requests) in `log`.
+pub fn counts(log: &[LoggedRequest]) -> (usize, usize, usize, usize) {
+    let arm: Vec<&LoggedRequest> = log.iter().filter(|r| is_arm(r)).collect();
+    let writes = arm.iter().filter(|r| is_write(r)).count();
+    let throttled = arm.iter().filter(|r| r.status == 429).count();
+    (arm.len() - writes, writes, throttled, log.len() - arm.len())
 }

@@ -31,14 +31,21 @@ fn main() {
         let plan = kvinit::plan_file::parse(std::path::Path::new("generated.yaml"), &text)
             .expect("valid plan");
         let state = kvinit::model::desired::desired_state(&plan);
-        println!("{}", serde_json::to_string_pretty(&state).expect("serialise"));
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&state).expect("serialise")
+        );
         return;
     }
     // `cargo bench` passes `--bench`; anything starting with `-` is not a benchmark name.
     let wanted: Vec<&str> = args
         .iter()
-        .map(String::as_str)
-        .filter(|a| !a.starts_with('-'))
+        .enumerate()
+        .filter(|(i, a)| {
+            !a.starts_with('-')
+                && (*i == 0 || !matches!(args[i - 1].as_str(), "--vaults" | "--concurrency"))
+        })
+        .map(|(_, a)| a.as_str())
         .collect();
     let all = wanted.is_empty();
     let want = |name: &str| all || wanted.contains(&name);
@@ -57,8 +64,19 @@ fn main() {
         runtime.block_on(async {
             if want("apply") || want("calls") {
                 let mut calls = Vec::new();
-                let rows = apply_scale::run(&mut calls).await;
-                apply_scale::print(&rows);
+                let sizes: Vec<usize> = match args.iter().position(|a| a == "--vaults") {
+                    Some(i) => args[i + 1]
+                        .split(',')
+                        .map(|n| n.parse().expect("--vaults N,N,…"))
+                        .collect(),
+                    None => apply_scale::SIZES.to_vec(),
+                };
+                let concurrency = match args.iter().position(|a| a == "--concurrency") {
+                    Some(i) => args[i + 1].parse().expect("--concurrency N"),
+                    None => kvinit::apply::DEFAULT_CONCURRENCY,
+                };
+                let rows = apply_scale::run(&sizes, concurrency, &mut calls).await;
+                apply_scale::print(&rows, concurrency);
                 calls::print(&calls);
             }
             if want("baseline") {

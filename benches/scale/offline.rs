@@ -48,7 +48,10 @@ pub fn run() {
         let text = plan_yaml(Shape::offline(cells));
         // Warm-up (first run pays for the built-in profile's one-time parse and page faults).
         let (_, _, n) = once(&text);
-        assert_eq!(n, cells, "the generated plan expands to {n} cells, not {cells}");
+        assert_eq!(
+            n, cells,
+            "the generated plan expands to {n} cells, not {cells}"
+        );
         let iters = match cells {
             0..=100 => 50,
             101..=1_000 => 10,
@@ -71,7 +74,9 @@ pub fn run() {
         });
         eprintln!("  offline: {cells} cells done ({iters} runs)");
     }
-    println!("| cells | parse+validate+expand | desired state + rules | total (median) | per cell | ratio to previous size |");
+    println!(
+        "| cells | parse+validate+expand | desired state + rules | total (median) | per cell | ratio to previous size |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|");
     let mut prev: Option<&Row> = None;
     for r in &rows {
@@ -100,7 +105,11 @@ pub fn run() {
         "10,000 cells: {} (target < {}) — {}",
         fmt_dur(big.total),
         fmt_dur(TARGET_TIME),
-        if big.total < TARGET_TIME { "met" } else { "MISSED" }
+        if big.total < TARGET_TIME {
+            "met"
+        } else {
+            "MISSED"
+        }
     );
     match peak {
         Some((base, hwm)) => println!(
@@ -108,7 +117,11 @@ pub fn run() {
             hwm as f64 / 1e6,
             base as f64 / 1e6,
             TARGET_PEAK_BYTES as f64 / 1e6,
-            if hwm < TARGET_PEAK_BYTES { "met" } else { "MISSED" }
+            if hwm < TARGET_PEAK_BYTES {
+                "met"
+            } else {
+                "MISSED"
+            }
         ),
         None => println!("peak RSS: could not be measured (no /proc/self/status)"),
     }

@@ -22,7 +22,10 @@ impl Shape {
     /// A plan of `cells` vaults over 5 environments × 2 regions (`cells` must be a multiple of
     /// 10), as used by the offline benchmark.
     pub fn offline(cells: usize) -> Shape {
-        assert!(cells % 10 == 0 && cells > 0, "cells must be a multiple of 10");
+        assert!(
+            cells % 10 == 0 && cells > 0,
+            "cells must be a multiple of 10"
+        );
         Shape {
             apps: cells / 10,
             envs: 5,
@@ -30,15 +33,15 @@ impl Shape {
             subscriptions: 3,
         }
     }
-
-    /// Number of vaults the plan expands to.
-    pub fn cells(&self) -> usize {
-        self.apps * self.envs * self.regions
-    }
 }
 
 const ENVS: [&str; 5] = ["dev", "test", "stage", "prod", "dr"];
-const REGIONS: [&str; 4] = ["westeurope", "northeurope", "swedencentral", "francecentral"];
+const REGIONS: [&str; 4] = [
+    "westeurope",
+    "northeurope",
+    "swedencentral",
+    "francecentral",
+];
 const ROLES: [&str; 3] = [
     "Key Vault Secrets User",
     "Key Vault Crypto User",

@@ -42,16 +42,12 @@ pub async fn create_vault(
             )),
             OnSoftDeleted::Recover => recover(clients, id, body, diff).await.map_err(fail),
         },
-        NameStatus::ExistsHere { id: existing } => Err(refused(
-            vault,
-            id,
-            &NameCheck::ExistsHere { id: existing },
-        )),
-        NameStatus::Taken { reason, message } => Err(refused(
-            vault,
-            id,
-            &NameCheck::Taken { reason, message },
-        )),
+        NameStatus::ExistsHere { id: existing } => {
+            Err(refused(vault, id, &NameCheck::ExistsHere { id: existing }))
+        }
+        NameStatus::Taken { reason, message } => {
+            Err(refused(vault, id, &NameCheck::Taken { reason, message }))
+        }
     }
 }
 
@@ -112,9 +108,7 @@ async fn recover(
 pub async fn check_names(clients: &ArmClients, changes: &mut crate::change::ChangeSet) {
     use futures::StreamExt;
     let checks: Vec<_> = futures::stream::iter(changes.vaults.iter().map(|v| async move {
-        let creates = v
-            .vault()
-            .is_some_and(|r| r.action == Action::Create);
+        let creates = v.vault().is_some_and(|r| r.action == Action::Create);
         if !creates {
             return None;
         }

@@ -86,20 +86,28 @@ pub async fn observe(clients: &ArmClients, desired: &DesiredState) -> LiveState 
     .into_iter()
     .filter(|(_, id)| parent_readable(&mut live, id, |a| Some(a.parent.clone())))
     .collect();
+    // (lower-cased vault ID, kind) → the plan's extension resources of that kind on it.
+    let mut by_vault: std::collections::HashMap<
+        (String, ResourceKind),
+        Vec<(ResourceKind, String)>,
+    > = std::collections::HashMap::new();
+    for (kind, id) in on_vaults {
+        if let Ok(a) = ArmId::parse(&id) {
+            by_vault
+                .entry((a.parent.to_ascii_lowercase(), kind))
+                .or_default()
+                .push((kind, id));
+        }
+    }
     let mut reads = Vec::new();
     for (_, vault) in by_kind(&[ResourceKind::Vault]) {
         if !live.contains(&vault) {
             continue;
         }
         for (members_kind, path, filter) in extension_lists(&vault) {
-            let members = on_vaults
-                .iter()
-                .filter(|(k, id)| {
-                    *k == members_kind
-                        && ArmId::parse(id).is_ok_and(|a| a.parent.eq_ignore_ascii_case(&vault))
-                })
-                .cloned()
-                .collect();
+            let members = by_vault
+                .remove(&(vault.to_ascii_lowercase(), members_kind))
+                .unwrap_or_default();
             reads.push(Read::List {
                 path,
                 api_version: members_kind.api_version(),

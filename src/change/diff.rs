@@ -29,8 +29,11 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
         .vaults
         .iter()
         .map(|v| {
-            let desired_ids: HashSet<String> =
-                v.resources.iter().map(|r| r.id.to_ascii_lowercase()).collect();
+            let desired_ids: HashSet<String> = v
+                .resources
+                .iter()
+                .map(|r| r.id.to_ascii_lowercase())
+                .collect();
             let vault_id = v
                 .resources
                 .iter()
@@ -172,8 +175,7 @@ fn diff_with(
 }
 
 /// Shown when live purge protection is on and the plan says off.
-pub const PURGE_PROTECTION_NOT_RECONCILABLE: &str =
-    "properties.enablePurgeProtection: not reconcilable — the plan says off, but purge protection \
+pub const PURGE_PROTECTION_NOT_RECONCILABLE: &str = "properties.enablePurgeProtection: not reconcilable — the plan says off, but purge protection \
      is on, and Key Vault cannot turn it off; kvinit keeps it on and sends nothing for it (set \
      `purgeProtection: true` in the plan to match)";
 
@@ -414,6 +416,73 @@ mod tests {
         };
         let c = diff_resource(&desired_vault(), Some(&live), allowed);
         assert_eq!(c.action, Action::Update);
+    }
+
+    #[test]
+    fn the_caller_needs_owner_or_user_access_administrator_even_with_the_flag() {
+        let mut live = desired_vault().body;
+        live["properties"]["enableRbacAuthorization"] = json!(false);
+        let allowed = DiffOptions {
+            allow_permission_model_switch: true,
+        };
+        let lacks = CallerAccess::Lacks("me".into());
+        let c = diff_with(&desired_vault(), Some(&live), allowed, &lacks);
+        assert_eq!(c.action, Action::Blocked);
+        assert!(
+            c.blocked[0].contains("needs Owner or User Access Administrator"),
+            "{:?}",
+            c.blocked
+        );
+        assert!(c.blocked[0].contains("principal me"));
+        let holds = CallerAccess::Holds("Owner");
+        let c = diff_with(&desired_vault(), Some(&live), allowed, &holds);
+        assert_eq!(c.action, Action::Update);
+        assert_eq!(c.body["properties"]["enableRbacAuthorization"], true);
+        let c = diff_with(
+            &desired_vault(),
+            Some(&live),
+            DiffOptions::default(),
+            &lacks,
+        );
+        assert!(c.blocked[0].contains("--allow-permission-model-switch"));
+        assert!(c.blocked[0].contains("needs Owner or User Access Administrator"));
+    }
+
+    #[test]
+    fn purge_protection_on_while_the_plan_says_off_is_a_note_not_a_change() {
+        let mut desired = desired_vault();
+        desired.body["properties"]
+            .as_object_mut()
+            .unwrap()
+            .remove("enablePurgeProtection");
+        let live = desired_vault().body;
+        let c = diff_resource(&desired, Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::NoChange);
+        assert!(!c.is_pending());
+        assert_eq!(c.not_reconcilable.len(), 1);
+        assert!(c.not_reconcilable[0].contains("not reconcilable"));
+        // And when something else is updated, the body keeps it on.
+        let mut live = live;
+        live["properties"]["networkAcls"]["defaultAction"] = json!("Allow");
+        let c = diff_resource(&desired, Some(&live), DiffOptions::default());
+        assert_eq!(c.action, Action::Update);
+        assert_eq!(c.body["properties"]["enablePurgeProtection"], true);
+    }
+
+    #[test]
+    fn unset_fields_are_server_defaults_and_read_only_fields_come_from_live() {
+        let mut live = desired_vault().body;
+        live["properties"]["enabledForDeployment"] = json!(true);
+        live["properties"]["vaultUri"] = json!("https://kv-a.vault.azure.net/");
+        live["properties"]["provisioningState"] = json!("Succeeded");
+        live["systemData"] = json!({ "createdBy": "x" });
+        live["properties"]["networkAcls"]["defaultAction"] = json!("Allow");
+        let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
+        assert_eq!(c.changes.len(), 1, "{:?}", c.changes);
+        assert_eq!(c.body["properties"]["enabledForDeployment"], true);
+        assert!(c.body.get("systemData").is_none());
+        assert!(c.body["properties"].get("provisioningState").is_none());
+        assert!(c.fingerprint.starts_with("sha256:"));
     }
 
     #[test]

@@ -27,16 +27,27 @@ pub struct Unmanaged {
 
 /// The role assignments directly at `vault_id` and the diagnostic settings on it that are in
 /// `live` but not in `desired_ids` (lower-cased IDs of the plan's resources). Sorted by ID.
-pub fn unmanaged(vault_id: &str, desired_ids: &HashSet<String>, live: &LiveState) -> Vec<Unmanaged> {
+pub fn unmanaged(
+    vault_id: &str,
+    desired_ids: &HashSet<String>,
+    live: &LiveState,
+) -> Vec<Unmanaged> {
     let vault = vault_id.to_ascii_lowercase();
     let ra_prefix = format!("{vault}/providers/microsoft.authorization/roleassignments/");
     let ds_prefix = format!("{vault}/providers/microsoft.insights/diagnosticsettings/");
     let mut out = Vec::new();
-    for (id, body) in live.iter() {
+    let found = live
+        .with_prefix(&ra_prefix)
+        .chain(live.with_prefix(&ds_prefix));
+    for (id, body) in found {
         if desired_ids.contains(id) {
             continue;
         }
-        let shown = body.get("id").and_then(Value::as_str).unwrap_or(id).to_string();
+        let shown = body
+            .get("id")
+            .and_then(Value::as_str)
+            .unwrap_or(id)
+            .to_string();
         let name = id.rsplit('/').next().unwrap_or_default();
         if id.starts_with(&ra_prefix) {
             out.push(Unmanaged {
@@ -73,14 +84,18 @@ fn role_assignment_detail(name: &str, body: &Value) -> String {
 }
 
 fn diagnostic_setting_detail(name: &str, body: &Value) -> String {
-    let dest = ["workspaceId", "storageAccountId", "eventHubAuthorizationRuleId"]
-        .iter()
-        .find_map(|k| {
-            body.pointer(&format!("/properties/{k}"))
-                .and_then(Value::as_str)
-                .map(|v| format!("{k} {v}"))
-        })
-        .unwrap_or_else(|| "no destination".into());
+    let dest = [
+        "workspaceId",
+        "storageAccountId",
+        "eventHubAuthorizationRuleId",
+    ]
+    .iter()
+    .find_map(|k| {
+        body.pointer(&format!("/properties/{k}"))
+            .and_then(Value::as_str)
+            .map(|v| format!("{k} {v}"))
+    })
+    .unwrap_or_else(|| "no destination".into());
     format!("diagnostic setting {name} ({dest})")
 }
 
@@ -124,33 +139,34 @@ pub fn caller_access(vault_id: &str, live: &LiveState) -> CallerAccess {
         return CallerAccess::Unknown;
     };
     let vault = vault_id.to_ascii_lowercase();
-    for (_, body) in live.iter() {
-        if !body
-            .get("type")
-            .and_then(Value::as_str)
-            .is_some_and(|t| t.eq_ignore_ascii_case(ResourceKind::RoleAssignment.arm_type()))
-        {
-            continue;
-        }
-        let p = |k: &str| {
-            body.pointer(&format!("/properties/{k}"))
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_ascii_lowercase()
-        };
-        let scope = p("scope");
-        let at_or_above =
-            scope == "/" || scope == vault || vault.starts_with(&format!("{scope}/"));
-        if !at_or_above || !p("principalId").eq_ignore_ascii_case(caller) {
-            continue;
-        }
-        let role = p("roleDefinitionId");
-        let guid = role.rsplit('/').next().unwrap_or_default();
-        if guid == OWNER {
-            return CallerAccess::Holds("Owner");
-        }
-        if guid == USER_ACCESS_ADMINISTRATOR {
-            return CallerAccess::Holds("User Access Administrator");
+    // The vault's scope and every scope above it: `/`, the subscription, the resource group.
+    let mut scopes = vec![String::new()];
+    let mut at = String::new();
+    for seg in vault.split('/').filter(|s| !s.is_empty()) {
+        at.push('/');
+        at.push_str(seg);
+        scopes.push(at.clone());
+    }
+    for scope in scopes {
+        let prefix = format!("{scope}/providers/microsoft.authorization/roleassignments/");
+        for (_, body) in live.with_prefix(&prefix) {
+            let p = |k: &str| {
+                body.pointer(&format!("/properties/{k}"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_ascii_lowercase()
+            };
+            if !p("principalId").eq_ignore_ascii_case(caller) {
+                continue;
+            }
+            let role = p("roleDefinitionId");
+            let guid = role.rsplit('/').next().unwrap_or_default();
+            if guid == OWNER {
+                return CallerAccess::Holds("Owner");
+            }
+            if guid == USER_ACCESS_ADMINISTRATOR {
+                return CallerAccess::Holds("User Access Administrator");
+            }
         }
     }
     CallerAccess::Lacks(caller.to_string())
@@ -181,12 +197,24 @@ mod tests {
         let (above, b) = ra("/subscriptions/s", "c", "p3", OWNER);
         live.insert(&above, b);
         let ds = format!("{VAULT}/providers/Microsoft.Insights/diagnosticSettings/other");
-        live.insert(&ds, json!({ "id": ds, "properties": { "workspaceId": "/w" } }));
+        live.insert(
+            &ds,
+            json!({ "id": ds, "properties": { "workspaceId": "/w" } }),
+        );
         let desired: HashSet<String> = [mine.to_ascii_lowercase()].into();
         let found = unmanaged(VAULT, &desired, &live);
         assert_eq!(found.len(), 2, "{found:?}");
-        assert!(found[0].detail.contains("Key Vault Secrets Officer → principal p2"), "{found:?}");
-        assert!(found[1].detail.contains("diagnostic setting other (workspaceId /w)"));
+        assert!(
+            found[0]
+                .detail
+                .contains("Key Vault Secrets Officer → principal p2"),
+            "{found:?}"
+        );
+        assert!(
+            found[1]
+                .detail
+                .contains("diagnostic setting other (workspaceId /w)")
+        );
     }
 
     #[test]
@@ -196,8 +224,16 @@ mod tests {
         live.set_caller_principal_id("ME");
         let (id, b) = ra("/subscriptions/s/resourceGroups/other", "x", "me", OWNER);
         live.insert(&id, b);
-        assert_eq!(caller_access(VAULT, &live), CallerAccess::Lacks("ME".into()));
-        let (id, b) = ra("/subscriptions/s/resourceGroups/rg", "y", "me", USER_ACCESS_ADMINISTRATOR);
+        assert_eq!(
+            caller_access(VAULT, &live),
+            CallerAccess::Lacks("ME".into())
+        );
+        let (id, b) = ra(
+            "/subscriptions/s/resourceGroups/rg",
+            "y",
+            "me",
+            USER_ACCESS_ADMINISTRATOR,
+        );
         live.insert(&id, b);
         assert_eq!(
             caller_access(VAULT, &live),

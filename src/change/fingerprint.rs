@@ -82,7 +82,10 @@ mod tests {
         let c = json!({ "tags": { "owner": "q" }, "properties": { "x": 1 } });
         assert_ne!(of(&desired, Some(&a), false), of(&desired, Some(&c), false));
         assert_eq!(of(&desired, None, false), ABSENT);
-        assert_eq!(of(&desired, Some(&json!({ "etag": "W/\"7\"" })), true), "etag:W/\"7\"");
+        assert_eq!(
+            of(&desired, Some(&json!({ "etag": "W/\"7\"" })), true),
+            "etag:W/\"7\""
+        );
     }
 
     #[test]

@@ -85,6 +85,18 @@ impl LiveState {
         self.resources.is_empty()
     }
 
+    /// The observed resources whose lower-cased ID starts with `prefix` (any casing), in ID
+    /// order; a range lookup, not a scan.
+    pub fn with_prefix<'a>(
+        &'a self,
+        prefix: &str,
+    ) -> impl Iterator<Item = (&'a String, &'a Value)> {
+        let prefix = prefix.to_ascii_lowercase();
+        self.resources
+            .range(prefix.clone()..)
+            .take_while(move |(k, _)| k.starts_with(&prefix))
+    }
+
     /// Every observed resource, lower-cased ID → body.
     pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
         self.resources.iter()

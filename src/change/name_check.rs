@@ -11,7 +11,11 @@ use crate::model::desired::{OnSoftDeleted, ResourceKind};
 
 /// Who holds a vault name, as ARM answered, with what kvinit will do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "status", rename_all = "camelCase", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "status",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
 pub enum NameCheck {
     /// Nobody holds the name: the vault is created.
     Free,
@@ -167,5 +171,96 @@ fn mentions(body: &Value, id_lower: &str) -> bool {
         Value::Array(a) => a.iter().any(|v| mentions(v, id_lower)),
         Value::Object(m) => m.values().any(|v| mentions(v, id_lower)),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::diff::{DiffOptions, diff_state};
+    use crate::change::live::LiveState;
+    use crate::model::desired::{DesiredResource, DesiredState, DesiredVault};
+    use serde_json::json;
+
+    fn changes(on: OnSoftDeleted) -> VaultChanges {
+        let vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+        let r = |kind: ResourceKind, id: String, body: Value| DesiredResource {
+            kind,
+            id,
+            api_version: kind.api_version(),
+            body,
+        };
+        let desired = DesiredState {
+            vaults: vec![DesiredVault {
+                name: "kv".into(),
+                app: "a".into(),
+                environment: "e".into(),
+                region: "weu".into(),
+                location: "westeurope".into(),
+                subscription_id: "s".into(),
+                resource_group: "rg".into(),
+                on_soft_deleted: on,
+                resources: vec![
+                    r(ResourceKind::ResourceGroup, "/subscriptions/s/resourceGroups/rg".into(), json!({})),
+                    r(ResourceKind::Vault, vault.into(), json!({})),
+                    r(ResourceKind::DiagnosticSetting,
+                        format!("{vault}/providers/Microsoft.Insights/diagnosticSettings/kvinit"), json!({})),
+                    r(ResourceKind::MetricAlert,
+                        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/metricAlerts/m".into(),
+                        json!({ "properties": { "scopes": [vault] } })),
+                ],
+                compliance: Vec::new(),
+            }],
+        };
+        diff_state(&desired, &LiveState::new(), DiffOptions::default())
+            .vaults
+            .remove(0)
+    }
+
+    #[test]
+    fn a_held_name_blocks_the_vault_and_what_needs_it() {
+        let mut v = changes(OnSoftDeleted::Fail);
+        attach(
+            &mut v,
+            NameCheck::soft_deleted(OnSoftDeleted::Fail, Some("westeurope".into()), None),
+        );
+        let actions: Vec<Action> = v.resources.iter().map(|r| r.action).collect();
+        assert_eq!(
+            actions,
+            [
+                Action::Create,
+                Action::Blocked,
+                Action::Blocked,
+                Action::Blocked
+            ]
+        );
+        assert!(v.resources[1].blocked[0].contains("onSoftDeleted: recover"));
+        let v2 = {
+            let mut v = changes(OnSoftDeleted::Recover);
+            attach(
+                &mut v,
+                NameCheck::soft_deleted(OnSoftDeleted::Recover, None, None),
+            );
+            v
+        };
+        assert!(v2.resources.iter().all(|r| r.action == Action::Create));
+        assert_eq!(
+            serde_json::to_value(&v2.name_check).unwrap(),
+            json!({ "status": "softDeleted", "recover": true })
+        );
+    }
+
+    #[test]
+    fn taken_elsewhere_says_how_to_fix() {
+        let mut v = changes(OnSoftDeleted::Fail);
+        attach(
+            &mut v,
+            NameCheck::Taken {
+                reason: "AlreadyExists".into(),
+                message: "The vault name 'kv' is already in use.".into(),
+            },
+        );
+        assert_eq!(v.resources[1].action, Action::Blocked);
+        assert!(v.resources[1].blocked[0].contains("change `naming.vault`"));
     }
 }

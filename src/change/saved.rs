@@ -389,8 +389,15 @@ mod tests {
             "tags": { "owner": "p" }, "properties": { "networkAcls": { "defaultAction": "Allow" } } }));
         let changes = diff_state(&d, &live, DiffOptions::default());
         let saved = SavedChangeSet::new(
-            PlanFileRef { path: "p.yaml".into(), sha256: "00".into() },
-            SavedTarget { kind: "emulator".into(), state: Some("s.json".into()), arm_endpoint: None },
+            PlanFileRef {
+                path: "p.yaml".into(),
+                sha256: "00".into(),
+            },
+            SavedTarget {
+                kind: "emulator".into(),
+                state: Some("s.json".into()),
+                arm_endpoint: None,
+            },
             &d,
             &changes,
         );
@@ -399,7 +406,10 @@ mod tests {
         assert_eq!(back, saved);
         assert_eq!(back.change_set(), changes);
         assert!(back.moved(&live).is_empty());
-        assert_eq!(back.desired_state().vaults[0].resources, d.vaults[0].resources);
+        assert_eq!(
+            back.desired_state().vaults[0].resources,
+            d.vaults[0].resources
+        );
 
         // Another team's tag on the vault being updated: the saved body would drop it.
         let mut moved = live.clone();
@@ -410,7 +420,10 @@ mod tests {
         assert_eq!(m[0].what, "changed since");
         // The resource group got another tag: not owned, not updated → not stale.
         moved = live.clone();
-        moved.insert("/subscriptions/s/resourceGroups/rg", json!({ "location": "westeurope", "tags": { "x": "y" } }));
+        moved.insert(
+            "/subscriptions/s/resourceGroups/rg",
+            json!({ "location": "westeurope", "tags": { "x": "y" } }),
+        );
         assert!(back.moved(&moved).is_empty());
     }
 }

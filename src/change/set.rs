@@ -83,7 +83,10 @@ impl ResourceChange {
     /// Whether this change is pending: apply would send something (`create`, `update`) or
     /// refuses something the plan asks for (`blocked`). `notReconcilable` notes are not pending.
     pub fn is_pending(&self) -> bool {
-        matches!(self.action, Action::Create | Action::Update | Action::Blocked)
+        matches!(
+            self.action,
+            Action::Create | Action::Update | Action::Blocked
+        )
     }
 }
 

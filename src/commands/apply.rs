@@ -1,6 +1,8 @@
 //! `kvinit apply`: read and validate the plan (bad input → exit 2 before any request or
 //! emulator), pick the target (Azure or the embedded emulator), read live state, show the
-//! summary, confirm, execute, render the report. Glue only: the logic lives in `apply`,
+//! summary, confirm, execute, render the report. `kvinit apply FILE` executes a saved change
+//! set exactly, after checking live state still has the fingerprints it was computed from
+//! (exit 5 "plan is stale" otherwise). Glue only: the logic lives in `apply`,
 //! `change` and `azure`.
 
 use std::io::IsTerminal;
@@ -11,6 +13,7 @@ use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
 use crate::azure::{ArmClients, ClientSettings, Target};
 use crate::change::diff::DiffOptions;
+use crate::change::saved::{SavedChangeSet, SavedTarget};
 use crate::cli::{ApplyArgs, ApplyFormat};
 use crate::exit::ExitCode;
 use crate::model::desired::DesiredState;
@@ -19,12 +22,8 @@ use crate::ui::progress::ProgressReporter;
 
 /// Runs `kvinit apply`.
 pub fn run(args: ApplyArgs) -> ExitCode {
-    if args.changeset.is_some() {
-        eprintln!(
-            "error: applying a saved change set is not available yet; run `kvinit apply -f {}`",
-            args.file.display()
-        );
-        return ExitCode::BadInput;
+    if let Some(path) = args.changeset.clone() {
+        return run_saved(args, &path);
     }
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
@@ -71,8 +70,200 @@ pub fn run(args: ApplyArgs) -> ExitCode {
     runtime.block_on(run_async(args, desired, choice, interactive))
 }
 
+/// `kvinit apply FILE`: applies a saved change set exactly (no re-plan) after checking that
+/// live state has not moved since it was saved (exit 5 "plan is stale" naming what moved).
+fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the change set `{}`: {e}",
+                path.display()
+            );
+            eprintln!(
+                "hint: save one with `kvinit plan -f PLAN --out {}`",
+                path.display()
+            );
+            return ExitCode::BadInput;
+        }
+    };
+    let saved = match SavedChangeSet::parse(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: `{}`: {e}", path.display());
+            return ExitCode::BadInput;
+        }
+    };
+    let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
+    if !args.yes && !interactive {
+        eprintln!(
+            "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
+             hint: pass --yes to apply the saved change set `{}`",
+            path.display()
+        );
+        return ExitCode::BadInput;
+    }
+    let choice = match TargetChoice::from_args(&args.target) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (target, _) = super::plan::describe_target(&choice);
+    if target != saved.target {
+        eprintln!(
+            "error: the change set `{}` was computed against {}, not this run's target {}",
+            path.display(),
+            describe_saved(&saved.target),
+            describe_saved(&target)
+        );
+        eprintln!("hint: pass the same target flags as the `kvinit plan --out` that saved it");
+        return ExitCode::BadInput;
+    }
+    warn_if_plan_file_changed(&saved);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    runtime.block_on(async move {
+        let desired = saved.desired_state();
+        let run_target = match RunTarget::start(choice, &tenant_of(&desired)).await {
+            Ok(t) => t,
+            Err(message) => {
+                eprintln!("error: {message}");
+                return ExitCode::Failure;
+            }
+        };
+        let code = apply_saved(&args, &saved, &desired, &run_target.target, interactive).await;
+        if let Err(message) = run_target.finish().await {
+            eprintln!("error: {message}");
+            return ExitCode::Failure;
+        }
+        code
+    })
+}
+
+fn describe_saved(t: &SavedTarget) -> String {
+    match (&t.state, &t.arm_endpoint) {
+        (Some(state), _) => format!("the emulator on `{state}`"),
+        (None, Some(endpoint)) => format!("ARM at {endpoint}"),
+        (None, None) => t.kind.clone(),
+    }
+}
+
+/// A saved change set is applied exactly even when its plan file changed since; say so.
+fn warn_if_plan_file_changed(saved: &SavedChangeSet) {
+    use sha2::{Digest, Sha256};
+    let Ok(bytes) = std::fs::read(&saved.plan_file.path) else {
+        return;
+    };
+    let digest: String = Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if digest != saved.plan_file.sha256 {
+        eprintln!(
+            "warning: `{}` changed since this change set was saved; applying the saved change \
+             set exactly (plan again to pick up the changes)",
+            saved.plan_file.path
+        );
+    }
+}
+
+async fn apply_saved(
+    args: &ApplyArgs,
+    saved: &SavedChangeSet,
+    desired: &DesiredState,
+    target: &Target,
+    interactive: bool,
+) -> ExitCode {
+    let started = Instant::now();
+    let clients = match ArmClients::connect(target, ClientSettings::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    let live = crate::azure::observe::observe(&clients, desired).await;
+    if let Some(e) = live.nothing_readable() {
+        eprintln!(
+            "error: reading live state failed: {}: {}",
+            e.code, e.message
+        );
+        return ExitCode::Failure;
+    }
+    let unreadable: Vec<String> = desired
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .filter_map(|r| {
+            live.read_error(&r.id)
+                .map(|e| format!("{} ({}: {})", r.id, e.code, e.message))
+        })
+        .collect();
+    if !unreadable.is_empty() {
+        eprintln!(
+            "error: could not read live state to check the change set is current, so nothing \
+             was written:\n  {}",
+            unreadable.join("\n  ")
+        );
+        return ExitCode::Failure;
+    }
+    let moved = saved.moved(&live);
+    if !moved.is_empty() {
+        eprintln!(
+            "error: plan is stale: live state moved since the change set was saved, so nothing \
+             was written:"
+        );
+        for m in &moved {
+            eprintln!("  {} {}", m.id, m.what);
+        }
+        eprintln!(
+            "hint: plan again (`kvinit plan -f {} --out FILE`), review, and apply the new file",
+            saved.plan_file.path
+        );
+        return ExitCode::StalePlan;
+    }
+    let changes = saved.change_set();
+    let progress = Arc::new(ProgressReporter::default());
+    let reporter: Arc<dyn Reporter> = progress.clone();
+    let options = ApplyOptions {
+        concurrency: usize::from(args.concurrency),
+        diff: DiffOptions {
+            allow_permission_model_switch: args.allow_permission_model_switch,
+        },
+    };
+    eprint!("{}", render_summary(&changes));
+    if !args.yes && interactive && !confirm().await {
+        eprintln!("Nothing was changed.");
+        return ExitCode::Success;
+    }
+    let interrupt = Interrupt::new();
+    let watcher = {
+        let interrupt = interrupt.clone();
+        let reporter = reporter.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                interrupt.trigger();
+                reporter.report(ApplyEvent::Interrupted);
+            }
+        })
+    };
+    let report =
+        crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
+    watcher.abort();
+    progress.finish();
+    print_report(&report, args.output);
+    exit_code(&report)
+}
+
 /// The tenant the plan's vaults trust (the emulator's token is issued for it).
-fn tenant_of(desired: &DesiredState) -> String {
+pub(crate) fn tenant_of(desired: &DesiredState) -> String {
     desired
         .vaults
         .iter()

@@ -1,18 +1,33 @@
-//! `kvinit plan`: reads the plan file, validates it, computes the desired state and renders it
-//! (table, json or yaml). Offline: sends nothing anywhere. Glue only; the later live-plan work
-//! adds an observe + diff step between desired state and rendering.
+//! `kvinit plan`: reads the plan file, validates it, computes the desired state and renders it.
+//! Offline by default (sends nothing anywhere, and says that it did not read live state). With a
+//! target (`--emulator`, `--arm-endpoint`) or with `--out` / `--detailed-exitcode` (which need
+//! live state; without a target flag they read Azure) it reads live state through the same
+//! observe phase as `apply`, diffs, checks the names of vaults to create, and renders the change
+//! set; `--out` saves it for `kvinit apply FILE`. Glue only: logic lives in `change`, `azure`,
+//! `apply` and `ui`.
 
 use std::path::Path;
 
+use super::target::{RunTarget, TargetChoice};
+use crate::apply::{ApplyOptions, SilentReporter};
+use crate::azure::{ArmClients, ClientSettings};
+use crate::change::ChangeSet;
+use crate::change::diff::DiffOptions;
+use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::exit::ExitCode;
 use crate::model::desired::{DesiredState, desired_state};
-use crate::ui::plan_view;
+use crate::ui::{change_view, plan_view};
 
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
 /// take `-f FILE`.
 pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
+    load_with_text(path).map(|(state, _)| state)
+}
+
+/// [`load`], also returning the file's bytes (for the saved change set's hash).
+fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -24,7 +39,7 @@ pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
         }
     };
     match crate::plan_file::parse(path, &text) {
-        Ok(plan) => Ok(desired_state(&plan)),
+        Ok(plan) => Ok((desired_state(&plan), text)),
         Err(diags) => {
             eprintln!("{diags}");
             Err(ExitCode::BadInput)
@@ -32,45 +47,206 @@ pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
     }
 }
 
+/// Whether the flags ask for live state.
+fn wants_live(args: &PlanArgs) -> bool {
+    let emulator = {
+        #[cfg(feature = "emulator")]
+        {
+            args.target.emulator.is_some()
+        }
+        #[cfg(not(feature = "emulator"))]
+        {
+            false
+        }
+    };
+    args.out.is_some() || args.detailed_exitcode || args.target.arm_endpoint.is_some() || emulator
+}
+
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
-    let live_requested =
-        args.out.is_some() || args.detailed_exitcode || args.target.arm_endpoint.is_some() || {
-            #[cfg(feature = "emulator")]
-            {
-                args.target.emulator.is_some()
-            }
-            #[cfg(not(feature = "emulator"))]
-            {
-                false
-            }
-        };
-    if live_requested {
-        eprintln!(
-            "error: this build's `kvinit plan` is an offline preview; `--out`, `--detailed-exitcode`, `--emulator` and `--arm-endpoint` need live state, which it does not read"
-        );
-        eprintln!(
-            "hint: run `kvinit plan -f {}` without them",
-            args.file.display()
-        );
-        return ExitCode::BadInput;
-    }
-    let state = match load(&args.file) {
+    let (state, text) = match load_with_text(&args.file) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if !wants_live(&args) {
+        return offline(&args, &state);
+    }
+    let choice = match TargetChoice::from_args(&args.target) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    runtime.block_on(live(args, state, text, choice))
+}
+
+fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
     let file = args.file.display().to_string();
     let text = match args.output {
-        PlanFormat::Table => plan_view::render_table(&file, &state),
+        PlanFormat::Table => plan_view::render_table(&file, state),
         PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&plan_view::to_json(&state))
+            let mut s = serde_json::to_string_pretty(&plan_view::to_json(state))
                 .expect("JSON values serialise");
             s.push('\n');
             s
         }
-        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(&state))
+        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state))
             .expect("JSON values serialise as YAML"),
     };
     print!("{text}");
     ExitCode::Success
+}
+
+/// How the saved change set and the table name the target.
+pub fn describe_target(choice: &TargetChoice) -> (SavedTarget, String) {
+    match choice {
+        TargetChoice::Azure { arm_endpoint, .. } => (
+            SavedTarget {
+                kind: "azure".into(),
+                state: None,
+                arm_endpoint: Some(arm_endpoint.clone()),
+            },
+            format!("ARM at {arm_endpoint}"),
+        ),
+        #[cfg(feature = "emulator")]
+        TargetChoice::Embedded { state, .. } => (
+            SavedTarget {
+                kind: "emulator".into(),
+                state: Some(state.display().to_string()),
+                arm_endpoint: None,
+            },
+            format!("the emulator ({})", state.display()),
+        ),
+    }
+}
+
+async fn live(args: PlanArgs, state: DesiredState, text: String, choice: TargetChoice) -> ExitCode {
+    let (saved_target, source) = describe_target(&choice);
+    let run_target = match RunTarget::start(choice, &super::apply::tenant_of(&state)).await {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::Failure;
+        }
+    };
+    let code = plan_live(&args, &state, &text, saved_target, &source, &run_target).await;
+    if let Err(message) = run_target.finish().await {
+        eprintln!("error: {message}");
+        return ExitCode::Failure;
+    }
+    code
+}
+
+async fn plan_live(
+    args: &PlanArgs,
+    state: &DesiredState,
+    text: &str,
+    saved_target: SavedTarget,
+    source: &str,
+    run_target: &RunTarget,
+) -> ExitCode {
+    let clients = match ArmClients::connect(&run_target.target, ClientSettings::default()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    let options = ApplyOptions {
+        diff: DiffOptions {
+            allow_permission_model_switch: args.allow_permission_model_switch,
+        },
+        ..ApplyOptions::default()
+    };
+    let mut changes =
+        match crate::apply::plan_changes(&clients, state, options, &SilentReporter).await {
+            Ok(c) => c,
+            Err(e) => {
+                eprintln!("error: reading live state failed: {e}");
+                return ExitCode::Failure;
+            }
+        };
+    crate::apply::vault_name::check_names(&clients, &mut changes).await;
+    let requests = clients.counter().snapshot();
+    let file = args.file.display().to_string();
+    let rendered = match args.output {
+        PlanFormat::Table => change_view::render_table(&file, source, state, &changes, requests),
+        PlanFormat::Json => {
+            let mut s =
+                serde_json::to_string_pretty(&change_view::to_json(state, &changes, requests))
+                    .expect("JSON values serialise");
+            s.push('\n');
+            s
+        }
+        PlanFormat::Yaml => serde_yaml::to_string(&change_view::to_json(state, &changes, requests))
+            .expect("JSON values serialise as YAML"),
+    };
+    print!("{rendered}");
+    if changes.any_unreadable() {
+        eprintln!(
+            "error: some live state could not be read (see `unreadable` above); the plan is \
+             incomplete{}",
+            if args.out.is_some() {
+                " and was not saved"
+            } else {
+                ""
+            }
+        );
+        return ExitCode::Failure;
+    }
+    if let Some(out) = &args.out {
+        if let Err(code) = save(out, &args.file, text, saved_target, state, &changes) {
+            return code;
+        }
+    }
+    if args.detailed_exitcode && changes.pending_resources() > 0 {
+        ExitCode::ChangesPending
+    } else {
+        ExitCode::Success
+    }
+}
+
+fn save(
+    out: &Path,
+    plan: &Path,
+    text: &str,
+    target: SavedTarget,
+    state: &DesiredState,
+    changes: &ChangeSet,
+) -> Result<(), ExitCode> {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(text.as_bytes());
+    let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
+    let saved = SavedChangeSet::new(
+        PlanFileRef {
+            path: plan.display().to_string(),
+            sha256,
+        },
+        target,
+        state,
+        changes,
+    );
+    let mut json = serde_json::to_string_pretty(&saved).expect("the change set serialises");
+    json.push('\n');
+    std::fs::write(out, json).map_err(|e| {
+        eprintln!(
+            "error: cannot write the change set to `{}`: {e}",
+            out.display()
+        );
+        ExitCode::Failure
+    })?;
+    eprintln!(
+        "Saved the change set to {}; apply exactly it with `kvinit apply {}` (same target flags).",
+        out.display(),
+        out.display()
+    );
+    Ok(())
 }

@@ -15,7 +15,7 @@ pub fn render_summary(changes: &ChangeSet) -> String {
         .vaults
         .iter()
         .flat_map(|v| &v.resources)
-        .filter(|r| r.action != Action::NoChange)
+        .filter(|r| matches!(r.action, Action::Create | Action::Update))
         .map(|r| r.id.to_ascii_lowercase())
         .collect::<std::collections::HashSet<_>>()
         .len();

@@ -2,6 +2,7 @@
 
 pub mod diagnostics;
 pub mod apply_view;
+pub mod change_view;
 pub mod progress;
 pub mod prompter;
 pub mod plan_view;

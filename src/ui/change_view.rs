@@ -1,0 +1,220 @@
+//! Renders a live `kvinit plan` — the change set computed from the plan and live state — as
+//! the `-o json` / `-o yaml` value and as the human table. The JSON is the offline contract
+//! (`plan_view::to_json`) with fields added, never renamed or removed:
+//!
+//! ```text
+//! { "liveState": "read",
+//!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable",
+//!                "pending" },
+//!   "requests": { "reads", "writes", "retries", "throttled" },
+//!   "vaults": [ { …offline fields…, "nameCheck"?: { "status": "free"|"softDeleted"|
+//!                   "existsHere"|"taken", … }, "unmanaged"?: [ { "type", "id", "detail" } ],
+//!                 "resources": [ { …offline fields…, "action": "create"|"update"|"noChange"|
+//!                   "blocked"|"unreadable", "changes"?: [ { "path", "before"?, "after" } ],
+//!                   "blocked"?: [..], "notReconcilable"?: [..],
+//!                   "accessPoliciesStopApplying"?: [..], "readError"? } ] } ] }
+//! ```
+//! Formatting only; it must not compute or change the change set.
+
+use std::fmt::Write as _;
+
+use serde_json::{Value, json};
+
+use crate::azure::RequestCounts;
+use crate::change::{Action, ChangeSet, ResourceChange};
+use crate::model::desired::DesiredState;
+use crate::rules::Status;
+
+/// The `-o json` value of a live plan (also used for `-o yaml`).
+pub fn to_json(state: &DesiredState, changes: &ChangeSet, requests: RequestCounts) -> Value {
+    let mut out = super::plan_view::to_json(state);
+    out["liveState"] = json!("read");
+    let count = |a: Action| {
+        changes
+            .vaults
+            .iter()
+            .flat_map(|v| &v.resources)
+            .filter(|r| r.action == a)
+            .map(|r| r.id.to_ascii_lowercase())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    if let Some(summary) = out["summary"].as_object_mut() {
+        summary.insert("create".into(), json!(count(Action::Create)));
+        summary.insert("update".into(), json!(count(Action::Update)));
+        summary.insert("noChange".into(), json!(count(Action::NoChange)));
+        summary.insert("blocked".into(), json!(count(Action::Blocked)));
+        summary.insert("unreadable".into(), json!(count(Action::Unreadable)));
+        summary.insert("pending".into(), json!(changes.pending_resources()));
+    }
+    out["requests"] = json!(requests);
+    if let Some(vaults) = out["vaults"].as_array_mut() {
+        for (v, c) in vaults.iter_mut().zip(&changes.vaults) {
+            if let Some(check) = &c.name_check {
+                v["nameCheck"] = json!(check);
+            }
+            if !c.unmanaged.is_empty() {
+                v["unmanaged"] = json!(c.unmanaged);
+            }
+            if let Some(resources) = v["resources"].as_array_mut() {
+                for (r, rc) in resources.iter_mut().zip(&c.resources) {
+                    add_change(r, rc);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn add_change(r: &mut Value, rc: &ResourceChange) {
+    let Ok(Value::Object(change)) = serde_json::to_value(rc) else {
+        return;
+    };
+    for key in [
+        "action",
+        "changes",
+        "blocked",
+        "notReconcilable",
+        "accessPoliciesStopApplying",
+        "readError",
+    ] {
+        if let Some(v) = change.get(key) {
+            r[key] = v.clone();
+        }
+    }
+    if r.get("changes").is_none() {
+        r["changes"] = json!([]);
+    }
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "(absent)".into(),
+        Some(Value::String(s)) => format!("\"{s}\""),
+        Some(other) => other.to_string(),
+    }
+}
+
+/// The human view of a live plan: per vault, per resource its action and each changed field
+/// as before → after, refusals, notes and unmanaged findings; then the totals. `source` says
+/// where live state was read (e.g. `the emulator (.kvinit/emulator.json)`).
+pub fn render_table(
+    file: &str,
+    source: &str,
+    state: &DesiredState,
+    changes: &ChangeSet,
+    requests: RequestCounts,
+) -> String {
+    let mut out = String::new();
+    let n = changes.vaults.len();
+    let _ = writeln!(
+        out,
+        "kvinit plan: {file} ({n} vault{}), live state read from {source}",
+        if n == 1 { "" } else { "s" }
+    );
+    for (d, v) in state.vaults.iter().zip(&changes.vaults) {
+        let _ = writeln!(
+            out,
+            "\n== vault {} (app {}, environment {}, region {} / {})",
+            v.name, d.app, d.environment, v.location, d.region
+        );
+        if let Some(check) = &v.name_check {
+            let _ = writeln!(out, "  name: {}", check.describe());
+        }
+        for r in &v.resources {
+            let name = r.id.rsplit('/').next().unwrap_or(&r.id);
+            let (mark, word) = match r.action {
+                Action::Create => ("+", "create"),
+                Action::Update => ("~", "update"),
+                Action::NoChange => ("=", "no change"),
+                Action::Blocked => ("!", "blocked"),
+                Action::Unreadable => ("?", "unreadable"),
+            };
+            let _ = writeln!(out, "  {mark} {} {name}: {word}", r.kind.arm_type());
+            for c in &r.changes {
+                let _ = writeln!(
+                    out,
+                    "      {}: {} → {}",
+                    c.path,
+                    show(c.before.as_ref()),
+                    show(Some(&c.after))
+                );
+            }
+            for b in &r.blocked {
+                let _ = writeln!(out, "      blocked, not sent: {b}");
+            }
+            for note in &r.not_reconcilable {
+                let _ = writeln!(out, "      note: {note}");
+            }
+            if !r.access_policies_stop_applying.is_empty() {
+                let _ = writeln!(
+                    out,
+                    "      access policies that stop applying when it switches to RBAC:"
+                );
+                for p in &r.access_policies_stop_applying {
+                    let _ = writeln!(out, "        {}", access_policy(p));
+                }
+            }
+            if let Some(e) = &r.read_error {
+                let _ = writeln!(out, "      could not read it ({}): {}", e.code, e.message);
+            }
+        }
+        for u in &v.unmanaged {
+            let _ = writeln!(out, "  not managed by kvinit (left alone): {}", u.detail);
+        }
+    }
+    let count = |a: Action| {
+        changes
+            .vaults
+            .iter()
+            .flat_map(|v| &v.resources)
+            .filter(|r| r.action == a)
+            .map(|r| r.id.to_ascii_lowercase())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    };
+    let failed = state
+        .vaults
+        .iter()
+        .flat_map(|v| &v.compliance)
+        .filter(|r| r.status == Status::Fail)
+        .count();
+    let _ = writeln!(
+        out,
+        "\nPlan: {} to create, {} to update, {} unchanged, {} blocked{}; {failed} failed rule \
+         check{}. Requests: {} reads, {} writes.",
+        count(Action::Create),
+        count(Action::Update),
+        count(Action::NoChange),
+        count(Action::Blocked),
+        match count(Action::Unreadable) {
+            0 => String::new(),
+            u => format!(", {u} unreadable"),
+        },
+        if failed == 1 { "" } else { "s" },
+        requests.reads,
+        requests.writes,
+    );
+    if changes.pending_resources() == 0 && !changes.any_unreadable() {
+        out.push_str("No changes: live state matches the plan.\n");
+    }
+    out
+}
+
+/// `objectId O (keys: get; secrets: get, list)`.
+fn access_policy(p: &Value) -> String {
+    let object = p.get("objectId").and_then(Value::as_str).unwrap_or("?");
+    let mut parts = Vec::new();
+    if let Some(perms) = p.get("permissions").and_then(Value::as_object) {
+        for (k, v) in perms {
+            let list: Vec<&str> = v
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_str).collect())
+                .unwrap_or_default();
+            if !list.is_empty() {
+                parts.push(format!("{k}: {}", list.join(", ")));
+            }
+        }
+    }
+    format!("objectId {object} ({})", parts.join("; "))
+}
