@@ -80,7 +80,8 @@ pub struct TargetArgs {
     /// file (default `.kvinit/emulator.json`), so later runs see what earlier runs made.
     #[cfg(feature = "emulator")]
     #[arg(long, value_name = "STATE", num_args = 0..=1, require_equals = true,
-          default_missing_value = ".kvinit/emulator.json")]
+          default_missing_value = ".kvinit/emulator.json",
+          conflicts_with_all = ["arm_endpoint", "authority_host"])]
     pub emulator: Option<PathBuf>,
 
     /// Fault profile (YAML) for the embedded emulator: throttling, transient errors,

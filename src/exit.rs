@@ -6,10 +6,14 @@ pub enum ExitCode {
     /// 0 — the command did what was asked; for `plan --detailed-exitcode`: no changes pending.
     Success,
     /// 1 — a runtime failure: at least one vault failed to converge, or Azure/the emulator
-    /// answered with an error that is not the user's input.
+    /// answered with an error that is not the user's input. Also: the `--emulator` /
+    /// `kvinit emulator --state` state file is in use by another kvinit process (its lock is
+    /// held; a condition of the moment, not bad input — run again when the other one is done).
     Failure,
     /// 2 — bad input: the plan file, flags or terminal do not allow the command to run.
-    /// Nothing was sent to ARM.
+    /// Nothing was sent to ARM. Includes an `--arm-endpoint`/`--authority-host` that is not an
+    /// http(s) URL, conflicting target flags, and an `--emulator` state file that is a
+    /// directory, cannot be parsed (it is left untouched) or whose folder cannot be created.
     BadInput,
     /// 3 — `plan --detailed-exitcode` only: the run succeeded and changes are pending.
     ChangesPending,

@@ -718,7 +718,8 @@ fn plan_mode_audits_the_plans_vaults_and_names_the_missing_ones() {
     apps.push("foxtrot");
     std::fs::write(&plan, plan_yaml(&apps)).unwrap();
     let (report, code) = json_audit(&["-f", plan.to_str().unwrap(), "--fail-on", "low"]);
-    assert_eq!(code, 0, "{report}");
+    // A planned vault that does not exist is a high finding (KV-SEP): exit 4.
+    assert_eq!(code, 4, "{report}");
     let mut ids: Vec<&str> = report["vaults"]
         .as_array()
         .unwrap()
@@ -729,11 +730,17 @@ fn plan_mode_audits_the_plans_vaults_and_names_the_missing_ones() {
     let mut expected: Vec<&str> = s.compliant.iter().map(String::as_str).collect();
     expected.sort();
     assert_eq!(ids, expected);
-    assert_eq!(report["findings"], json!([]));
+    let missing = vault_id(SUB, "rg-foxtrot-prod-weu", "kv-foxtrot-prod-weu");
+    let findings = report["findings"].as_array().unwrap();
+    assert_eq!(findings.len(), 1, "{report}");
+    assert_eq!(findings[0]["rule"], "KV-SEP");
+    assert_eq!(findings[0]["severity"], "high");
+    assert_eq!(findings[0]["vaultId"], missing.as_str());
     assert_eq!(
-        report["notFound"],
-        json!([vault_id(SUB, "rg-foxtrot-prod-weu", "kv-foxtrot-prod-weu")])
+        findings[0]["found"],
+        "not found: the plan names this vault but it does not exist"
     );
+    assert_eq!(report["notFound"], json!([missing]));
 }
 
 #[test]

@@ -1,9 +1,10 @@
 //! An access-policy vault (switched to access policies out of band, as vaults made by hand
 //! are) and an access policy another team adds to it: the live `plan` refuses to switch it to
 //! RBAC without `--allow-permission-model-switch` and lists the access policies that would stop
-//! applying; the other team's policy is never diffed or dropped; with the flag, `apply` switches
-//! the vault and carries every access policy over (read-modify-write); `plan` then shows no
-//! changes.
+//! applying; the other team's policy is never diffed or dropped; with the flag but without Owner
+//! or User Access Administrator for the caller (its token's principal) the switch stays blocked,
+//! naming the role; once the caller holds one, `apply` switches the vault and carries every access
+//! policy over (read-modify-write); `plan` then shows no changes.
 
 mod drift_support;
 
@@ -16,6 +17,8 @@ fn policy(object_id: &str, secrets: &[&str]) -> Value {
 
 const TEAM_A: &str = "8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c21";
 const TEAM_B: &str = "1b2c3d4e-5f6a-4b7c-8d9e-0f1a2b3c4d5e";
+/// The principal kvinit runs as on the emulator (its token's `oid`).
+const CALLER: &str = kvinit_emulator::DEFAULT_PRINCIPAL_ID;
 
 #[test]
 fn another_teams_access_policy_is_kept_and_the_switch_needs_consent() {
@@ -82,7 +85,36 @@ fn another_teams_access_policy_is_kept_and_the_switch_needs_consent() {
     assert_eq!(report["vaults"][0]["error"]["code"], "ChangeBlocked");
     assert_eq!(report["requests"]["writes"], 0);
 
-    // With consent: the switch is an update, and the policies are carried over.
+    // With consent but without the role Key Vault requires for the switch: still blocked, and
+    // the plan says which role the caller needs.
+    let (plan, code) = d.plan_with(&["--allow-permission-model-switch"]);
+    assert_eq!(code, 3);
+    let vault = vault_entry(&plan);
+    assert_eq!(vault["action"], "blocked", "{vault:#}");
+    let blocked = vault["blocked"][0].as_str().unwrap();
+    assert!(
+        blocked.contains("needs Owner or User Access Administrator at the vault's scope"),
+        "{blocked}"
+    );
+    assert!(
+        blocked.contains(&format!("principal {CALLER}")),
+        "{blocked}"
+    );
+
+    // The caller is granted User Access Administrator on the resource group (inherited by the
+    // vault): with consent, the switch is an update, and the policies are carried over.
+    d.out_of_band(|arm| async move {
+        arm.put(
+            &format!(
+                "/subscriptions/{SUB}/resourceGroups/{RG}/providers/Microsoft.Authorization/roleAssignments/6b1e2d3c-4a5f-4e6d-8c7b-9a0f1e2d3c4b"
+            ),
+            RA_API,
+            json!({ "properties": {
+                "roleDefinitionId": format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/roleDefinitions/18d7d88d-d35e-4fb2-a5c3-7773c20a72d9"),
+                "principalId": CALLER, "principalType": "ServicePrincipal" } }),
+        )
+        .await;
+    });
     let (plan, code) = d.plan_with(&["--allow-permission-model-switch"]);
     assert_eq!(code, 3);
     assert_only_vault_changes(

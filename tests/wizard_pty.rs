@@ -103,6 +103,11 @@ fn answer_everything(p: &mut PtySession) {
 
     p.exp_string("Add a role assignment?").unwrap();
     key(p, "y");
+    // Changed my mind: an empty principal ID backs out to the question.
+    p.exp_string("Principal object ID").unwrap();
+    p.send_line("").unwrap();
+    p.exp_string("Add a role assignment?").unwrap();
+    key(p, "y");
     p.exp_string("Principal object ID").unwrap();
     p.send_line(PRINCIPAL).unwrap();
     p.exp_string("Principal type").unwrap();

@@ -28,6 +28,7 @@ impl App {
     pub fn commit(&self, store: &Store) -> Result<(), ArmError> {
         match &self.state_path {
             Some(path) => store.persist(path).map_err(|e| {
+                store.mark_dirty();
                 ArmError::new(
                     axum::http::StatusCode::INTERNAL_SERVER_ERROR,
                     "InternalServerError",

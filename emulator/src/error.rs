@@ -23,6 +23,19 @@ pub enum EmulatorError {
         /// What is wrong, and how to fix it.
         message: String,
     },
+    /// Another process (another kvinit or `kvinit emulator`) runs an emulator on this state
+    /// file and holds its lock.
+    #[error(
+        "state file {} is in use by another kvinit process{}; wait for it to finish, or use another state file",
+        path.display(),
+        pid.map(|p| format!(" (pid {p})")).unwrap_or_default()
+    )]
+    StateInUse {
+        /// The state file.
+        path: PathBuf,
+        /// The process holding the lock, when it could be read.
+        pid: Option<u32>,
+    },
     /// A fault profile (YAML) does not parse or has a value out of range.
     #[error("fault profile: {message}")]
     FaultProfile {

@@ -23,6 +23,7 @@ mod arm_error;
 mod clock;
 mod error;
 mod faults;
+mod lock;
 mod routes;
 mod server;
 pub mod spec;
@@ -38,7 +39,7 @@ use std::sync::{Arc, Mutex};
 pub use error::EmulatorError;
 pub use faults::FaultProfile;
 pub use stats::{LoggedRequest, RequestStats};
-pub use token::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+pub use token::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, DEFAULT_PRINCIPAL_ID};
 
 /// How to run an emulator.
 #[derive(Debug, Clone)]
@@ -46,8 +47,9 @@ pub struct EmulatorConfig {
     /// Address to listen on; port 0 picks a free port (see [`RunningEmulator::base_url`]).
     pub listen: SocketAddr,
     /// State file (JSON: `resources`, lower-cased ARM resource ID → body GET returns, and
-    /// `deletedVaults`). Loaded at start, rewritten atomically after every successful write.
-    /// `None`: in memory only.
+    /// `deletedVaults`). Locked (exclusive advisory lock on `.{name}.lock` next to it) for the
+    /// emulator's lifetime, loaded at start, rewritten atomically after every successful write
+    /// and never written (nor created) when nothing changed. `None`: in memory only.
     pub state_path: Option<PathBuf>,
     /// Faults and limits to inject.
     pub faults: FaultProfile,
@@ -56,11 +58,15 @@ pub struct EmulatorConfig {
     /// Take resources the emulator does not model (Log Analytics workspaces, subnets nobody
     /// created, custom role definitions) as existing and ready, as `kvinit apply --emulator` needs.
     pub assume_referenced_exist: bool,
+    /// A run that only reads (`kvinit audit`, a live `kvinit plan`): the state file is locked
+    /// shared (other read-only runs may use it at the same time, a writing one may not) and is
+    /// never written; writes still work, in memory only.
+    pub read_only: bool,
 }
 
 impl Default for EmulatorConfig {
     /// `127.0.0.1:0`, no state file, [`FaultProfile::none`], [`DEFAULT_CLIENT_SECRET`],
-    /// `assume_referenced_exist: true`.
+    /// `assume_referenced_exist: true`, `read_only: false`.
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -68,6 +74,7 @@ impl Default for EmulatorConfig {
             faults: FaultProfile::none(),
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             assume_referenced_exist: true,
+            read_only: false,
         }
     }
 }
@@ -80,15 +87,31 @@ pub struct RunningEmulator {
     app: Arc<app::App>,
     shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// Held until the emulator is dropped (after the final save).
+    _lock: Option<lock::StateLock>,
+}
+
+/// Checks a state file without starting anything: it may be absent (an empty store), or must be
+/// a readable file with the emulator's JSON shape.
+///
+/// # Errors
+/// [`EmulatorError::State`] naming the file, what is wrong and how to fix it.
+pub fn check_state_file(path: &std::path::Path) -> Result<(), EmulatorError> {
+    store::Store::load(Some(path)).map(|_| ())
 }
 
 /// Binds `config.listen`, loads the state file, and spawns the server on the current tokio
 /// runtime.
 ///
 /// # Errors
-/// [`EmulatorError::Bind`] when the address cannot be bound; [`EmulatorError::State`] when the
-/// state file exists but is unreadable or not the emulator's JSON.
+/// [`EmulatorError::Bind`] when the address cannot be bound; [`EmulatorError::StateInUse`] when
+/// another process runs an emulator on the same state file; [`EmulatorError::State`] when the
+/// state file exists but is unreadable or not the emulator's JSON (it is then left untouched).
 pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+    let lock = match config.state_path.as_deref() {
+        Some(path) => Some(lock::StateLock::acquire(path, config.read_only)?),
+        None => None,
+    };
     let store = store::Store::load(config.state_path.as_deref())?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -104,7 +127,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         })?;
     let app = Arc::new(app::App {
         store: Mutex::new(store),
-        state_path: config.state_path,
+        state_path: config.state_path.filter(|_| !config.read_only),
         tokens: token::TokenStore::default(),
         faults: faults::FaultEngine::new(config.faults),
         recorder: stats::Recorder::default(),
@@ -125,6 +148,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         app,
         shutdown: Mutex::new(Some(tx)),
         task,
+        _lock: lock,
     })
 }
 
@@ -149,7 +173,8 @@ impl RunningEmulator {
         self.app.recorder.log.lock().expect("log").clone()
     }
 
-    /// Stops accepting connections, lets in-flight requests finish, and persists the state.
+    /// Stops accepting connections, lets in-flight requests finish, and persists the state if
+    /// it changed since the last save (a run without writes leaves no file behind).
     ///
     /// # Errors
     /// [`EmulatorError::Server`] if the server task failed; [`EmulatorError::State`] if the final
@@ -164,7 +189,10 @@ impl RunningEmulator {
             Err(e) => return Err(EmulatorError::Server(e.to_string())),
         }
         if let Some(path) = &self.app.state_path {
-            self.app.store.lock().expect("store").persist(path)?;
+            let store = self.app.store.lock().expect("store");
+            if store.is_dirty() {
+                store.persist(path)?;
+            }
         }
         Ok(())
     }

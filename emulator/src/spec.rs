@@ -191,6 +191,7 @@ pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operatio
             ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate")
         }
         (ResourceGroup { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_Get"),
+        (ResourceGroups { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_List"),
         (Vault { .. }, "PUT") => ("2022-02-01-preview/keyvault.json", "Vaults_CreateOrUpdate"),
         (Vault { .. }, "PATCH") => ("2022-02-01-preview/keyvault.json", "Vaults_Update"),
         (Vault { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_Get"),
@@ -245,6 +246,9 @@ pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operatio
         (MetricAlertsInGroup { .. }, "GET") => {
             ("metricAlert_API.json", "MetricAlerts_ListByResourceGroup")
         }
+        (MetricAlertsInSubscription { .. }, "GET") => {
+            ("metricAlert_API.json", "MetricAlerts_ListBySubscription")
+        }
         (ActivityLogAlert { .. }, "PUT") => (
             "activityLogAlerts_API.json",
             "ActivityLogAlerts_CreateOrUpdate",
@@ -253,6 +257,10 @@ pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operatio
         (ActivityLogAlertsInGroup { .. }, "GET") => (
             "activityLogAlerts_API.json",
             "ActivityLogAlerts_ListByResourceGroup",
+        ),
+        (ActivityLogAlertsInSubscription { .. }, "GET") => (
+            "activityLogAlerts_API.json",
+            "ActivityLogAlerts_ListBySubscriptionId",
         ),
         (Subnet { .. }, "PUT") => ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate"),
         (Subnet { .. }, "GET") => ("2023-09-01/virtualNetwork.json", "Subnets_Get"),

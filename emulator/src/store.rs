@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +43,8 @@ pub(crate) struct Store {
     pub created_at: HashMap<String, Instant>,
     /// Vaults whose creation (long-running operation) completes at the given instant.
     pub provisioning_until: HashMap<String, Instant>,
+    /// Changed since the last successful [`Store::persist`] (set by every mutation).
+    dirty: AtomicBool,
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -92,6 +94,7 @@ impl Store {
     /// Inserts or replaces the resource at `id`; `created` starts its read-after-write window.
     pub fn put(&mut self, id: &str, body: Value, created: bool) {
         let key = id.to_ascii_lowercase();
+        self.mark_dirty();
         if created {
             self.created_at.insert(key.clone(), Instant::now());
         }
@@ -101,9 +104,21 @@ impl Store {
     /// Removes the resource at `id`, returning it.
     pub fn remove(&mut self, id: &str) -> Option<Value> {
         let key = id.to_ascii_lowercase();
+        self.mark_dirty();
         self.created_at.remove(&key);
         self.provisioning_until.remove(&key);
         self.state.resources.remove(&key)
+    }
+
+    /// Records that the state changed and must be saved (routes that edit `state` directly
+    /// are followed by a commit, which calls this when the save fails).
+    pub fn mark_dirty(&self) {
+        self.dirty.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the state changed since the last successful save.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty.load(Ordering::SeqCst)
     }
 
     /// Whether `id` was created less than `lag_ms` ago (GET must not see it yet).
@@ -126,6 +141,7 @@ impl Store {
             .map(|(k, _)| k.clone())
             .collect();
         for key in done {
+            self.mark_dirty();
             self.provisioning_until.remove(&key);
             if let Some(ps) = self
                 .state
@@ -157,7 +173,9 @@ impl Store {
         std::fs::rename(&tmp, path).map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
             err(e)
-        })
+        })?;
+        self.dirty.store(false, Ordering::SeqCst);
+        Ok(())
     }
 }
 

@@ -9,6 +9,10 @@ pub(crate) enum Target {
         sub: String,
         rg: String,
     },
+    /// `GET /subscriptions/{sub}/resourcegroups` (ResourceGroups_List).
+    ResourceGroups {
+        sub: String,
+    },
     Vault {
         sub: String,
         rg: String,
@@ -77,6 +81,14 @@ pub(crate) enum Target {
     ActivityLogAlertsInGroup {
         sub: String,
         rg: String,
+    },
+    /// `GET /subscriptions/{sub}/providers/Microsoft.Insights/metricAlerts`.
+    MetricAlertsInSubscription {
+        sub: String,
+    },
+    /// `GET /subscriptions/{sub}/providers/Microsoft.Insights/activityLogAlerts`.
+    ActivityLogAlertsInSubscription {
+        sub: String,
     },
     Subnet {
         sub: String,
@@ -171,6 +183,7 @@ impl Target {
         let l: Vec<&str> = lower.iter().map(String::as_str).collect();
         let s = |i: usize| segs[i].to_string();
         match l.as_slice() {
+            ["subscriptions", _, "resourcegroups"] => Target::ResourceGroups { sub: s(1) },
             ["subscriptions", _, "resourcegroups", _] => Target::ResourceGroup {
                 sub: s(1),
                 rg: s(3),
@@ -268,6 +281,20 @@ impl Target {
             [
                 "subscriptions",
                 _,
+                "providers",
+                "microsoft.insights",
+                "metricalerts",
+            ] => Target::MetricAlertsInSubscription { sub: s(1) },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.insights",
+                "activitylogalerts",
+            ] => Target::ActivityLogAlertsInSubscription { sub: s(1) },
+            [
+                "subscriptions",
+                _,
                 "resourcegroups",
                 _,
                 "providers",
@@ -342,7 +369,7 @@ impl Target {
     pub fn api_version(&self) -> Option<&'static str> {
         use Target::*;
         Some(match self {
-            ResourceGroup { .. } => api::RESOURCES,
+            ResourceGroup { .. } | ResourceGroups { .. } => api::RESOURCES,
             Vault { .. }
             | VaultsInGroup { .. }
             | VaultsInSubscription { .. }
@@ -355,8 +382,12 @@ impl Target {
             }
             DiagnosticSetting { .. } | DiagnosticSettings { .. } => api::DIAGNOSTIC_SETTINGS,
             ActionGroup { .. } => api::ACTION_GROUPS,
-            MetricAlert { .. } | MetricAlertsInGroup { .. } => api::METRIC_ALERTS,
-            ActivityLogAlert { .. } | ActivityLogAlertsInGroup { .. } => api::ACTIVITY_LOG_ALERTS,
+            MetricAlert { .. } | MetricAlertsInGroup { .. } | MetricAlertsInSubscription { .. } => {
+                api::METRIC_ALERTS
+            }
+            ActivityLogAlert { .. }
+            | ActivityLogAlertsInGroup { .. }
+            | ActivityLogAlertsInSubscription { .. } => api::ACTIVITY_LOG_ALERTS,
             Subnet { .. } => api::NETWORK,
             Unknown => return None,
         })

@@ -20,6 +20,11 @@ pub const DEFAULT_CLIENT_ID: &str = "00000000-0000-0000-0000-00000000e001";
 /// standalone `kvinit emulator`.
 pub const DEFAULT_CLIENT_SECRET: &str = "kvinit-emulator-dev-secret";
 
+/// Object ID of the dev-only app's service principal: the `oid` claim of every token the
+/// emulator issues, i.e. the principal a role assignment must name to grant the caller a role
+/// (e.g. Owner or User Access Administrator, which a vault's permission-model switch needs).
+pub const DEFAULT_PRINCIPAL_ID: &str = "00000000-0000-0000-0000-00000000e0b1";
+
 /// Lifetime of an issued token, seconds (as Entra's default: about an hour).
 pub(crate) const TOKEN_LIFETIME_SECS: u64 = 3599;
 
@@ -30,13 +35,37 @@ pub(crate) struct TokenStore {
 }
 
 impl TokenStore {
-    /// Issues a fresh random token for `client_id`.
-    pub fn issue(&self, client_id: &str) -> String {
-        let token: String = rand::thread_rng()
+    /// Issues a fresh token for `client_id` in `tenant`: JWT-shaped like Entra's
+    /// (`header.payload.signature`, base64url) so clients can read their own claims (`oid`
+    /// [`DEFAULT_PRINCIPAL_ID`], `tid`, `appid`, `aud`, `exp`); the signature part is random and
+    /// never verified by anyone but this store, which only accepts tokens it issued.
+    pub fn issue(&self, client_id: &str, tenant: &str) -> String {
+        use base64::Engine as _;
+        let b64 = |v: Value| {
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string().as_bytes())
+        };
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        let header = b64(json!({ "typ": "JWT", "alg": "none" }));
+        let payload = b64(json!({
+            "aud": "https://management.azure.com/",
+            "iss": format!("https://sts.windows.net/{tenant}/"),
+            "iat": now,
+            "nbf": now,
+            "exp": now + TOKEN_LIFETIME_SECS,
+            "appid": client_id,
+            "idtyp": "app",
+            "oid": DEFAULT_PRINCIPAL_ID,
+            "sub": DEFAULT_PRINCIPAL_ID,
+            "tid": tenant,
+        }));
+        let signature: String = rand::thread_rng()
             .sample_iter(&Alphanumeric)
-            .take(64)
+            .take(43)
             .map(char::from)
             .collect();
+        let token = format!("{header}.{payload}.{signature}");
         let expires = Instant::now() + Duration::from_secs(TOKEN_LIFETIME_SECS);
         self.tokens
             .lock()
@@ -117,7 +146,7 @@ pub(crate) fn answer(
             "The required field 'scope' is missing from the credential.".into(),
         );
     }
-    let token = store.issue(&client_id);
+    let token = store.issue(&client_id, tenant);
     (
         StatusCode::OK,
         json!({

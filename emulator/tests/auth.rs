@@ -116,3 +116,27 @@ async fn arm_routes_need_a_token_this_emulator_issued() {
     assert_eq!(stats["rejected"], 2);
     assert_eq!(stats["byMethod"]["GET"], 2);
 }
+
+/// Tokens are JWT-shaped like Entra's, so a client can read its own principal (`oid`): the
+/// emulator's service principal, which role assignments name to grant the caller a role.
+#[tokio::test]
+async fn tokens_carry_the_callers_principal_and_tenant() {
+    use base64::Engine as _;
+    let emu = start(FaultProfile::none()).await;
+    let http = reqwest::Client::new();
+    let jwt = token(&emu.base_url(), &http).await;
+    let parts: Vec<&str> = jwt.split('.').collect();
+    assert_eq!(parts.len(), 3, "header.payload.signature");
+    let payload = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(parts[1])
+        .unwrap();
+    let claims: Value = serde_json::from_slice(&payload).unwrap();
+    assert_eq!(claims["oid"], kvinit_emulator::DEFAULT_PRINCIPAL_ID);
+    assert_eq!(claims["tid"], TENANT);
+    assert_eq!(claims["appid"], DEFAULT_CLIENT_ID);
+    assert_eq!(claims["aud"], "https://management.azure.com/");
+    assert!(claims["exp"].as_u64().unwrap() > claims["iat"].as_u64().unwrap());
+    let again = token(&emu.base_url(), &http).await;
+    assert_ne!(jwt, again, "every token is new");
+    emu.shutdown().await.unwrap();
+}

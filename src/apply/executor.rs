@@ -290,14 +290,30 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
         }
         return Ok(status);
     }
-    write::put(&ctx.clients, change.kind, &change.id, &change.body)
-        .await
-        .map(|_| match change.action {
+    let written = write::put(&ctx.clients, change.kind, &change.id, &change.body).await;
+    match written {
+        Ok(_) => Ok(match change.action {
             Action::Create => ResourceStatus::Created,
             _ => ResourceStatus::Updated,
-        })
-        .map_err(|e| Arc::new(ReportError::from_azure(&e, &change.id)))
+        }),
+        // Safety net: the same grant exists under another name (made since the read phase):
+        // it satisfies the plan, as the diff treats one it saw (see `change::guard`).
+        Err(e)
+            if change.kind == ResourceKind::RoleAssignment && e.code == ROLE_ASSIGNMENT_EXISTS =>
+        {
+            match observe::equivalent_role_assignment(&ctx.clients, &change.id, &change.body).await
+            {
+                Ok(Some(_)) => Ok(ResourceStatus::Unchanged),
+                _ => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+            }
+        }
+        Err(e) => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+    }
 }
+
+/// ARM's code for a PUT of a role assignment whose (scope, principal, role) already exists
+/// under another name. Source: Authorization RP.
+const ROLE_ASSIGNMENT_EXISTS: &str = "RoleAssignmentExists";
 
 fn interrupted_report(vault: &VaultChanges) -> VaultReport {
     VaultReport {

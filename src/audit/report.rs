@@ -25,7 +25,8 @@ pub struct AuditReport {
     pub vaults: Vec<AuditedVault>,
     /// Vaults a plan names that do not exist.
     pub not_found: Vec<String>,
-    /// Every finding: by vault (same order as `vaults`), then in rule-catalog order.
+    /// Every finding: by vault (same order as `vaults`), then in rule-catalog order; then one
+    /// high KV-SEP finding per vault in `not_found` (see [`missing_vault`]).
     pub findings: Vec<Finding>,
 }
 
@@ -63,5 +64,23 @@ pub fn audit(observed: &Observed) -> AuditReport {
             findings: report.findings.len() - before,
         });
     }
+    for id in &observed.not_found {
+        report.findings.push(missing_vault(id));
+    }
     report
+}
+
+/// The finding for a vault the plan names that does not exist: KV-SEP (the application ×
+/// environment × region has no vault of its own, so its secrets live elsewhere or nowhere),
+/// raised to **high** whatever KV-SEP's usual severity, since none of the vault's controls exist
+/// either. Fixed by `kvinit apply -f PLAN`, which creates it.
+pub fn missing_vault(vault_id: &str) -> Finding {
+    let mut finding = Finding::new(
+        &crate::rules::separation::KV_SEP,
+        vault_id,
+        "not found: the plan names this vault but it does not exist".to_string(),
+    );
+    finding.severity = Severity::High;
+    finding.fix = "Create it with every control: `kvinit apply -f PLAN`.";
+    finding
 }

@@ -38,7 +38,17 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
         }
     }
     for id in &report.not_found {
-        out.push_str(&format!("\n? {id}\n  not found: the plan names this vault but it does not exist; `kvinit apply` creates it\n"));
+        out.push_str(&format!("\n✗ {id}\n"));
+        for f in report.findings.iter().filter(|f| &f.vault_id == id) {
+            out.push_str(&format!(
+                "  {:<6}  {:<9}  {}\n",
+                f.severity.as_str().to_ascii_uppercase(),
+                f.rule,
+                f.found
+            ));
+            out.push_str(&format!("          fix:       {}\n", f.fix));
+            out.push_str(&format!("          see:       {}\n", f.docs));
+        }
     }
     if let Some(t) = fail_on {
         out.push_str(&format!(

@@ -301,6 +301,56 @@ async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)
     }
 }
 
+/// Re-reads the role assignments at the scope of the desired role assignment `desired_id`
+/// (one list, `$filter=atScope()`) and returns the name of one that grants what `desired_body`
+/// asks for under another name (see [`crate::change::guard::is_equivalent_role_assignment`]).
+/// Used after a PUT answered 409 `RoleAssignmentExists`; role assignment lists can lag a write,
+/// so it reads up to [`EQUIVALENT_READS`] times, [`EQUIVALENT_READ_PAUSE`] apart.
+pub async fn equivalent_role_assignment(
+    clients: &ArmClients,
+    desired_id: &str,
+    desired_body: &Value,
+) -> Result<Option<String>, AzureError> {
+    use crate::change::guard::{is_equivalent_role_assignment, role_assignment_scope};
+    let Some(scope) = role_assignment_scope(desired_id) else {
+        return Ok(None);
+    };
+    let path = format!("{scope}/providers/Microsoft.Authorization/roleAssignments");
+    let api_version = ResourceKind::RoleAssignment.api_version();
+    for attempt in 0..EQUIVALENT_READS {
+        if attempt > 0 {
+            tokio::time::sleep(EQUIVALENT_READ_PAUSE).await;
+        }
+        let items = clients
+            .raw
+            .list(&path, api_version, &[("$filter", "atScope()")])
+            .await?;
+        let found = items
+            .iter()
+            .find(|item| is_equivalent_role_assignment(desired_id, desired_body, item))
+            .and_then(|item| {
+                item.get("name")
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .or_else(|| {
+                        item.get("id")
+                            .and_then(Value::as_str)
+                            .and_then(|id| id.rsplit('/').next())
+                            .map(str::to_string)
+                    })
+            });
+        if found.is_some() {
+            return Ok(found);
+        }
+    }
+    Ok(None)
+}
+
+/// How many times [`equivalent_role_assignment`] lists before it gives up.
+pub const EQUIVALENT_READS: usize = 3;
+/// The pause between those lists.
+pub const EQUIVALENT_READ_PAUSE: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// GETs one resource: `Ok(None)` when ARM answers 404.
 pub async fn get(
     clients: &ArmClients,

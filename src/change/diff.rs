@@ -9,6 +9,7 @@ use serde_json::Value;
 use super::compare::{is_empty, matches};
 use super::findings::{CallerAccess, caller_access, unmanaged};
 use super::fingerprint;
+use super::guard;
 use super::live::LiveState;
 use super::merge::{read_modify_write, sanitize, set_path};
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
@@ -42,6 +43,8 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
             let caller = vault_id
                 .as_deref()
                 .map_or(CallerAccess::Unknown, |id| caller_access(id, live));
+            // Equivalent role assignments under another name satisfy the plan (see `guard`).
+            let mut desired_ids = desired_ids;
             VaultChanges {
                 name: v.name.clone(),
                 subscription_id: v.subscription_id.clone(),
@@ -53,7 +56,13 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                     .iter()
                     .map(|r| match live.read_error(&r.id) {
                         Some(e) => unreadable(r, e.clone()),
-                        None => diff_with(r, live.get(&r.id), options, &caller),
+                        None => match guard::satisfied_role_assignment(r, live) {
+                            Some((existing, change)) => {
+                                desired_ids.insert(existing);
+                                change
+                            }
+                            None => diff_with(r, live.get(&r.id), options, &caller),
+                        },
                     })
                     .collect(),
                 name_check: None,
@@ -125,6 +134,10 @@ fn diff_with(
     let mut stop_applying = Vec::new();
     let mut body = read_modify_write(live, &desired.body);
     if desired.kind == ResourceKind::Vault {
+        // Never weaken, never move tenants: one table of guarded fields (see `guard`).
+        let guarded = guard::guard_vault(&desired.body, live, &mut changes, &mut body);
+        blocked.extend(guarded.blocked);
+        not_reconcilable.extend(guarded.kept);
         changes.retain(|c| match refusal(c, live, options, caller) {
             Some(reason) => {
                 blocked.push(reason);
@@ -137,9 +150,6 @@ fn diff_with(
             None => true,
         });
         sanitize(&mut body);
-        if purge_protection_stronger_live(&desired.body, live) {
-            not_reconcilable.push(PURGE_PROTECTION_NOT_RECONCILABLE.to_string());
-        }
         if switches_to_rbac(&desired.body, live) {
             stop_applying = live
                 .pointer("/properties/accessPolicies")
@@ -174,25 +184,6 @@ fn diff_with(
     }
 }
 
-/// Shown when live purge protection is on and the plan says off.
-pub const PURGE_PROTECTION_NOT_RECONCILABLE: &str = "properties.enablePurgeProtection: not reconcilable — the plan says off, but purge protection \
-     is on, and Key Vault cannot turn it off; kvinit keeps it on and sends nothing for it (set \
-     `purgeProtection: true` in the plan to match)";
-
-/// Whether live purge protection is on while the plan leaves it off (the desired body never
-/// carries `false`: omitting it means off).
-fn purge_protection_stronger_live(desired: &Value, live: &Value) -> bool {
-    let wanted = desired
-        .pointer("/properties/enablePurgeProtection")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    let live_on = live
-        .pointer("/properties/enablePurgeProtection")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    live_on && !wanted
-}
-
 /// Whether the plan turns RBAC on for a vault that uses access policies.
 fn switches_to_rbac(desired: &Value, live: &Value) -> bool {
     let wanted = desired
@@ -224,19 +215,8 @@ fn refusal(
     options: DiffOptions,
     caller: &CallerAccess,
 ) -> Option<String> {
+    // Weakening a guarded field, a set-once field and a tenant move are `guard`'s.
     match change.path.as_str() {
-        "properties.softDeleteRetentionInDays" if change.before.is_some() => Some(format!(
-            "softDeleteRetentionInDays cannot change on an existing vault (live {}, plan {}): \
-             Key Vault fixes it at creation; set the plan back to {} or use a new vault name",
-            show(change.before.as_ref()),
-            change.after,
-            show(change.before.as_ref()),
-        )),
-        "properties.enablePurgeProtection" if change.after == Value::Bool(false) => Some(
-            "purge protection cannot be turned off once on; kvinit never sends \
-             enablePurgeProtection: false"
-                .to_string(),
-        ),
         "properties.enableRbacAuthorization" if change.after == Value::Bool(true) => {
             let live_rbac = live
                 .pointer("/properties/enableRbacAuthorization")
@@ -273,10 +253,6 @@ fn refusal(
         }
         _ => None,
     }
-}
-
-fn show(v: Option<&Value>) -> String {
-    v.map(Value::to_string).unwrap_or_else(|| "none".into())
 }
 
 fn remove_path(body: &mut Value, path: &str) {

@@ -8,6 +8,7 @@ pub mod compare;
 pub mod diff;
 pub mod findings;
 pub mod fingerprint;
+pub mod guard;
 pub mod live;
 pub mod merge;
 pub mod name_check;

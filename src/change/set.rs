@@ -55,8 +55,11 @@ pub struct ResourceChange {
     /// each a sentence naming the field and what to do. These fields keep their live value.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub blocked: Vec<String>,
-    /// Live is stronger than the plan in a way that cannot be undone (purge protection on
-    /// while the plan says off): reported, never sent, and not a pending change.
+    /// Notes on what kvinit keeps instead of the plan, never sent and not pending: a live value
+    /// stricter than the plan on a guarded vault field (`kept: live value is stricter than the
+    /// plan (…)`; prefixed `PATH: not reconcilable — ` when Key Vault cannot undo it, e.g.
+    /// purge protection), or a role assignment satisfied by an equivalent one kvinit did not
+    /// create. See `change::guard`.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub not_reconcilable: Vec<String>,
     /// Access policies of the live vault that stop applying when it switches to RBAC (only

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use super::target::{RunTarget, TargetChoice};
-use crate::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
+use crate::apply::{ApplyOptions, ApplyReport, Interrupt, Reporter};
 use crate::azure::{ArmClients, ClientSettings, Target};
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{SavedChangeSet, SavedTarget};
@@ -239,21 +239,21 @@ async fn apply_saved(
         },
     };
     eprint!("{}", render_summary(&changes));
-    if !args.yes && interactive && !confirm().await {
-        eprintln!("Nothing was changed.");
-        return ExitCode::Success;
+    if !args.yes && interactive {
+        match crate::ui::prompter::confirm_apply("Apply these changes?").await {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("Nothing was changed.");
+                return ExitCode::Success;
+            }
+            Err(_) => {
+                crate::errln!("interrupted; nothing was changed");
+                return ExitCode::Interrupted;
+            }
+        }
     }
     let interrupt = Interrupt::new();
-    let watcher = {
-        let interrupt = interrupt.clone();
-        let reporter = reporter.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupt.trigger();
-                reporter.report(ApplyEvent::Interrupted);
-            }
-        })
-    };
+    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
     let report =
         crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
     watcher.abort();
@@ -320,16 +320,7 @@ async fn converge(
     };
     // From here on Ctrl-C stops starting work instead of killing the process.
     let interrupt = Interrupt::new();
-    let watcher = {
-        let interrupt = interrupt.clone();
-        let reporter = reporter.clone();
-        tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
-                interrupt.trigger();
-                reporter.report(ApplyEvent::Interrupted);
-            }
-        })
-    };
+    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
     let changes =
         match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
             Ok(c) => c,
@@ -339,9 +330,18 @@ async fn converge(
             }
         };
     eprint!("{}", render_summary(&changes));
-    if !args.yes && interactive && !confirm().await {
-        eprintln!("Nothing was changed.");
-        return ExitCode::Success;
+    if !args.yes && interactive {
+        match crate::ui::prompter::confirm_apply("Apply these changes?").await {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("Nothing was changed.");
+                return ExitCode::Success;
+            }
+            Err(_) => {
+                crate::errln!("interrupted; nothing was changed");
+                return ExitCode::Interrupted;
+            }
+        }
     }
     let report =
         crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
@@ -351,22 +351,10 @@ async fn converge(
     exit_code(&report)
 }
 
-async fn confirm() -> bool {
-    tokio::task::spawn_blocking(|| {
-        dialoguer::Confirm::new()
-            .with_prompt("Apply these changes?")
-            .default(false)
-            .interact()
-            .unwrap_or(false)
-    })
-    .await
-    .unwrap_or(false)
-}
-
 fn print_report(report: &ApplyReport, format: ApplyFormat) {
     match format {
-        ApplyFormat::Json => println!("{}", render_json(report)),
-        ApplyFormat::Table => print!("{}", render_table(report)),
+        ApplyFormat::Json => crate::ui::output::stdout(&format!("{}\n", render_json(report))),
+        ApplyFormat::Table => crate::ui::output::stdout(&render_table(report)),
     }
 }
 

@@ -15,8 +15,8 @@ use crate::rules::Severity;
 /// Runs `kvinit audit`.
 pub fn run(args: AuditArgs) -> ExitCode {
     if args.subscriptions.is_empty() && args.file.is_none() {
-        eprintln!("error: kvinit audit needs vaults to audit, and none were named");
-        eprintln!(
+        crate::errln!("error: kvinit audit needs vaults to audit, and none were named");
+        crate::errln!(
             "hint: pass --subscription ID (repeatable) to audit every vault in a subscription, \
              or -f PLAN to audit the plan's vaults"
         );
@@ -29,9 +29,9 @@ pub fn run(args: AuditArgs) -> ExitCode {
         .collect();
     if !bad.is_empty() {
         for s in bad {
-            eprintln!("error: --subscription `{s}` is not a subscription ID (a GUID)");
+            crate::errln!("error: --subscription `{s}` is not a subscription ID (a GUID)");
         }
-        eprintln!(
+        crate::errln!(
             "hint: subscription IDs look like 2b4c6d8e-0f1a-4b3c-9d5e-7f8a9b0c1d2e; `az account list -o table` lists yours"
         );
         return ExitCode::BadInput;
@@ -67,7 +67,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         }
     }
     let choice = match TargetChoice::from_args(&args.target) {
-        Ok(c) => c,
+        Ok(c) => c.read_only(),
         Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -76,7 +76,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     {
         Ok(r) => r,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            crate::errln!("error: cannot start the async runtime: {e}");
             return ExitCode::Failure;
         }
     };
@@ -90,9 +90,9 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let (observed, requests) = match read {
         Ok(r) => r,
         Err(message) => {
-            eprintln!("error: {message}");
+            crate::errln!("error: {message}");
             if public_azure {
-                eprintln!(
+                crate::errln!(
                     "hint: to try kvinit without Azure, run against the emulator with --emulator"
                 );
             }
@@ -101,7 +101,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     };
     let report = audit::audit(&observed);
     let fail_on = args.fail_on.map(audit::threshold::severity);
-    print!("{}", render(&report, args.output, fail_on, requests));
+    crate::ui::output::stdout(&render(&report, args.output, fail_on, requests));
     if audit::threshold::at_or_above(&report, fail_on) > 0 {
         ExitCode::FindingsAtThreshold
     } else {

@@ -17,7 +17,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
     let listen = match parse_listen(&args.listen) {
         Ok(addr) => addr,
         Err(message) => {
-            eprintln!("error: --listen {}: {message}", args.listen);
+            crate::errln!("error: --listen {}: {message}", args.listen);
             return ExitCode::BadInput;
         }
     };
@@ -25,8 +25,10 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         Some(path) => match load_faults(path) {
             Ok(profile) => profile,
             Err(message) => {
-                eprintln!("error: {}: {message}", path.display());
-                eprintln!("  fix the fault profile (fields and units: `kvinit emulator --help`)");
+                crate::errln!("error: {}: {message}", path.display());
+                crate::errln!(
+                    "  fix the fault profile (fields and units: `kvinit emulator --help`)"
+                );
                 return ExitCode::BadInput;
             }
         },
@@ -38,7 +40,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
     {
         Ok(rt) => rt,
         Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
+            crate::errln!("error: cannot start the async runtime: {e}");
             return ExitCode::Failure;
         }
     };
@@ -76,42 +78,42 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     let emu = match kvinit_emulator::start(config).await {
         Ok(emu) => emu,
         Err(e @ EmulatorError::State { .. }) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return ExitCode::BadInput;
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             return ExitCode::Failure;
         }
     };
     let base = emu.base_url();
-    println!("kvinit ARM emulator listening on {base}");
-    println!("  state:  {state}");
-    println!("  faults: {faults}");
-    println!();
-    println!(
+    crate::outln!("kvinit ARM emulator listening on {base}");
+    crate::outln!("  state:  {state}");
+    crate::outln!("  faults: {faults}");
+    crate::outln!();
+    crate::outln!(
         "Point kvinit at it (dev-only credentials; the secret is kvinit_emulator::DEFAULT_CLIENT_SECRET, see README):"
     );
-    println!("  export AZURE_TENANT_ID=<any tenant GUID>");
-    println!("  export AZURE_CLIENT_ID={DEFAULT_CLIENT_ID}");
-    println!("  export AZURE_CLIENT_SECRET=<DEFAULT_CLIENT_SECRET from the README>");
-    println!("  export AZURE_AUTHORITY_HOST={base}");
-    println!("  kvinit apply --arm-endpoint {base} --authority-host {base} -f kvinit.yaml");
-    println!();
-    println!("Stats: {base}/_emulator/stats   Request log: {base}/_emulator/requests");
-    println!("Press Ctrl-C to stop.");
+    crate::outln!("  export AZURE_TENANT_ID=<any tenant GUID>");
+    crate::outln!("  export AZURE_CLIENT_ID={DEFAULT_CLIENT_ID}");
+    crate::outln!("  export AZURE_CLIENT_SECRET=<DEFAULT_CLIENT_SECRET from the README>");
+    crate::outln!("  export AZURE_AUTHORITY_HOST={base}");
+    crate::outln!("  kvinit apply --arm-endpoint {base} --authority-host {base} -f kvinit.yaml");
+    crate::outln!();
+    crate::outln!("Stats: {base}/_emulator/stats   Request log: {base}/_emulator/requests");
+    crate::outln!("Press Ctrl-C to stop.");
     if let Err(e) = tokio::signal::ctrl_c().await {
-        eprintln!("error: cannot wait for Ctrl-C: {e}");
+        crate::errln!("error: cannot wait for Ctrl-C: {e}");
     }
     let stats = emu.stats();
     match emu.shutdown().await {
         Ok(()) => {
             let total: u64 = stats.by_method.values().sum();
-            println!("stopped after {total} ARM requests; state saved to {state}");
+            crate::outln!("stopped after {total} ARM requests; state saved to {state}");
             ExitCode::Success
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            crate::errln!("error: {e}");
             ExitCode::Failure
         }
     }

@@ -29,11 +29,17 @@ pub fn run(args: InitArgs) -> ExitCode {
         return write_starter(&args.file, args.force);
     }
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-        eprintln!(
+        crate::errln!(
             "error: `kvinit init` asks questions and needs a terminal on standard input and standard error"
         );
-        eprintln!(
-            "hint: run `kvinit init --defaults` to write the starter plan, edit it, then `kvinit plan -f kvinit.yaml`"
+        let file = args.file.display();
+        let defaults = if args.file == Path::new("kvinit.yaml") {
+            "kvinit init --defaults".to_string()
+        } else {
+            format!("kvinit init --defaults -f {file}")
+        };
+        crate::errln!(
+            "hint: run `{defaults}` to write the starter plan, edit it, then `kvinit plan -f {file}`"
         );
         return ExitCode::BadInput;
     }
@@ -80,9 +86,9 @@ fn interrupted() -> ExitCode {
     restore_terminal();
     if !REPORTED.swap(true, Ordering::SeqCst) {
         if PLAN_WRITTEN.load(Ordering::SeqCst) {
-            eprintln!("\ninterrupted (the plan file was already written and is kept)");
+            crate::errln!("\ninterrupted (the plan file was already written and is kept)");
         } else {
-            eprintln!("\ninterrupted: no plan file written");
+            crate::errln!("\ninterrupted: no plan file written");
         }
     }
     ExitCode::Interrupted
@@ -130,19 +136,28 @@ fn discard_pending() {
     }
 }
 
-/// `--defaults`: writes the starter plan; refuses (exit 2) when the file exists, unless `force`.
+/// `--defaults`: writes the starter plan; refuses (exit 2) when the file exists, unless `force`,
+/// and always when it is not a regular file (a device, a directory, a FIFO).
 fn write_starter(path: &Path, force: bool) -> ExitCode {
-    if path.exists() && !force {
-        eprintln!(
+    let target = match write_target(path) {
+        Ok(target) => target,
+        Err(reason) => {
+            crate::errln!("error: {}: {reason}", path.display());
+            crate::errln!("hint: pass -f FILE naming a regular file (or a new one)");
+            return ExitCode::BadInput;
+        }
+    };
+    if target.exists() && !force {
+        crate::errln!(
             "error: {} already exists; kvinit does not overwrite it",
             path.display()
         );
-        eprintln!("hint: pass --force to replace it, or -f OTHER.yaml to write elsewhere");
+        crate::errln!("hint: pass --force to replace it, or -f OTHER.yaml to write elsewhere");
         return ExitCode::BadInput;
     }
-    match write_atomically(path, STARTER_YAML) {
+    match write_atomically(&target, STARTER_YAML) {
         Ok(()) => {
-            println!(
+            crate::outln!(
                 "Wrote {}. Edit it, then run `kvinit plan -f {}`.",
                 path.display(),
                 path.display()
@@ -150,14 +165,47 @@ fn write_starter(path: &Path, force: bool) -> ExitCode {
             ExitCode::Success
         }
         Err(e) => {
-            eprintln!("error: cannot write {}: {e}", path.display());
+            crate::errln!("error: cannot write {}: {e}", path.display());
             ExitCode::Failure
         }
     }
 }
 
-/// Writes `text` to a temporary file next to `path` and renames it into place, so an
-/// interruption never leaves a half-written plan.
+/// The regular file a plan written to `path` must replace: `path` itself, or the file a symlink
+/// (chain) points to, so the link survives and its target gets the plan. `Err` (a sentence)
+/// when that is not a regular file: a directory, a device, a FIFO or a socket.
+pub fn write_target(path: &Path) -> Result<PathBuf, String> {
+    let mut target = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&target) {
+            Err(_) => return Ok(target),
+            Ok(meta) if meta.file_type().is_symlink() => {
+                let link = std::fs::read_link(&target).map_err(|e| e.to_string())?;
+                target = match target.parent() {
+                    Some(dir) if link.is_relative() => dir.join(link),
+                    _ => link,
+                };
+            }
+            Ok(meta) if meta.is_file() => return Ok(target),
+            Ok(meta) => {
+                let what = if meta.is_dir() {
+                    "a directory"
+                } else {
+                    "not a regular file (a device, FIFO or socket)"
+                };
+                return Err(format!(
+                    "{} is {what}; kvinit writes plans only to regular files",
+                    target.display()
+                ));
+            }
+        }
+    }
+    Err("too many levels of symbolic links".to_string())
+}
+
+/// Writes `text` to a temporary file next to `path` (a regular file or a new one; callers
+/// resolve symlinks with [`write_target`]) and renames it into place, so an interruption never
+/// leaves a half-written plan.
 fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
@@ -194,11 +242,14 @@ pub fn write_plan(p: &mut dyn Prompt, default: &Path, yaml: &str) -> Answer<Path
                 Ok(PathBuf::from(s))
             }
         })?;
-        if answer.is_dir() {
-            p.reject(&format!("{} is a directory", answer.display()));
-            continue;
-        }
-        if answer.exists()
+        let target = match write_target(&answer) {
+            Ok(target) => target,
+            Err(reason) => {
+                p.reject(&reason);
+                continue;
+            }
+        };
+        if target.exists()
             && !p.confirm(
                 &format!("{} exists. Overwrite it?", answer.display()),
                 false,
@@ -208,7 +259,7 @@ pub fn write_plan(p: &mut dyn Prompt, default: &Path, yaml: &str) -> Answer<Path
             p.show("Choose another file name.");
             continue;
         }
-        match write_atomically(&answer, yaml) {
+        match write_atomically(&target, yaml) {
             Ok(()) => return Ok(answer),
             Err(e) => p.reject(&format!("cannot write {}: {e}", answer.display())),
         }

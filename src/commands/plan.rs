@@ -72,7 +72,8 @@ pub fn run(args: PlanArgs) -> ExitCode {
         return offline(&args, &state);
     }
     let choice = match TargetChoice::from_args(&args.target) {
-        Ok(c) => c,
+        // A plan only reads: it shares the emulator's state file and never writes it.
+        Ok(c) => c.read_only(),
         Err(code) => return code,
     };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
@@ -101,7 +102,7 @@ fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
         PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state))
             .expect("JSON values serialise as YAML"),
     };
-    print!("{text}");
+    crate::ui::output::stdout(&text);
     ExitCode::Success
 }
 
@@ -189,7 +190,7 @@ async fn plan_live(
         PlanFormat::Yaml => serde_yaml::to_string(&change_view::to_json(state, &changes, requests))
             .expect("JSON values serialise as YAML"),
     };
-    print!("{rendered}");
+    crate::ui::output::stdout(&rendered);
     if changes.any_unreadable() {
         eprintln!(
             "error: some live state could not be read (see `unreadable` above); the plan is \

@@ -26,6 +26,8 @@ pub enum TargetChoice {
         state: PathBuf,
         /// Fault profile.
         faults: kvinit_emulator::FaultProfile,
+        /// The command only reads (`audit`, live `plan`): shared lock, state never written.
+        read_only: bool,
     },
 }
 
@@ -39,18 +41,39 @@ impl TargetChoice {
                 None => kvinit_emulator::FaultProfile::none(),
                 Some(path) => read_faults(path)?,
             };
+            check_state(state)?;
             return Ok(TargetChoice::Embedded {
                 state: state.clone(),
                 faults,
+                read_only: false,
             });
         }
+        let arm_endpoint = args
+            .arm_endpoint
+            .clone()
+            .unwrap_or_else(|| crate::azure::credential::AZURE_ARM_ENDPOINT.to_string());
+        check_url("--arm-endpoint", &arm_endpoint)?;
+        if let Some(host) = &args.authority_host {
+            check_url("--authority-host", host)?;
+        }
         Ok(TargetChoice::Azure {
-            arm_endpoint: args
-                .arm_endpoint
-                .clone()
-                .unwrap_or_else(|| crate::azure::credential::AZURE_ARM_ENDPOINT.to_string()),
+            arm_endpoint,
             authority_host: args.authority_host.clone(),
         })
+    }
+
+    /// Marks the run as read-only: an embedded emulator then shares its state file with other
+    /// read-only runs and never writes it (no-op for Azure).
+    pub fn read_only(self) -> Self {
+        match self {
+            #[cfg(feature = "emulator")]
+            TargetChoice::Embedded { state, faults, .. } => TargetChoice::Embedded {
+                state,
+                faults,
+                read_only: true,
+            },
+            other => other,
+        }
     }
 
     /// Whether this is real Azure's public endpoint (no `--emulator`, no `--arm-endpoint`).
@@ -60,17 +83,66 @@ impl TargetChoice {
     }
 }
 
+/// An endpoint flag must be an absolute http(s) URL with a host (bad input → exit 2).
+fn check_url(flag: &str, raw: &str) -> Result<(), ExitCode> {
+    let endpoint = Target::Azure {
+        arm_endpoint: raw.to_string(),
+        authority_host: None,
+    }
+    .endpoint();
+    let ok = endpoint.as_ref().is_ok_and(|url| {
+        matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
+    });
+    if ok {
+        return Ok(());
+    }
+    crate::errln!("error: {flag} `{raw}` is not an http(s) URL");
+    crate::errln!(
+        "hint: give the endpoint's base URL, e.g. https://management.usgovcloudapi.net or http://127.0.0.1:8443"
+    );
+    Err(ExitCode::BadInput)
+}
+
+/// The `--emulator` state path must be usable before anything starts: its folder creatable and
+/// the file, when present, the emulator's JSON. A file that cannot be parsed is bad input (exit
+/// 2) and is never overwritten.
+#[cfg(feature = "emulator")]
+fn check_state(state: &Path) -> Result<(), ExitCode> {
+    let hint = || {
+        crate::errln!(
+            "hint: pass --emulator=FILE naming the emulator's JSON state file (a missing file starts empty), \
+             or move the broken file away to start empty"
+        );
+        ExitCode::BadInput
+    };
+    if let Some(dir) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
+        if let Err(e) = std::fs::create_dir_all(dir) {
+            crate::errln!(
+                "error: --emulator state file `{}`: cannot create its folder `{}`: {e}",
+                state.display(),
+                dir.display()
+            );
+            return Err(hint());
+        }
+    }
+    if let Err(e) = kvinit_emulator::check_state_file(state) {
+        crate::errln!("error: --emulator {e}");
+        return Err(hint());
+    }
+    Ok(())
+}
+
 #[cfg(feature = "emulator")]
 fn read_faults(path: &Path) -> Result<kvinit_emulator::FaultProfile, ExitCode> {
     let text = std::fs::read_to_string(path).map_err(|e| {
-        eprintln!(
+        crate::errln!(
             "error: cannot read the fault profile `{}`: {e}",
             path.display()
         );
         ExitCode::BadInput
     })?;
     kvinit_emulator::FaultProfile::from_yaml(&text).map_err(|e| {
-        eprintln!("error: fault profile `{}`: {e}", path.display());
+        crate::errln!("error: fault profile `{}`: {e}", path.display());
         ExitCode::BadInput
     })
 }
@@ -103,8 +175,12 @@ impl RunTarget {
                 })
             }
             #[cfg(feature = "emulator")]
-            TargetChoice::Embedded { state, faults } => {
-                let (emu, secret) = start_emulator(&state, faults).await?;
+            TargetChoice::Embedded {
+                state,
+                faults,
+                read_only,
+            } => {
+                let (emu, secret) = start_emulator(&state, faults, read_only).await?;
                 Ok(Self {
                     target: Target::Emulator {
                         base_url: emu.base_url(),
@@ -130,11 +206,13 @@ impl RunTarget {
     }
 }
 
-/// Starts the embedded emulator on `state` with a random client secret for this run.
+/// Starts the embedded emulator on `state` with a random client secret for this run;
+/// `read_only` runs share the state file's lock and never write it.
 #[cfg(feature = "emulator")]
 pub async fn start_emulator(
     state: &Path,
     faults: kvinit_emulator::FaultProfile,
+    read_only: bool,
 ) -> Result<(kvinit_emulator::RunningEmulator, String), String> {
     if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| {
@@ -150,6 +228,7 @@ pub async fn start_emulator(
         faults,
         client_secret: secret.clone(),
         assume_referenced_exist: true,
+        read_only,
         ..kvinit_emulator::EmulatorConfig::default()
     };
     let emu = kvinit_emulator::start(config)

@@ -125,7 +125,8 @@ pub struct DesiredVault {
     /// Shared resources (resource groups, action group) appear in every vault that uses them,
     /// with identical bodies; the executor creates each once.
     pub resources: Vec<DesiredResource>,
-    /// One result per compliance rule.
+    /// One result per rule of `rules::audit_catalog()` (the plan rules, then KV-IPWIDE,
+    /// KV-PRIV, KV-RETAIN), so `plan` and `audit` agree.
     pub compliance: Vec<crate::rules::RuleResult>,
 }
 
@@ -598,7 +599,9 @@ fn desired_vault(
         }
     }
 
-    let compliance = crate::rules::evaluate(&crate::rules::VaultEvidence::from_desired(&out));
+    // Every rule `kvinit audit` holds a vault to (the audit-only ones included), so a plan that
+    // an audit would flag (e.g. a /8 IP rule, KV-IPWIDE) already fails in `kvinit plan`.
+    let compliance = crate::rules::evaluate_audit(&crate::rules::VaultEvidence::from_desired(&out));
     DesiredVault {
         name: cell.vault_name.clone(),
         app: cell.app.clone(),

@@ -189,7 +189,9 @@ fn suggest_label(name: &str) -> String {
 
 /// Parses a GUID written as `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` (hyphenated, 36 characters,
 /// hex digits in either case), as ARM writes tenant, subscription, principal and role IDs.
-/// `what` names the field in messages (e.g. `subscription ID`).
+/// `what` names the field in messages (e.g. `subscription ID`). The nil GUID
+/// (`00000000-0000-0000-0000-000000000000`, the placeholder in `templates/starter.yaml`) is
+/// rejected: no tenant, subscription, principal or role definition has it.
 pub fn parse_guid(what: &str, value: &str) -> Result<Uuid, Invalid> {
     let ok_shape = value.len() == 36
         && value.char_indices().all(|(i, c)| {
@@ -200,10 +202,14 @@ pub fn parse_guid(what: &str, value: &str) -> Result<Uuid, Invalid> {
             }
         });
     match (ok_shape, Uuid::parse_str(value)) {
+        (true, Ok(id)) if id.is_nil() => Err(Invalid::new(format!(
+            "{what} `{value}` is the all-zero placeholder GUID"
+        ))
+        .with_hint(format!("replace the placeholder with your real {what}"))),
         (true, Ok(id)) => Ok(id),
         _ => Err(
-            Invalid::new(format!("{what} `{value}` is not a GUID")).with_hint(
-                "write it as 8-4-4-4-12 hex digits, e.g. `00000000-0000-0000-0000-000000000000`",
+            Invalid::new(format!("{what} `{}` is not a GUID", shown(value))).with_hint(
+                "write it as 8-4-4-4-12 hex digits, e.g. `72f988bf-86f1-41af-91ab-2d7cd011db47`",
             ),
         ),
     }
@@ -215,44 +221,128 @@ pub const MAX_IP_RULES: usize = 1000;
 /// Most virtual network rules one vault accepts. Source: Azure Key Vault service limits.
 pub const MAX_VNET_RULES: usize = 200;
 
+/// Address ranges a Key Vault IP rule must not overlap: private and reserved IPv4 space, with
+/// why. Sources: RFC 1918 (private), RFC 1122 (`0.0.0.0/8` "this network", `127.0.0.0/8`
+/// loopback), RFC 6598 (`100.64.0.0/10` shared address space), RFC 3927 (`169.254.0.0/16`
+/// link-local), RFC 5771 (`224.0.0.0/4` multicast), RFC 1112 (`240.0.0.0/4` reserved, which
+/// includes the limited broadcast address `255.255.255.255`).
+pub const RESERVED_IPV4: &[(&str, &str)] = &[
+    ("0.0.0.0/8", "\"this network\""),
+    ("10.0.0.0/8", "RFC 1918 private"),
+    ("100.64.0.0/10", "RFC 6598 shared address space"),
+    ("127.0.0.0/8", "loopback"),
+    ("169.254.0.0/16", "link-local"),
+    ("172.16.0.0/12", "RFC 1918 private"),
+    ("192.168.0.0/16", "RFC 1918 private"),
+    ("224.0.0.0/4", "multicast"),
+    ("240.0.0.0/4", "reserved, incl. broadcast 255.255.255.255"),
+];
+
+/// The first private or reserved range ([`RESERVED_IPV4`]) that `net` overlaps, with its kind.
+/// Whole ranges are compared, not only the network address: `128.0.0.0/1` overlaps
+/// `172.16.0.0/12`.
+pub fn reserved_overlap(net: &Ipv4Net) -> Option<(Ipv4Net, &'static str)> {
+    RESERVED_IPV4.iter().find_map(|(r, why)| {
+        let r: Ipv4Net = r.parse().expect("table ranges are valid");
+        (r.contains(&net.network()) || net.contains(&r.network())).then_some((r, *why))
+    })
+}
+
+/// Why a normalised network cannot be a Key Vault IP rule (`None` when it can).
+fn ip_rule_problem(value: &str, net: &Ipv4Net) -> Option<Invalid> {
+    if net.prefix_len() == 0 {
+        return Some(
+            Invalid::new(format!(
+                "IP rule `{}` opens the vault to the whole internet",
+                shown(value)
+            ))
+            .with_hint("list only your callers' public egress addresses or ranges; reach private callers with `virtualNetworkRules`"),
+        );
+    }
+    let (r, why) = reserved_overlap(net)?;
+    let what = if r.contains(&net.network()) && r.prefix_len() <= net.prefix_len() {
+        format!("is a private or reserved range (in {r}, {why})")
+    } else {
+        format!("includes a private or reserved range ({r}, {why})")
+    };
+    Some(Invalid::new(format!(
+        "IP rule `{}` {what}; Key Vault firewall rules accept public addresses only",
+        shown(value)
+    ))
+    .with_hint(if net.prefix_len() < 8 {
+        "list only your callers' public egress ranges (each no wider than needed); reach private networks with `virtualNetworkRules`".to_string()
+    } else {
+        "reach the vault from private networks with `virtualNetworkRules` (subnets with the Microsoft.KeyVault service endpoint)".to_string()
+    }))
+}
+
 /// Parses a Key Vault IP rule: a public IPv4 address (normalised to `/32`) or an IPv4 CIDR range
 /// whose host bits are zero. Returns the normalised `a.b.c.d/n` string ARM stores.
 ///
 /// Rejected: IPv6 (Key Vault `ipRules` are "an IPv4 address range in CIDR notation" — swagger
-/// `IPRule.value`), and private ranges (RFC 1918, loopback, link-local): Key Vault firewall rules
-/// apply to public addresses only; private callers reach the vault through VNet rules
-/// (source: `Add-AzKeyVaultNetworkRule` docs, "any IP range inside 10.0.0.0-10.255.255.255
-/// (private IP addresses) cannot be used").
+/// `IPRule.value`); `0.0.0.0/0` (the whole internet); and any range that overlaps a private or
+/// reserved range of [`RESERVED_IPV4`] — the whole range is checked, not only its first address:
+/// Key Vault firewall rules apply to public addresses only; private callers reach the vault
+/// through VNet rules (source: Key Vault network security docs, "IP network rules are only
+/// allowed for public IP addresses"; `Add-AzKeyVaultNetworkRule`, "any IP range inside
+/// 10.0.0.0-10.255.255.255 (private IP addresses) cannot be used").
 pub fn parse_ip_rule(value: &str) -> Result<String, Invalid> {
     let v = value.trim();
     let net: Ipv4Net = if let Ok(addr) = v.parse::<Ipv4Addr>() {
         Ipv4Net::new(addr, 32).expect("32 is a valid prefix")
     } else if let Ok(net) = v.parse::<Ipv4Net>() {
         if net.network() != net.addr() {
-            return Err(Invalid::new(format!(
-                "IP rule `{value}` has host bits set; the range starts at {}",
+            let trunc = net.trunc();
+            let err = Invalid::new(format!(
+                "IP rule `{}` has host bits set; the range starts at {}",
+                shown(value),
                 net.network()
-            ))
-            .with_hint(format!("write `{}`", net.trunc())));
+            ));
+            return Err(match ip_rule_problem(&trunc.to_string(), &trunc) {
+                None => err.with_hint(format!("write `{trunc}`")),
+                Some(p) => err.with_hint(format!(
+                    "`{trunc}` would not be accepted either ({}); list only your public egress addresses or ranges",
+                    p.message
+                        .split_once("` ")
+                        .map_or(p.message.as_str(), |(_, rest)| rest)
+                        .split(';')
+                        .next()
+                        .unwrap_or_default()
+                )),
+            });
         }
         net
     } else if v.contains(':') {
         return Err(Invalid::new(format!(
-            "IP rule `{value}` is IPv6; Key Vault firewall rules accept IPv4 only"
+            "IP rule `{}` is IPv6; Key Vault firewall rules accept IPv4 only",
+            shown(value)
         ))
         .with_hint("use a VNet rule for private callers, or the IPv4 address of your egress"));
     } else {
-        return Err(Invalid::new(format!("IP rule `{value}` is not an IPv4 address or CIDR range"))
+        return Err(Invalid::new(format!("IP rule `{}` is not an IPv4 address or CIDR range", shown(value)))
             .with_hint("write an address such as `203.0.113.7` (means /32) or a range such as `203.0.113.0/24`"));
     };
-    let a = net.addr();
-    if a.is_private() || a.is_loopback() || a.is_link_local() || a.is_unspecified() {
-        return Err(Invalid::new(format!(
-            "IP rule `{value}` is a private or reserved range; Key Vault firewall rules accept public addresses only"
-        ))
-        .with_hint("reach the vault from private networks with `virtualNetworkRules` (subnets with the Microsoft.KeyVault service endpoint)"));
+    if let Some(p) = ip_rule_problem(value, &net) {
+        return Err(p);
     }
     Ok(format!("{}/{}", net.addr(), net.prefix_len()))
+}
+
+/// Longest value echoed in full in a message (characters); longer values are abbreviated by
+/// [`shown`].
+pub const SHOWN_MAX: usize = 200;
+
+/// A user value as shown in messages: in full up to [`SHOWN_MAX`] characters, otherwise its
+/// first 40 characters and its length, e.g. `aaaa… (1048576 characters)`, so a huge value never
+/// floods the terminal.
+pub fn shown(value: &str) -> String {
+    let n = value.chars().count();
+    if n <= SHOWN_MAX {
+        value.to_string()
+    } else {
+        let head: String = value.chars().take(40).collect();
+        format!("{head}… ({n} characters)")
+    }
 }
 
 /// The parts of a subnet ARM resource ID:
@@ -294,6 +384,12 @@ fn check_resource_id(value: &str, what: &str, tail: &[&str], shape: &str) -> Res
         || !segs[4].eq_ignore_ascii_case("providers")
     {
         return Err(bad());
+    }
+    if Uuid::parse_str(segs[1]).is_ok_and(|u| u.is_nil()) {
+        return Err(Invalid::new(format!(
+            "{what} `{value}` has the all-zero placeholder subscription ID"
+        ))
+        .with_hint("replace the placeholder with the subscription that holds the resource"));
     }
     if parse_guid("subscription ID", segs[1]).is_err() {
         return Err(Invalid::new(format!(
@@ -480,6 +576,24 @@ mod tests {
             "not-a-guid",
             "x `not-a-guid` is not a GUID",
         );
+        let e = parse_guid("tenant ID", "00000000-0000-0000-0000-000000000000").unwrap_err();
+        assert_eq!(
+            e.message,
+            "tenant ID `00000000-0000-0000-0000-000000000000` is the all-zero placeholder GUID"
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some("replace the placeholder with your real tenant ID")
+        );
+        let long = "a".repeat(1_000_000);
+        let e = parse_guid("tenant ID", &long).unwrap_err();
+        assert_eq!(
+            e.message,
+            format!(
+                "tenant ID `{}… (1000000 characters)` is not a GUID",
+                "a".repeat(40)
+            )
+        );
     }
 
     #[test]
@@ -495,7 +609,44 @@ mod tests {
         check(
             |s| parse_ip_rule(s).map(|_| ()),
             "10.1.0.0/16",
-            "IP rule `10.1.0.0/16` is a private or reserved range; Key Vault firewall rules accept public addresses only",
+            "IP rule `10.1.0.0/16` is a private or reserved range (in 10.0.0.0/8, RFC 1918 private); Key Vault firewall rules accept public addresses only",
+        );
+        // Whole ranges are checked, not only the network address.
+        for (wide, inside) in [
+            ("128.0.0.0/1", "169.254.0.0/16"),
+            ("64.0.0.0/2", "100.64.0.0/10"),
+            ("8.0.0.0/5", "10.0.0.0/8"),
+            ("1.0.0.0/8", ""),
+            ("172.0.0.0/8", "172.16.0.0/12"),
+            ("192.0.0.0/8", "192.168.0.0/16"),
+            ("169.0.0.0/8", "169.254.0.0/16"),
+            ("255.255.255.255", "240.0.0.0/4"),
+            ("224.0.0.1", "224.0.0.0/4"),
+            ("0.1.2.3", "0.0.0.0/8"),
+        ] {
+            let got = parse_ip_rule(wide);
+            if inside.is_empty() {
+                assert_eq!(got.unwrap(), wide);
+            } else {
+                let e = got.unwrap_err();
+                assert!(e.message.contains(inside), "{wide}: {}", e.message);
+            }
+        }
+        let e = parse_ip_rule("0.0.0.0/0").unwrap_err();
+        assert_eq!(
+            e.message,
+            "IP rule `0.0.0.0/0` opens the vault to the whole internet"
+        );
+        // The host-bits hint never suggests a range that is itself rejected.
+        let e = parse_ip_rule("1.0.0.0/1").unwrap_err();
+        assert_eq!(
+            e.message,
+            "IP rule `1.0.0.0/1` has host bits set; the range starts at 0.0.0.0"
+        );
+        assert!(!e.hint.as_deref().unwrap().starts_with("write"), "{e:?}");
+        assert!(
+            e.hint.as_deref().unwrap().contains("would not be accepted"),
+            "{e:?}"
         );
         check(
             |s| parse_ip_rule(s).map(|_| ()),
@@ -511,7 +662,7 @@ mod tests {
 
     #[test]
     fn resource_ids() {
-        let subnet = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app";
+        let subnet = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/app";
         check(check_subnet_id, subnet, "ok");
         check(
             check_subnet_id,
@@ -523,7 +674,7 @@ mod tests {
             "vnet/app",
             "subnet ID `vnet/app` is not a valid ARM resource ID",
         );
-        let ws = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law";
+        let ws = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law";
         check(check_workspace_id, ws, "ok");
         check(
             check_workspace_id,

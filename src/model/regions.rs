@@ -1,15 +1,43 @@
-//! The built-in table of public Azure regions (location name, display name, short code used in
-//! names by `{region}`), lookup and "did you mean". Must not do I/O or call Azure.
+//! The built-in table of Azure regions (location name, display name, short code used in names
+//! by `{region}`, and the cloud each belongs to), lookup and "did you mean". Must not do I/O or
+//! call Azure.
 //!
 //! Short codes are kvinit's convention (2–4 lower-case characters, unique, stable — changing one
 //! renames vaults, so never change an existing code): the common abbreviation of the region's
 //! display name, e.g. `westeurope` → `weu`, `northeurope` → `neu`, `eastus2` → `eus2`.
-//! Location names are ARM's (`az account list-locations --query "[].name"`), physical public
-//! cloud regions only (no logical/geography entries, no EUAP canary regions, no sovereign clouds).
+//! Location names are ARM's (`az account list-locations --query "[].name"`, run in each cloud),
+//! physical regions only (no logical/geography entries, no EUAP canary regions): the public
+//! cloud, Azure Government (`usgov*`, `usdod*`) and Azure operated by 21Vianet (`china*`). A plan
+//! targets one cloud: validation requires all of its regions to share [`Region::cloud`].
+//! Sources: "Azure Government regions" (learn.microsoft.com/azure/azure-government/documentation-government-overview-dod
+//! and compare-azure-government-global-azure), "Azure China regions" (learn.microsoft.com/azure/china/resources-developer-guide).
+
+/// The Azure cloud (sovereign or public) a region belongs to. Each has its own ARM endpoint and
+/// Microsoft Entra authority, so one plan cannot mix them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Cloud {
+    /// Azure public cloud (`management.azure.com`).
+    Public,
+    /// Azure Government (`management.usgovcloudapi.net`).
+    UsGovernment,
+    /// Azure operated by 21Vianet in China (`management.chinacloudapi.cn`).
+    China,
+}
+
+impl Cloud {
+    /// Human name, e.g. `Azure Government`.
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Cloud::Public => "the Azure public cloud",
+            Cloud::UsGovernment => "Azure Government",
+            Cloud::China => "Azure China (21Vianet)",
+        }
+    }
+}
 
 use crate::model::names::Invalid;
 
-/// One public Azure region.
+/// One Azure region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Region {
     /// ARM location name, e.g. `westeurope`.
@@ -18,15 +46,24 @@ pub struct Region {
     pub display_name: &'static str,
     /// kvinit short code used by the `{region}` name token, e.g. `weu`.
     pub code: &'static str,
+    /// The cloud the region belongs to.
+    pub cloud: Cloud,
 }
 
 macro_rules! regions {
-    ($(($name:literal, $display:literal, $code:literal)),* $(,)?) => {
-        &[$(Region { name: $name, display_name: $display, code: $code }),*]
+    ($(($name:literal, $display:literal, $code:literal $(, $cloud:ident)?)),* $(,)?) => {
+        &[$(Region {
+            name: $name,
+            display_name: $display,
+            code: $code,
+            cloud: regions!(@cloud $($cloud)?),
+        }),*]
     };
+    (@cloud) => { Cloud::Public };
+    (@cloud $cloud:ident) => { Cloud::$cloud };
 }
 
-/// Every public Azure region kvinit knows, sorted by location name.
+/// Every Azure region kvinit knows, sorted by location name (public cloud unless marked).
 pub const REGIONS: &[Region] = regions![
     ("australiacentral", "Australia Central", "auc"),
     ("australiacentral2", "Australia Central 2", "auc2"),
@@ -41,6 +78,12 @@ pub const REGIONS: &[Region] = regions![
     ("centralindia", "Central India", "inc"),
     ("centralus", "Central US", "cus"),
     ("chilecentral", "Chile Central", "clc"),
+    ("chinaeast", "China East", "cne", China),
+    ("chinaeast2", "China East 2", "cne2", China),
+    ("chinaeast3", "China East 3", "cne3", China),
+    ("chinanorth", "China North", "cnn", China),
+    ("chinanorth2", "China North 2", "cnn2", China),
+    ("chinanorth3", "China North 3", "cnn3", China),
     ("denmarkeast", "Denmark East", "dke"),
     ("eastasia", "East Asia", "ea"),
     ("eastus", "East US", "eus"),
@@ -81,6 +124,11 @@ pub const REGIONS: &[Region] = regions![
     ("uaenorth", "UAE North", "uan"),
     ("uksouth", "UK South", "uks"),
     ("ukwest", "UK West", "ukw"),
+    ("usdodcentral", "US DoD Central", "udc", UsGovernment),
+    ("usdodeast", "US DoD East", "ude", UsGovernment),
+    ("usgovarizona", "US Gov Arizona", "uga", UsGovernment),
+    ("usgovtexas", "US Gov Texas", "ugt", UsGovernment),
+    ("usgovvirginia", "US Gov Virginia", "ugv", UsGovernment),
     ("westcentralus", "West Central US", "wcus"),
     ("westeurope", "West Europe", "weu"),
     ("westindia", "West India", "inw"),
@@ -153,6 +201,12 @@ mod tests {
         check("eastus", "eastus eus");
         check("eastus2", "eastus2 eus2");
         check("West Europe", "westeurope weu");
+        check("usgovvirginia", "usgovvirginia ugv");
+        check("chinanorth", "chinanorth cnn");
+        check("China North 3", "chinanorth3 cnn3");
+        assert_eq!(find("usdodeast").unwrap().cloud, Cloud::UsGovernment);
+        assert_eq!(find("chinaeast2").unwrap().cloud, Cloud::China);
+        assert_eq!(find("westeurope").unwrap().cloud, Cloud::Public);
         check(
             "westeurop",
             "unknown Azure region `westeurop` / did you mean `westeurope`?",

@@ -77,6 +77,43 @@ impl Diagnostics {
     }
 }
 
+/// `text` with every `` `quoted` `` value longer than [`crate::model::names::SHOWN_MAX`]
+/// characters shortened by [`crate::model::names::shown`].
+fn abbreviate(text: &str) -> String {
+    let parts: Vec<&str> = text.split('`').collect();
+    parts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            if i % 2 == 1 && i + 1 < parts.len() {
+                crate::model::names::shown(p)
+            } else {
+                (*p).to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+}
+
+impl Diagnostics {
+    /// The same problems with long quoted values (e.g. a 1 MB app name) shortened to their first
+    /// 40 characters and their length, so a message never floods the terminal.
+    pub fn abbreviated(self) -> Self {
+        Diagnostics {
+            items: self
+                .items
+                .into_iter()
+                .map(|d| Diagnostic {
+                    message: abbreviate(&d.message),
+                    hint: d.hint.as_deref().map(abbreviate),
+                    field: crate::model::names::shown(&d.field),
+                    ..d
+                })
+                .collect(),
+        }
+    }
+}
+
 impl<'a> IntoIterator for &'a Diagnostics {
     type Item = &'a Diagnostic;
     type IntoIter = std::slice::Iter<'a, Diagnostic>;

@@ -52,6 +52,8 @@ impl Node {
 struct Builder {
     stack: Vec<Partial>,
     root: Option<Node>,
+    /// Where each document of the stream starts (a plan is exactly one document).
+    documents: Vec<Loc>,
 }
 
 enum Partial {
@@ -62,7 +64,12 @@ enum Partial {
 impl Builder {
     fn add(&mut self, node: Node) {
         match self.stack.last_mut() {
-            None => self.root = Some(node),
+            None => {
+                // Only the first document is the plan; later ones are reported by `parse_tree`.
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
             Some(Partial::Seq(items, _)) => items.push(node),
             Some(Partial::Map(entries, pending, _)) => match pending.take() {
                 None => {
@@ -82,6 +89,7 @@ impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let loc = Loc::from(mark);
         match ev {
+            Event::DocumentStart => self.documents.push(loc),
             Event::Scalar(v, ..) => self.add(Node::Scalar(v, loc)),
             Event::Alias(_) => self.add(Node::Alias(loc)),
             Event::SequenceStart(..) => self.stack.push(Partial::Seq(Vec::new(), loc)),
@@ -104,13 +112,23 @@ impl MarkedEventReceiver for Builder {
 }
 
 /// Parses YAML into a marked tree. `Err` carries the syntax error's location and message.
+/// A stream of several documents (`---` between plans) is an error at the second document.
 pub fn parse_tree(text: &str) -> Result<Option<Node>, (Loc, String)> {
     let mut b = Builder::default();
     let mut p = Parser::new_from_str(text);
-    p.load(&mut b, false)
+    p.load(&mut b, true)
         .map_err(|e| (Loc::from(*e.marker()), e.info().to_string()))?;
+    if let Some(second) = b.documents.get(1) {
+        // A `---` right before an otherwise empty rest of the file is harmless only when the
+        // first document is empty; report every second document.
+        return Err((*second, MULTI_DOCUMENT.to_string()));
+    }
     Ok(b.root)
 }
+
+/// The message for a file holding more than one YAML document (see [`parse_tree`]).
+pub const MULTI_DOCUMENT: &str =
+    "the file holds more than one YAML document; a plan file is exactly one";
 
 /// Field path → location of its value and of its key.
 #[derive(Debug, Clone, Default)]
@@ -331,13 +349,51 @@ pub struct StructuralProblem {
     pub hint: Option<String>,
 }
 
-/// Checks every map against its shape: unknown fields (with the nearest known field),
-/// missing required fields, and maps/lists where the schema wants the other. All at once, in
+/// Checks every map against its shape: keys written twice (at the second key), unknown fields
+/// (with the nearest known field; YAML merge keys `<<` explained), missing required fields, and
+/// maps/lists where the schema wants the other. All at once: duplicates first, then the rest in
 /// document order.
 pub fn check_structure(root: &Node) -> Vec<StructuralProblem> {
     let mut out = Vec::new();
+    check_duplicate_keys(root, "", &mut out);
     check_node(root, Shape::Root, "", &mut out);
     out
+}
+
+/// Reports every key written twice in one mapping (anywhere, `tags` included), at the second
+/// key's own line and column. YAML forbids duplicate keys; most parsers silently keep the last.
+fn check_duplicate_keys(node: &Node, path: &str, out: &mut Vec<StructuralProblem>) {
+    match node {
+        Node::Map(entries, _) => {
+            for (i, (k, kl, v)) in entries.iter().enumerate() {
+                let p = join(path, k);
+                if let Some((_, first, _)) = entries[..i].iter().find(|(k2, _, _)| k2 == k) {
+                    out.push(StructuralProblem {
+                        loc: *kl,
+                        field: p.clone(),
+                        message: format!(
+                            "`{k}` is set twice{} (first at line {}, column {})",
+                            if path.is_empty() {
+                                " at the top level".to_string()
+                            } else {
+                                format!(" in `{path}`")
+                            },
+                            first.line,
+                            first.column
+                        ),
+                        hint: Some("keep one of them: a YAML mapping takes each key once".into()),
+                    });
+                }
+                check_duplicate_keys(v, &p, out);
+            }
+        }
+        Node::Seq(items, _) => {
+            for (i, n) in items.iter().enumerate() {
+                check_duplicate_keys(n, &format!("{path}[{i}]"), out);
+            }
+        }
+        Node::Scalar(..) | Node::Alias(_) => {}
+    }
 }
 
 fn join(path: &str, key: &str) -> String {
@@ -392,6 +448,22 @@ fn check_node(node: &Node, shape: Shape, path: &str, out: &mut Vec<StructuralPro
                 }),
             },
             Some((_, None)) => {}
+            None if key == "<<" => out.push(StructuralProblem {
+                loc: *kloc,
+                field: p,
+                message: format!(
+                    "YAML merge keys (`<<:`) are not supported{}",
+                    if path.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (in `{path}`)")
+                    }
+                ),
+                hint: Some(
+                    "write the fields out here, or reuse a whole block with an alias (`settings: *base`); shared settings belong in `defaults`, which every vault inherits"
+                        .into(),
+                ),
+            }),
             None => {
                 let known: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
                 let best = known
@@ -477,6 +549,21 @@ mod tests {
              4:5 environments[0].subscriptionId | missing field `subscriptionId` in `environments[0]` | \n\
              8:5 defaults.network.defaultActoin | unknown field `defaultActoin` in `defaults.network` | did you mean `defaultAction`? known fields: publicNetworkAccess, defaultAction, bypass, ipRules, virtualNetworkRules",
         );
+    }
+
+    #[test]
+    fn duplicate_keys_point_at_the_duplicate_and_merge_keys_are_explained() {
+        check(
+            "apiVersion: kvinit/v1\ntenantId: x\ndefaults:\n  tags:\n    a: 1\n    a: 2\napps:\n  - name: a\n    settings:\n      <<: {}\n",
+            "6:5 defaults.tags.a | `a` is set twice in `defaults.tags` (first at line 5, column 5) | keep one of them: a YAML mapping takes each key once\n\
+             10:7 apps[0].settings.<< | YAML merge keys (`<<:`) are not supported (in `apps[0].settings`) | write the fields out here, or reuse a whole block with an alias (`settings: *base`); shared settings belong in `defaults`, which every vault inherits",
+        );
+    }
+
+    #[test]
+    fn a_second_document_is_reported_where_it_starts() {
+        let e = parse_tree("a: 1\n---\nb: 2\n").unwrap_err();
+        assert_eq!(e, (Loc { line: 2, column: 1 }, MULTI_DOCUMENT.to_string()));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod diagnostics;
 pub mod locate;
 pub mod render;
 pub mod schema;
+pub mod type_error;
 pub mod validate;
 
 use std::path::Path;
@@ -19,9 +20,76 @@ use crate::model::Plan;
 /// is the file's content. Pure: no I/O.
 ///
 /// Errors: every problem found, each with file, line, column, field path, optional matrix cell,
-/// message and hint. Stages: YAML syntax → structure (unknown/missing fields, all at once) →
-/// types (serde, the first type error) → semantics (all at once; see [`validate`]).
+/// message and hint. Stages: YAML syntax (one document; a leading UTF-8 byte order mark is
+/// ignored) → structure (duplicate keys, unknown/missing fields, all at once) → types (serde,
+/// the first type error, in user terms: see [`type_error`]) → semantics (all at once; see
+/// [`validate`]). Quoted values longer than 200 characters are abbreviated in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
+    parse_inner(path, text).map_err(|d| d.abbreviated())
+}
+
+/// Like [`parse`], from the file's raw bytes: a file that is not UTF-8 (e.g. saved as UTF-16 or
+/// Windows-1252) is reported at the line and column of its first invalid byte, with how to fix
+/// it, instead of a bare I/O error. Pure: the caller reads the file.
+pub fn parse_bytes(path: &Path, bytes: &[u8]) -> Result<Plan, Diagnostics> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse(path, text),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+            let start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+            let column = String::from_utf8_lossy(&good[start..]).chars().count() + 1;
+            let utf16 = bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]);
+            let mut d = Diagnostics::new();
+            d.push(Diagnostic {
+                file: path.display().to_string(),
+                line,
+                column,
+                field: String::new(),
+                cell: None,
+                message: format!(
+                    "the plan file is not UTF-8 text (byte 0x{:02x} at offset {}){}",
+                    bytes[e.valid_up_to()],
+                    e.valid_up_to(),
+                    if utf16 { "; it looks like UTF-16" } else { "" }
+                ),
+                hint: Some(
+                    "save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8; in VS Code: \"Save with Encoding\")"
+                        .into(),
+                ),
+            });
+            Err(d)
+        }
+    }
+}
+
+/// A hint for an I/O error reading the plan file (the caller prints it after the error), or
+/// `None` when there is nothing useful to add. Pure: looks only at the error kind.
+pub fn read_error_hint(kind: std::io::ErrorKind) -> Option<&'static str> {
+    match kind {
+        std::io::ErrorKind::NotFound => {
+            Some("pass the plan with `-f FILE`, or write one with `kvinit init`")
+        }
+        std::io::ErrorKind::IsADirectory => {
+            Some("`-f` takes a plan file, not a directory: e.g. `-f infra/kvinit.yaml`")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            Some("check the file's permissions (kvinit only needs to read it)")
+        }
+        std::io::ErrorKind::InvalidData => {
+            Some("save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8)")
+        }
+        _ => None,
+    }
+}
+
+/// The UTF-8 byte order mark some editors (Windows Notepad) write at the start of a file.
+pub const BOM: char = '\u{feff}';
+
+fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
+    // A leading BOM is not content: drop it. It sits before line 1, column 1, so every
+    // line:column below stays what the user's editor shows.
+    let text = text.strip_prefix(BOM).unwrap_or(text);
     let file = path.display().to_string();
     let mut diags = Diagnostics::new();
     let mut push =
@@ -48,13 +116,26 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
             );
             return Err(diags);
         }
+        Err((loc, msg)) if msg == locate::MULTI_DOCUMENT => {
+            push(
+                loc.line,
+                loc.column,
+                String::new(),
+                msg,
+                Some(
+                    "keep one plan per file: remove this `---` and what follows, or move it to its own file"
+                        .into(),
+                ),
+            );
+            return Err(diags);
+        }
         Err((loc, msg)) => {
             push(
                 loc.line,
                 loc.column,
                 String::new(),
                 format!("invalid YAML: {msg}"),
-                None,
+                Some("check the indentation and quoting around this line".into()),
             );
             return Err(diags);
         }
@@ -80,7 +161,8 @@ pub fn parse(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
                 Some((f, m)) if !f.contains(' ') => (f.to_string(), m.to_string()),
                 _ => (String::new(), msg),
             };
-            push(line, column, field, msg, None);
+            let (msg, hint) = type_error::translate(&field, &msg);
+            push(line, column, field, msg, hint);
             return Err(diags);
         }
     };

@@ -8,6 +8,16 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+/// An empty value (`defaults:` with nothing under it, `regions:`) means "nothing set": the
+/// field's default, as if it were absent.
+fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de> + Default,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
 /// The only plan `apiVersion` this build understands.
 pub const API_VERSION: &str = "kvinit/v1";
 
@@ -20,25 +30,33 @@ pub struct PlanFile {
     /// Microsoft Entra tenant ID (GUID) every vault trusts.
     pub tenant_id: String,
     /// Name patterns; defaults apply when absent.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub naming: Naming,
     /// Azure location names (e.g. `westeurope`), at least one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub regions: Vec<String>,
     /// Environments, each bound to one subscription. At least one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub environments: Vec<Environment>,
     /// Applications, at least one.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub apps: Vec<App>,
     /// Cells to leave out of the matrix; each entry must match at least one cell.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub exclude: Vec<CellSelector>,
     /// Settings for the cells a selector matches; deepest layer wins.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Vec::is_empty"
+    )]
     pub overrides: Vec<Override>,
     /// Settings for every vault.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub defaults: Settings,
 }
 
@@ -85,7 +103,11 @@ pub struct Environment {
     /// Subscription ID (GUID).
     pub subscription_id: String,
     /// Settings for every vault of this environment.
-    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Settings::is_empty"
+    )]
     pub settings: Settings,
 }
 
@@ -96,7 +118,11 @@ pub struct App {
     /// App name: 1–20 lower-case letters, digits, hyphens (used by `{app}`).
     pub name: String,
     /// Settings for every vault of this app.
-    #[serde(default, skip_serializing_if = "Settings::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "null_as_default",
+        skip_serializing_if = "Settings::is_empty"
+    )]
     pub settings: Settings,
 }
 
@@ -129,7 +155,7 @@ pub struct Override {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Settings for the matched cells.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "null_as_default")]
     pub settings: Settings,
 }
 

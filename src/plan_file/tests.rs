@@ -142,7 +142,7 @@ defaults:
 ",
         "error: tenant ID `nope` is not a GUID
   --> kvinit.yaml:2:11 (tenantId)
-hint: write it as 8-4-4-4-12 hex digits, e.g. `00000000-0000-0000-0000-000000000000`
+hint: write it as 8-4-4-4-12 hex digits, e.g. `72f988bf-86f1-41af-91ab-2d7cd011db47`
 
 error: unknown Azure region `mars`
   --> kvinit.yaml:3:23 (regions[1])
@@ -152,7 +152,7 @@ error: softDeleteRetentionDays is 3; Key Vault allows 7–90 days
   --> kvinit.yaml:8:28 (defaults.softDeleteRetentionDays)
 hint: use 90 (the compliance profile's value); it cannot be changed after the vault is created
 
-error: IP rule `192.168.1.1` is a private or reserved range; Key Vault firewall rules accept public addresses only
+error: IP rule `192.168.1.1` is a private or reserved range (in 192.168.0.0/16, RFC 1918 private); Key Vault firewall rules accept public addresses only
   --> kvinit.yaml:9:38 (defaults.network.ipRules[0])
 hint: reach the vault from private networks with `virtualNetworkRules` (subnets with the Microsoft.KeyVault service endpoint)
 
@@ -220,12 +220,149 @@ fn shipped_plans_are_valid() {
             "examples/contoso.yaml",
             include_str!("../../examples/contoso.yaml"),
         ),
-        (
-            "templates/starter.yaml",
-            include_str!("../../templates/starter.yaml"),
-        ),
     ] {
         let plan = parse(Path::new(name), text).unwrap_or_else(|d| panic!("{d}"));
         assert!(!plan.cells.is_empty(), "{name}");
     }
+}
+
+#[test]
+fn the_starter_plan_lists_every_placeholder_to_replace() {
+    let text = include_str!("../../templates/starter.yaml");
+    let d = parse(Path::new("kvinit.yaml"), text).unwrap_err();
+    let fields: Vec<&str> = d.iter().map(|d| d.field.as_str()).collect();
+    assert_eq!(
+        fields,
+        [
+            "tenantId",
+            "environments[0].subscriptionId",
+            "environments[1].subscriptionId",
+            "defaults.roleAssignments[0].principalId",
+            "defaults.diagnostics.workspaceId",
+        ]
+    );
+    assert!(
+        d.iter().all(|d| d.message.contains("placeholder")
+            && d.hint
+                .as_deref()
+                .unwrap()
+                .starts_with("replace the placeholder")),
+        "{d}"
+    );
+    // With real IDs in place of the placeholders, the starter plan is valid.
+    let filled = text
+        .replacen(
+            "00000000-0000-0000-0000-000000000000",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47",
+            1,
+        )
+        .replacen(
+            "00000000-0000-0000-0000-000000000000",
+            "11111111-1111-1111-1111-111111111111",
+            1,
+        )
+        .replacen(
+            "00000000-0000-0000-0000-000000000000",
+            "22222222-2222-2222-2222-222222222222",
+            1,
+        )
+        .replace(
+            "00000000-0000-0000-0000-000000000000",
+            "33333333-3333-3333-3333-333333333333",
+        );
+    let plan = parse(Path::new("kvinit.yaml"), &filled).unwrap_or_else(|d| panic!("{d}"));
+    assert_eq!(plan.cells.len(), 2);
+}
+
+#[test]
+fn a_byte_order_mark_is_ignored_and_locations_stay_right() {
+    let text = format!("\u{feff}{HEAD}defaults:\n  softDeleteRetentionDays: 3\n");
+    check(
+        &text,
+        "error: softDeleteRetentionDays is 3; Key Vault allows 7–90 days
+  --> kvinit.yaml:10:28 (defaults.softDeleteRetentionDays)
+hint: use 90 (the compliance profile's value); it cannot be changed after the vault is created
+
+error: 1 problem in kvinit.yaml; nothing was sent to Azure",
+    );
+    let ok = format!("\u{feff}{HEAD}");
+    assert!(parse(Path::new("kvinit.yaml"), &ok).is_ok());
+}
+
+#[test]
+fn duplicate_principal_and_role_across_layers_is_one_assignment() {
+    let text = format!(
+        "{HEAD}  - name: orders
+    settings:
+      roleAssignments:
+        - {{ principalId: 3C7E1D5A-0B4F-4E0A-9C1D-2B3A4C5D6E7F, role: key vault administrator }}
+defaults:
+  roleAssignments:
+    - {{ principalId: 3c7e1d5a-0b4f-4e0a-9c1d-2b3a4c5d6e7f, principalType: Group, role: Key Vault Administrator }}
+"
+    );
+    let plan = parse(Path::new("kvinit.yaml"), &text).unwrap_or_else(|d| panic!("{d}"));
+    for c in &plan.cells {
+        let ras = &c.settings.role_assignments;
+        assert_eq!(ras.len(), 1, "{}: {ras:?}", c.app);
+        assert_eq!(
+            ras[0].principal_type,
+            Some(crate::model::settings::PrincipalType::Group)
+        );
+    }
+    let state = crate::model::desired::desired_state(&plan);
+    for v in &state.vaults {
+        let ids: Vec<&str> = v
+            .resources
+            .iter()
+            .filter(|r| r.kind == crate::model::desired::ResourceKind::RoleAssignment)
+            .map(|r| r.id.as_str())
+            .collect();
+        assert_eq!(ids.len(), 1, "{ids:?}");
+        let body = &v.resources.iter().find(|r| r.id == ids[0]).unwrap().body;
+        assert_eq!(
+            body["properties"]["principalId"],
+            "3c7e1d5a-0b4f-4e0a-9c1d-2b3a4c5d6e7f"
+        );
+    }
+}
+
+#[test]
+fn non_utf8_files_are_reported_with_a_location_and_a_hint() {
+    let mut bytes = HEAD.as_bytes().to_vec();
+    bytes.extend_from_slice(b"defaults:\n  tags: { owner: caf\xe9 }\n");
+    let d = super::parse_bytes(Path::new("kvinit.yaml"), &bytes).unwrap_err();
+    assert_eq!(
+        d.to_string(),
+        "error: the plan file is not UTF-8 text (byte 0xe9 at offset 232)
+  --> kvinit.yaml:10:21
+hint: save the file as UTF-8 (in Notepad: Save As → Encoding: UTF-8; in VS Code: \"Save with Encoding\")
+
+error: 1 problem in kvinit.yaml; nothing was sent to Azure"
+    );
+    assert!(super::parse_bytes(Path::new("kvinit.yaml"), HEAD.as_bytes()).is_ok());
+    assert!(
+        super::read_error_hint(std::io::ErrorKind::IsADirectory)
+            .unwrap()
+            .contains("not a directory")
+    );
+}
+
+#[test]
+fn sovereign_cloud_regions_are_accepted_one_cloud_per_plan() {
+    let text = HEAD.replace(
+        "regions: [westeurope]",
+        "regions: [usgovvirginia, usgovtexas]",
+    );
+    let plan = parse(Path::new("kvinit.yaml"), &text).unwrap_or_else(|d| panic!("{d}"));
+    let names: Vec<&str> = plan.cells.iter().map(|c| c.vault_name.as_str()).collect();
+    assert_eq!(names, ["kv-payments-prod-ugv", "kv-payments-prod-ugt"]);
+    let text = HEAD.replace("regions: [westeurope]", "regions: [chinanorth3]");
+    assert!(parse(Path::new("kvinit.yaml"), &text).is_ok());
+}
+
+#[test]
+fn empty_blocks_mean_nothing_set() {
+    let text = format!("{HEAD}defaults:\nexclude:\noverrides:\n");
+    assert!(parse(Path::new("kvinit.yaml"), &text).is_ok());
 }

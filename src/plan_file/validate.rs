@@ -21,6 +21,38 @@ use crate::plan_file::schema::{self, PlanFile, Settings};
 pub const RETENTION_DAYS: std::ops::RangeInclusive<i64> = 7..=90;
 /// Alert severities ARM accepts (0 critical – 4 verbose). Source: metricAlert swagger.
 pub const SEVERITIES: std::ops::RangeInclusive<i64> = 0..=4;
+/// Highest latency threshold accepted (milliseconds): one hour. A larger value can never fire
+/// in a 5-minute window; it is almost certainly a unit mistake.
+pub const LATENCY_MAX_MS: f64 = 3_600_000.0;
+/// Most tags on one ARM resource. Source: "Use tags to organize your Azure resources", limits:
+/// 50 tag name-value pairs per resource; names ≤ 512 characters (128 for storage accounts, which
+/// kvinit does not create), values ≤ 256; names are case-insensitive and must not contain
+/// `<>%&\?/`.
+pub const MAX_TAGS: usize = 50;
+/// Tags kvinit sets on every resource it manages (KV-SEP evidence and ownership); a plan must
+/// not set them itself — except `managedBy: kvinit`, which restates the compliance profile's
+/// value (the wizard writes it).
+pub const KVINIT_TAGS: &[&str] = &[
+    "managedBy",
+    crate::model::desired::TAG_APP,
+    crate::model::desired::TAG_ENV,
+    crate::model::desired::TAG_REGION,
+];
+
+/// A float as shown in messages (`.inf` and `.nan` as YAML writes them).
+fn show_float(v: f64) -> String {
+    if v.is_nan() {
+        "`.nan`".into()
+    } else if v.is_infinite() {
+        if v > 0.0 {
+            "`.inf`".into()
+        } else {
+            "`-.inf`".into()
+        }
+    } else {
+        format!("{v}")
+    }
+}
 
 struct Ctx<'a> {
     file: &'a str,
@@ -43,6 +75,21 @@ impl Ctx<'_> {
             column: loc.column,
             field: field.to_string(),
             cell,
+            message,
+            hint,
+        });
+    }
+
+    /// Like [`Ctx::report`], pointing at the key (for problems with a map key itself, e.g. a
+    /// tag name).
+    fn report_key(&mut self, field: &str, message: String, hint: Option<String>) {
+        let loc = self.idx.key(field).unwrap_or_default();
+        self.diags.push(Diagnostic {
+            file: self.file.to_string(),
+            line: loc.line,
+            column: loc.column,
+            field: field.to_string(),
+            cell: None,
             message,
             hint,
         });
@@ -102,6 +149,7 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
             Some("add e.g. `regions: [westeurope]`".into()),
         );
     }
+    let mut first_region: Option<(usize, &'static Region)> = None;
     for (i, r) in pf.regions.iter().enumerate() {
         if let Some(region) = cx.check(&format!("regions[{i}]"), regions::parse(r)) {
             if regions.iter().any(|x| x.name == region.name) {
@@ -111,8 +159,29 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                     format!("region `{}` is listed twice", region.name),
                     Some("remove the duplicate".into()),
                 );
-            } else {
-                regions.push(region);
+                continue;
+            }
+            match first_region {
+                Some((fi, first)) if first.cloud != region.cloud => {
+                    // Each cloud has its own ARM endpoint and tenant authority: one plan, one cloud.
+                    cx.report(
+                        &format!("regions[{i}]"),
+                        None,
+                        format!(
+                            "region `{}` is in {}, but `{}` (regions[{fi}]) is in {}; a plan targets one cloud",
+                            region.name,
+                            region.cloud.display_name(),
+                            first.name,
+                            first.cloud.display_name()
+                        ),
+                        Some("write one plan file per cloud".into()),
+                    );
+                }
+                None => {
+                    first_region = Some((i, region));
+                    regions.push(region);
+                }
+                Some(_) => regions.push(region),
             }
         }
     }
@@ -421,15 +490,44 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                         let longest_region =
                             regions.iter().map(|r| r.code.len()).max().unwrap_or(0);
                         let hint = if name.chars().count() > names::VAULT_NAME_MAX {
-                            format!(
-                                "use a shorter pattern such as `{}`, or shorten the app or environment name",
-                                naming::suggest_vault_pattern(
-                                    &pf.naming.vault,
-                                    longest_app,
-                                    longest_env,
-                                    longest_region
+                            let suggestion = naming::suggest_vault_pattern(
+                                &pf.naming.vault,
+                                longest_app,
+                                longest_env,
+                                longest_region,
+                            );
+                            // Only suggest a pattern that itself gives valid names for the
+                            // longest app, environment and region of this plan.
+                            let fits = |p: &str| {
+                                let app = "a".repeat(longest_app.max(1));
+                                let env = "e".repeat(longest_env.max(1));
+                                let code = "r".repeat(longest_region.max(1));
+                                naming::expand(
+                                    p,
+                                    &Tokens {
+                                        app: Some(&app),
+                                        env: Some(&env),
+                                        region: Some(&code),
+                                        location: Some(region.name),
+                                        subscription_id: Some(
+                                            "00000000-0000-0000-0000-000000000000",
+                                        ),
+                                    },
                                 )
-                            )
+                                .is_ok_and(|n| {
+                                    !p.contains("{subscriptionId}")
+                                        && n.chars().count() <= names::VAULT_NAME_MAX
+                                })
+                            };
+                            if pf.naming.vault.contains("{subscriptionId}") && !fits(&suggestion) {
+                                "a subscription ID is 36 characters and a vault name at most 24: remove `{subscriptionId}` from `naming.vault` (vault names are global; {app}, {env} and {region} already make them unique), e.g. `kv-{app}-{env}-{region}`".to_string()
+                            } else if fits(&suggestion) {
+                                format!(
+                                    "use a shorter pattern such as `{suggestion}`, or shorten the app or environment name"
+                                )
+                            } else {
+                                "shorten the app or environment names, or the fixed text in `naming.vault`; a vault name has at most 24 characters".to_string()
+                            }
                         } else {
                             "change `naming.vault` or the app/environment names so every generated name follows the Key Vault rules".into()
                         };
@@ -521,6 +619,115 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                     None => None,
                 };
 
+                // Expanded subnet IDs that collide only once tokens are filled in (literal
+                // duplicates were reported where they are written).
+                let raw_vnets = merged
+                    .network
+                    .as_ref()
+                    .and_then(|n| n.virtual_network_rules.as_deref())
+                    .unwrap_or_default();
+                for (i, id) in vnet_rules.iter().enumerate() {
+                    if raw_vnets.len() != vnet_rules.len() {
+                        break; // some failed to expand; reported above
+                    }
+                    if let Some(first) = (0..i).find(|&j| {
+                        vnet_rules[j].eq_ignore_ascii_case(id)
+                            && !raw_vnets[j].eq_ignore_ascii_case(&raw_vnets[i])
+                    }) {
+                        cell_ok = false;
+                        cx.report(
+                            &format!("{vnet_src}.network.virtualNetworkRules[{i}]"),
+                            Some(cref.clone()),
+                            format!(
+                                "subnet `{id}` is listed twice in this cell: also at {vnet_src}.network.virtualNetworkRules[{first}] (ARM resource IDs are case-insensitive)"
+                            ),
+                            Some("remove the duplicate, or make the patterns differ".into()),
+                        );
+                    }
+                }
+
+                // Role assignments accumulate across layers: the same principal and role may be
+                // listed in several layers (kept once), but never with two principal types.
+                let mut grants: Vec<(uuid::Uuid, uuid::Uuid, PrincipalType, String)> = Vec::new();
+                for (l, lpath) in &layers {
+                    for (i, ra) in l.role_assignments.iter().flatten().enumerate() {
+                        let (Ok(pid), Ok(role)) = (
+                            names::parse_guid("principal ID", &ra.principal_id),
+                            roles::parse(&ra.role),
+                        ) else {
+                            continue;
+                        };
+                        let Some(Ok(t)) = ra.principal_type.as_deref().map(PrincipalType::parse)
+                        else {
+                            continue;
+                        };
+                        let here = format!("{lpath}.roleAssignments[{i}]");
+                        match grants.iter().find(|g| g.0 == pid && g.1 == role.id) {
+                            Some((_, _, t0, first)) if *t0 != t => {
+                                cell_ok = false;
+                                cx.report(
+                                    &format!("{here}.principalType"),
+                                    None,
+                                    format!(
+                                        "principal `{pid}` gets role `{}` here as `{}` and at {first} as `{}`; a principal has one type",
+                                        role.name,
+                                        t.arm(),
+                                        t0.arm()
+                                    ),
+                                    Some("use the same principalType in both places, or remove one entry (role assignments accumulate across layers)".into()),
+                                );
+                            }
+                            Some(_) => {}
+                            None => grants.push((pid, role.id, t, here)),
+                        }
+                    }
+                }
+
+                // Tags after layering, with kvinit's own: ARM's per-resource limit and
+                // case-insensitive names.
+                if let Some(tags) = &merged.tags {
+                    let tags_src = source_of(&|s| s.tags.is_some());
+                    let reserved = |k: &str| KVINIT_TAGS.iter().any(|r| r.eq_ignore_ascii_case(k));
+                    let user = tags.keys().filter(|k| !reserved(k)).count();
+                    let own = KVINIT_TAGS.len();
+                    if user + own > MAX_TAGS {
+                        cell_ok = false;
+                        cx.report(
+                            &format!("{tags_src}.tags"),
+                            Some(cref.clone()),
+                            format!(
+                                "this vault would carry {} tags ({user} from the plan's layers + the {own} kvinit sets: {}); ARM allows at most {MAX_TAGS} per resource",
+                                user + own,
+                                KVINIT_TAGS.join(", ")
+                            ),
+                            Some("remove tags from `defaults` or from the environment, app or override that adds them".into()),
+                        );
+                    }
+                    let keys: Vec<&String> = tags.keys().collect();
+                    for (i, k) in keys.iter().enumerate() {
+                        if let Some(first) = keys[..i].iter().find(|x| x.eq_ignore_ascii_case(k)) {
+                            let src = |key: &str| {
+                                source_of(&|s| s.tags.as_ref().is_some_and(|t| t.contains_key(key)))
+                            };
+                            cell_ok = false;
+                            // Reserved names and clashes inside one layer were reported where
+                            // they are written.
+                            if reserved(k) || src(k) == src(first) {
+                                continue;
+                            }
+                            cx.report(
+                                &format!("{}.tags.{k}", src(k)),
+                                None,
+                                format!(
+                                    "tag `{k}` and tag `{first}` (set in {}) differ only in case; ARM tag names are case-insensitive",
+                                    src(first)
+                                ),
+                                Some("spell the tag name the same way in every layer".into()),
+                            );
+                        }
+                    }
+                }
+
                 // Shared action group: one per environment and subscription, same settings.
                 let ag = merged
                     .alerts
@@ -585,6 +792,15 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         }
     }
 
+    let total = apps.len() * envs.len() * regions.len();
+    if total > 0 && !pf.exclude.is_empty() && exclude_hits.iter().sum::<usize>() == total {
+        cx.report(
+            "exclude",
+            None,
+            format!("`exclude` removes every cell of the matrix ({total} of {total}); the plan would create no vault"),
+            Some("remove the entries that match everything, or add apps, environments or regions".into()),
+        );
+    }
     for (i, hits) in exclude_hits.iter().enumerate() {
         if exclude_ok[i] && *hits == 0 {
             cx.report(&format!("exclude[{i}]"), None, format!("`exclude[{i}]` matches no cell of the matrix (earlier entries already exclude its cells)"), Some("remove it, or fix its app/env/region".into()));
@@ -662,11 +878,24 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                 None,
             );
         }
+        let mut seen_ips: Vec<(usize, String)> = Vec::new();
         for (i, ip) in ips.iter().enumerate() {
-            cx.check(
-                &format!("{path}.network.ipRules[{i}]"),
-                names::parse_ip_rule(ip),
-            );
+            let p = format!("{path}.network.ipRules[{i}]");
+            if let Some(norm) = cx.check(&p, names::parse_ip_rule(ip)) {
+                if let Some((first, _)) = seen_ips.iter().find(|(_, n)| *n == norm) {
+                    cx.report(
+                        &p,
+                        None,
+                        format!(
+                            "IP rule `{ip}` is the same range as `{}` ({path}.network.ipRules[{first}]); both are `{norm}`",
+                            ips[*first]
+                        ),
+                        Some("remove the duplicate (a bare address means /32)".into()),
+                    );
+                } else {
+                    seen_ips.push((i, norm));
+                }
+            }
         }
         let vnets = n.virtual_network_rules.as_deref().unwrap_or_default();
         if vnets.len() > names::MAX_VNET_RULES {
@@ -682,10 +911,18 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
             );
         }
         for (i, id) in vnets.iter().enumerate() {
+            let p = format!("{path}.network.virtualNetworkRules[{i}]");
             if !id.contains('{') {
-                cx.check(
-                    &format!("{path}.network.virtualNetworkRules[{i}]"),
-                    names::check_subnet_id(id),
+                cx.check(&p, names::check_subnet_id(id));
+            }
+            if let Some(first) = vnets[..i].iter().position(|x| x.eq_ignore_ascii_case(id)) {
+                cx.report(
+                    &p,
+                    None,
+                    format!(
+                        "subnet `{id}` is listed twice: also at {path}.network.virtualNetworkRules[{first}] (ARM resource IDs are case-insensitive)"
+                    ),
+                    Some("remove the duplicate".into()),
                 );
             }
         }
@@ -762,58 +999,96 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                 format!("{path}.alerts.availability.severity"),
                 t.severity,
             );
-            if !(t.below > 0.0 && t.below <= 100.0) {
+            if !(t.below.is_finite() && t.below > 0.0 && t.below <= 100.0) {
                 cx.report(
                     &format!("{path}.alerts.availability.below"),
                     None,
                     format!(
                         "availability threshold {} is not a percentage in (0, 100]",
-                        t.below
+                        show_float(t.below)
                     ),
-                    None,
+                    Some("write a percentage such as `90` (the alert fires when availability drops below it)".into()),
                 );
             }
         }
         if let Some(t) = &a.saturation {
             sev(cx, format!("{path}.alerts.saturation.severity"), t.severity);
-            if !(t.above > 0.0 && t.above < 100.0) {
+            if !(t.above.is_finite() && t.above > 0.0 && t.above < 100.0) {
                 cx.report(
                     &format!("{path}.alerts.saturation.above"),
                     None,
                     format!(
                         "saturation threshold {} is not a percentage in (0, 100)",
-                        t.above
+                        show_float(t.above)
                     ),
-                    None,
+                    Some("write a percentage such as `75` (the alert fires when saturation rises above it)".into()),
                 );
             }
         }
         if let Some(t) = &a.latency {
             sev(cx, format!("{path}.alerts.latency.severity"), t.severity);
-            if t.above_ms.is_nan() || t.above_ms <= 0.0 {
+            if !(t.above_ms.is_finite() && t.above_ms > 0.0 && t.above_ms <= LATENCY_MAX_MS) {
                 cx.report(
                     &format!("{path}.alerts.latency.aboveMs"),
                     None,
-                    format!("latency threshold {} ms must be positive", t.above_ms),
-                    None,
+                    format!(
+                        "latency threshold {} ms is not a number of milliseconds in (0, {LATENCY_MAX_MS}]",
+                        show_float(t.above_ms)
+                    ),
+                    Some("write a number of milliseconds such as `1000`".into()),
                 );
             }
         }
     }
     if let Some(tags) = &s.tags {
-        if tags.len() > 50 {
+        let room = MAX_TAGS - KVINIT_TAGS.len();
+        if tags.len() > room {
             cx.report(
                 &format!("{path}.tags"),
                 None,
-                format!("{} tags; ARM allows at most 50 per resource", tags.len()),
-                None,
+                format!(
+                    "{} tags; ARM allows at most {MAX_TAGS} per resource and kvinit adds its own {} ({}), so at most {room} are left",
+                    tags.len(),
+                    KVINIT_TAGS.len(),
+                    KVINIT_TAGS.join(", ")
+                ),
+                Some("remove tags, or move them to a layer that sets fewer".into()),
             );
+        }
+        let keys: Vec<&String> = tags.keys().collect();
+        for (i, k) in keys.iter().enumerate() {
+            let p = format!("{path}.tags.{k}");
+            // `managedBy: kvinit` restates the profile's own tag (the wizard writes it); any
+            // other value or spelling would break kvinit's ownership marker.
+            let restated = k.as_str() == "managedBy" && tags[*k] == "kvinit";
+            if let Some(reserved) = KVINIT_TAGS
+                .iter()
+                .find(|r| r.eq_ignore_ascii_case(k))
+                .filter(|_| !restated)
+            {
+                cx.report_key(
+                    &p,
+                    format!("tag `{k}` is reserved: kvinit sets `{reserved}` on every resource it manages"),
+                    Some("remove it, or use another name".into()),
+                );
+            }
+            if let Some(first) = keys[..i].iter().find(|x| x.eq_ignore_ascii_case(k)) {
+                cx.report_key(
+                    &p,
+                    format!("tags `{first}` and `{k}` differ only in case; ARM tag names are case-insensitive"),
+                    Some("keep one of them".into()),
+                );
+            }
         }
         for (k, v) in tags {
             let p = format!("{path}.tags.{k}");
             if k.is_empty() || k.chars().count() > 512 || k.chars().any(|c| "<>%&\\?/".contains(c))
             {
-                cx.report(&p, None, format!("tag name `{k}` is not allowed; ARM allows 1–512 characters without `<>%&\\?/`"), None);
+                cx.report_key(
+                    &p,
+                    format!("tag name `{k}` is not allowed; ARM allows 1–512 characters without `<>%&\\?/`"),
+                    Some("use a shorter name made of letters, digits, `-`, `_`, `.` or spaces".into()),
+                );
             }
             if v.chars().count() > 256 {
                 cx.report(
@@ -823,7 +1098,7 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                         "tag `{k}` has a value of {} characters; ARM allows 256",
                         v.chars().count()
                     ),
-                    None,
+                    Some("shorten the value, or keep long text outside tags".into()),
                 );
             }
         }
@@ -857,8 +1132,20 @@ fn resolve(
             },
             role: roles::parse(&ra.role).ok()?,
         };
-        if !role_assignments.contains(&r) {
-            role_assignments.push(r);
+        // The same principal and role from several layers is one assignment (its ARM name is
+        // derived from them); a type given in one layer fills in an unset one. Conflicting types
+        // were reported by `validate`.
+        match role_assignments
+            .iter_mut()
+            .find(|x: &&mut crate::model::settings::RoleAssignment| {
+                x.principal_id == r.principal_id && x.role.id == r.role.id
+            }) {
+            Some(x) => {
+                if x.principal_type.is_none() {
+                    x.principal_type = r.principal_type;
+                }
+            }
+            None => role_assignments.push(r),
         }
     }
     let threshold = |v: f64, sev: Option<i64>, default: u8| Threshold {

@@ -1,5 +1,5 @@
-//! KV-IPWIDE: firewall IP rules no wider than the profile allows (audit-only rule). Check only;
-//! no I/O.
+//! KV-IPWIDE: firewall IP rules no wider than the profile allows (profile-threshold rule,
+//! evaluated by `plan` and `audit`). Check only; no I/O.
 
 use std::net::Ipv4Addr;
 

@@ -102,10 +102,12 @@ pub fn catalog() -> &'static [Rule] {
     RULES
 }
 
-/// Every rule `kvinit audit` evaluates on an existing vault: the plan's rules ([`catalog`]), then
-/// the audit-only rules, which look at what a plan cannot set wrongly but a vault made by hand
-/// can have: IP rules wider than the profile allows (KV-IPWIDE), privileged roles for service
-/// principals (KV-PRIV), retention below the profile's minimum (KV-RETAIN). IDs are stable and
+/// Every rule `kvinit audit` evaluates on an existing vault, and `kvinit plan` on every planned
+/// vault (so an applied plan audits the same): the controls kvinit sets ([`catalog`]), then the
+/// profile-threshold rules: IP rules wider than the profile allows (KV-IPWIDE), privileged roles
+/// for service principals (KV-PRIV), retention below the profile's minimum (KV-RETAIN). A plan
+/// can set each of these wrongly (a `/8` IP rule, Key Vault Administrator for a
+/// `ServicePrincipal`, 7-day retention), so the plan shows them failing. IDs are stable and
 /// unique across both lists; `docs/rules/<ID>.md` documents each one.
 pub fn audit_catalog() -> &'static [Rule] {
     static RULES: std::sync::OnceLock<Vec<Rule>> = std::sync::OnceLock::new();

@@ -1,5 +1,5 @@
 //! KV-PRIV: no Owner, Contributor or Key Vault Administrator for a service principal at vault
-//! scope (audit-only rule). Check only; no I/O.
+//! scope (profile-threshold rule; evaluated by `plan` and `audit`). Check only; no I/O.
 
 use super::{Rule, SECURITY_BASELINE, Severity, Status, VaultEvidence};
 

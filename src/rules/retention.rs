@@ -1,5 +1,5 @@
-//! KV-RETAIN: soft-delete retention at least the profile's minimum (audit-only rule). Check
-//! only; no I/O.
+//! KV-RETAIN: soft-delete retention at least the profile's minimum (profile-threshold rule,
+//! evaluated by `plan` and `audit`). Check only; no I/O.
 
 use super::recovery::SOFT_DELETE;
 use super::{Rule, Severity, Status, VaultEvidence};

@@ -5,4 +5,5 @@ pub mod apply_view;
 pub mod change_view;
 pub mod progress;
 pub mod prompter;
+pub mod output;
 pub mod plan_view;

@@ -26,8 +26,23 @@ enum Inner {
 }
 
 impl Default for ProgressReporter {
+    /// Bars only when stderr is a terminal that can move the cursor (not `TERM=dumb`, which
+    /// is what editors' shells, CI logs and `script` set); plain lines otherwise. Colour is a
+    /// separate matter: console honours `NO_COLOR` / `CLICOLOR=0` for both.
     fn default() -> Self {
-        Self::new(std::io::stderr().is_terminal())
+        Self::new(cursor_capable())
+    }
+}
+
+/// Whether stderr is a terminal that understands cursor movement: a TTY whose `TERM` is not
+/// `dumb` (on Unix an unset or empty `TERM` counts as dumb too).
+pub fn cursor_capable() -> bool {
+    if !std::io::stderr().is_terminal() {
+        return false;
+    }
+    match std::env::var("TERM") {
+        Ok(term) => !term.is_empty() && term != "dumb",
+        Err(_) => !cfg!(unix),
     }
 }
 
@@ -108,7 +123,7 @@ impl Reporter for ProgressReporter {
         match &mut *inner {
             Inner::Lines => {
                 if let Some(line) = line_for(&event) {
-                    eprintln!("{line}");
+                    crate::errln!("{line}");
                 }
             }
             Inner::Bars {

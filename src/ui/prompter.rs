@@ -84,6 +84,30 @@ impl TerminalPrompter {
         Ok(Some(answer))
     }
 
+    /// Fits a select to the terminal: dialoguer clears a redrawn list by counting lines, so a
+    /// prompt or item that wraps (a 40-column tmux pane) would leave stale lines behind. Returns
+    /// the prompt (with `hint` when it fits), items cut to one line each (`…`), and how many
+    /// items fit in the window's height.
+    fn fit(&self, prompt: &str, hint: &str, items: Vec<String>) -> (String, Vec<String>, usize) {
+        let (rows, cols) = self.term.size();
+        let width = usize::from(cols).max(20);
+        // The theme adds a marker before the prompt and "·"/the search text after it.
+        let room = width.saturating_sub(18).max(8);
+        let full = format!("{prompt}{hint}");
+        let prompt_line = if measure_text_width(&full) <= room {
+            full
+        } else {
+            console::truncate_str(prompt, room, "…").into_owned()
+        };
+        let item_room = width.saturating_sub(5).max(8);
+        let items = items
+            .iter()
+            .map(|i| console::truncate_str(i, item_room, "…").into_owned())
+            .collect();
+        let max_rows = usize::from(rows).saturating_sub(3).max(3);
+        (prompt_line, items, max_rows)
+    }
+
     /// Maps a dialoguer result to an [`Answer`]: `None` (Esc) and every error (Ctrl-C, a
     /// terminal that went away) stop the wizard.
     fn settle<T>(&self, result: dialoguer::Result<Option<T>>) -> Answer<T> {
@@ -137,10 +161,12 @@ impl Prompt for TerminalPrompter {
     }
 
     fn select(&mut self, prompt: &str, items: &[String], default: usize) -> Answer<usize> {
+        let (prompt_line, rows, max_rows) = self.fit(prompt, "", items.to_vec());
         let result = Select::with_theme(&self.theme)
-            .with_prompt(prompt)
-            .items(items)
+            .with_prompt(prompt_line)
+            .items(&rows)
             .default(default)
+            .max_length(max_rows)
             .interact_on_opt(&self.term);
         self.settle(result)
     }
@@ -169,11 +195,13 @@ impl Prompt for TerminalPrompter {
             rows.extend(items.iter().enumerate().map(|(i, item)| {
                 format!("[{}] {item}", if picked.contains(&i) { "x" } else { " " })
             }));
+            let (prompt_line, rows, max_rows) =
+                self.fit(prompt, " (type to search, Enter toggles)", rows);
             let result = FuzzySelect::with_theme(&self.theme)
-                .with_prompt(format!("{prompt} (type to search, Enter toggles)"))
+                .with_prompt(prompt_line)
                 .items(&rows)
                 .default(0)
-                .max_length(12)
+                .max_length(max_rows.min(12))
                 .report(false)
                 .interact_on_opt(&self.term);
             match self.settle(result)? {
@@ -196,4 +224,49 @@ impl Prompt for TerminalPrompter {
             }
         }
     }
+}
+
+/// Set while [`confirm_apply`] waits for an answer (a Ctrl-C then belongs to the prompt).
+static PROMPTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether a yes/no question of [`confirm_apply`] is on the terminal right now.
+pub fn prompting() -> bool {
+    PROMPTING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Asks `prompt` as a yes/no question on the standard error terminal (default: no), for
+/// `kvinit apply`'s "Apply these changes?". `Ok(answer)`; Esc is "no". Ctrl-C (the key, which
+/// console turns into SIGINT, or a SIGINT from elsewhere) returns [`Interrupted`]. Either way
+/// the cursor is shown again and the prompt line is ended before returning, so the caller's
+/// message starts on a clean line.
+pub async fn confirm_apply(prompt: &str) -> Answer<bool> {
+    use std::sync::atomic::Ordering;
+    PROMPTING.store(true, Ordering::SeqCst);
+    let (tx, rx) = tokio::sync::oneshot::channel();
+    let prompt = prompt.to_string();
+    // A plain thread, not `spawn_blocking`: if SIGINT arrives from outside while the key read
+    // blocks, the runtime must still be able to shut down without waiting for a key.
+    std::thread::spawn(move || {
+        let answer = Confirm::with_theme(&ColorfulTheme::default())
+            .with_prompt(prompt)
+            .default(false)
+            .interact_on_opt(&Term::stderr());
+        let _ = tx.send(answer);
+    });
+    let answer = tokio::select! {
+        answer = rx => match answer {
+            Ok(Ok(Some(yes))) => Ok(yes),
+            Ok(Ok(None)) => Ok(false),
+            Ok(Err(_)) | Err(_) => Err(Interrupted),
+        },
+        _ = tokio::signal::ctrl_c() => Err(Interrupted),
+    };
+    PROMPTING.store(false, Ordering::SeqCst);
+    restore_terminal();
+    if answer.is_err() {
+        let term = Term::stderr();
+        let _ = term.clear_line();
+        let _ = term.write_line("");
+    }
+    answer
 }

@@ -75,7 +75,10 @@ pub fn run(p: &mut dyn Prompt, ctx: &Context<'_>) -> Result<Outcome, Stop> {
         regions,
         environments,
         apps,
-        defaults: ctx.profile.clone(),
+        defaults: Settings {
+            tags: plan_tags(ctx.profile.tags.as_ref()),
+            ..ctx.profile.clone()
+        },
         ..PlanFile::default()
     };
 
@@ -392,9 +395,24 @@ fn ask_controls(
         p,
         plan,
         path,
-        profile.tags.clone().unwrap_or_default(),
+        plan_tags(profile.tags.as_ref()).unwrap_or_default(),
     )?);
     Ok(())
+}
+
+/// The profile's tags a plan may carry: without the ones kvinit sets itself (`managedBy`, the
+/// `kvinit-*` tags), which the plan validators reject. `None` when nothing is left.
+fn plan_tags(tags: Option<&BTreeMap<String, String>>) -> Option<BTreeMap<String, String>> {
+    let kept: BTreeMap<String, String> = tags?
+        .iter()
+        .filter(|(k, _)| {
+            !crate::plan_file::validate::KVINIT_TAGS
+                .iter()
+                .any(|r| r.eq_ignore_ascii_case(k))
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    (!kept.is_empty()).then_some(kept)
 }
 
 fn pick_of(
@@ -489,7 +507,22 @@ fn ask_roles(p: &mut dyn Prompt, plan: &mut PlanFile) -> Answer<()> {
         .is_none_or(Vec::is_empty);
     while p.confirm("Add a role assignment?", first)? {
         first = false;
-        let principal_id = ask::text(p, "Principal object ID (GUID)", None, guid("principal ID"))?;
+        // An empty answer backs out to "Add a role assignment?" (Esc stops the whole wizard).
+        let principal_id = ask::text(
+            p,
+            "Principal object ID (GUID; empty: back, add none)",
+            None,
+            |s: &str| {
+                if s.is_empty() {
+                    Ok(None)
+                } else {
+                    guid("principal ID")(s).map(Some)
+                }
+            },
+        )?;
+        let Some(principal_id) = principal_id else {
+            continue;
+        };
         let principal_type = pick_of(p, "Principal type", &types, None)?;
         let role = role_names[p.select("Built-in role", &role_names, secrets_user)?].clone();
         let scope = p.select("For", &scopes, 0)?;

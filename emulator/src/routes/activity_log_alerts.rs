@@ -1,5 +1,5 @@
-//! Activity log alerts (Microsoft.Insights 2023-01-01-preview): PUT, GET, list by resource group.
-//! Owns their rule that the condition is not empty.
+//! Activity log alerts (Microsoft.Insights 2023-01-01-preview): PUT, GET, list by resource group
+//! and by subscription. Owns their rule that the condition is not empty.
 
 use axum::http::{Method, StatusCode};
 use serde_json::Value;
@@ -25,6 +25,9 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
         }
         (Target::ActivityLogAlertsInGroup { sub, rg }, &Method::GET) => {
             tracked::list(req, store, &KIND, sub, rg)
+        }
+        (Target::ActivityLogAlertsInSubscription { sub }, &Method::GET) => {
+            tracked::list_in_subscription(req, store, &KIND, sub)
         }
         _ => Err(method_not_allowed(req)),
     }

@@ -1,5 +1,5 @@
-//! Metric alerts (Microsoft.Insights 2018-03-01): PUT, GET, list by resource group. Owns their
-//! rules: scopes must exist, window/frequency are ISO 8601 durations.
+//! Metric alerts (Microsoft.Insights 2018-03-01): PUT, GET, list by resource group and by
+//! subscription. Owns their rules: scopes must exist, window/frequency are ISO 8601 durations.
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -34,6 +34,9 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
         }
         (Target::MetricAlertsInGroup { sub, rg }, &Method::GET) => {
             tracked::list(req, store, &KIND, sub, rg)
+        }
+        (Target::MetricAlertsInSubscription { sub }, &Method::GET) => {
+            tracked::list_in_subscription(req, store, &KIND, sub)
         }
         _ => Err(method_not_allowed(req)),
     }

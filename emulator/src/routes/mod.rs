@@ -73,7 +73,7 @@ pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
     store.settle_provisioning();
     use Target::*;
     match &req.target {
-        ResourceGroup { .. } => resource_groups::handle(req, store),
+        ResourceGroup { .. } | ResourceGroups { .. } => resource_groups::handle(req, store),
         Vault { .. }
         | VaultsInGroup { .. }
         | VaultsInSubscription { .. }
@@ -87,10 +87,12 @@ pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
             diagnostic_settings::handle(req, store)
         }
         ActionGroup { .. } => action_groups::handle(req, store),
-        MetricAlert { .. } | MetricAlertsInGroup { .. } => metric_alerts::handle(req, store),
-        ActivityLogAlert { .. } | ActivityLogAlertsInGroup { .. } => {
-            activity_log_alerts::handle(req, store)
+        MetricAlert { .. } | MetricAlertsInGroup { .. } | MetricAlertsInSubscription { .. } => {
+            metric_alerts::handle(req, store)
         }
+        ActivityLogAlert { .. }
+        | ActivityLogAlertsInGroup { .. }
+        | ActivityLogAlertsInSubscription { .. } => activity_log_alerts::handle(req, store),
         Subnet { .. } => subnets::handle(req, store),
         Unknown => Err(not_found_for_path(req, store)),
     }

@@ -1,15 +1,29 @@
-//! Resource groups (Microsoft.Resources 2021-04-01): PUT, GET, HEAD. Owns nothing else (no
-//! delete: kvinit never deletes).
+//! Resource groups (Microsoft.Resources 2021-04-01): PUT, GET, HEAD, and the list of a
+//! subscription's groups (ResourceGroups_List, hiding groups inside their read-after-write
+//! window like every list). Owns nothing else (no delete: kvinit never deletes).
 
 use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
-use super::{Outcome, Reply, Req, body, method_not_allowed, tags_of, visible};
+use super::{
+    Outcome, Reply, Req, body, list_reply, list_under, method_not_allowed, tags_of, visible,
+};
 use crate::arm_error::ArmError;
 use crate::store::Store;
 use crate::target::{Target, rg_id};
 
 pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    if let Target::ResourceGroups { sub } = &req.target {
+        return match req.method {
+            Method::GET => list_reply(list_under(
+                req,
+                store,
+                &format!("/subscriptions/{sub}/resourceGroups"),
+                "Microsoft.Resources/resourceGroups",
+            )),
+            _ => Err(method_not_allowed(req)),
+        };
+    }
     let Target::ResourceGroup { sub, rg } = &req.target else {
         return Err(method_not_allowed(req));
     };

@@ -80,6 +80,21 @@ pub(crate) fn get(
     }
 }
 
+/// GET the list in a subscription (every resource group).
+pub(crate) fn list_in_subscription(
+    req: &Req<'_>,
+    store: &Store,
+    kind: &Kind,
+    sub: &str,
+) -> Outcome {
+    list_reply(list_under(
+        req,
+        store,
+        &format!("/subscriptions/{sub}"),
+        kind.rtype,
+    ))
+}
+
 /// GET the list in a resource group.
 pub(crate) fn list(req: &Req<'_>, store: &Store, kind: &Kind, sub: &str, rg: &str) -> Outcome {
     ensure_rg(store, sub, rg)?;

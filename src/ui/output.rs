@@ -1,0 +1,65 @@
+//! The one way kvinit prints a command's output to stdout or stderr: a reader that went away
+//! (EPIPE, `kvinit plan | head -1`) or a stream that cannot be written means "stop printing",
+//! never a panic and never a different exit code. It must not format or decide anything.
+//!
+//! Rust's runtime sets SIGPIPE to "ignore" before `main`, so a write to a closed pipe returns
+//! `ErrorKind::BrokenPipe` instead of killing the process; `print!`/`println!` would then panic
+//! (exit 101). These functions write with `write_all` and swallow the error instead, remembering
+//! that the stream is gone so later output is skipped. A command's exit code therefore always
+//! reflects what it did (for `apply`: the work that was done), even when nobody reads the output.
+
+use std::io::Write;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+static STDERR_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` to stdout as is (no newline added); a closed or failing stdout is ignored.
+pub fn stdout(text: &str) {
+    write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
+}
+
+/// Writes `text` to stderr as is (no newline added); a closed or failing stderr is ignored.
+pub fn stderr(text: &str) {
+    write_to(&mut std::io::stderr().lock(), &STDERR_GONE, text);
+}
+
+/// Whether stdout's reader went away (nothing more will be printed there).
+pub fn stdout_gone() -> bool {
+    STDOUT_GONE.load(Ordering::Relaxed)
+}
+
+fn write_to(out: &mut dyn Write, gone: &AtomicBool, text: &str) {
+    if gone.load(Ordering::Relaxed) {
+        return;
+    }
+    if out
+        .write_all(text.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        gone.store(true, Ordering::Relaxed);
+    }
+}
+
+/// `println!` through [`stdout`]: formats, appends a newline, ignores a reader that went away.
+#[macro_export]
+macro_rules! outln {
+    () => {
+        $crate::ui::output::stdout("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::ui::output::stdout(&format!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// `eprintln!` through [`stderr`]: formats, appends a newline, ignores a reader that went away.
+#[macro_export]
+macro_rules! errln {
+    () => {
+        $crate::ui::output::stderr("\n")
+    };
+    ($($arg:tt)*) => {
+        $crate::ui::output::stderr(&format!("{}\n", format_args!($($arg)*)))
+    };
+}

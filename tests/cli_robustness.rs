@@ -1,0 +1,290 @@
+//! The real binary at its edges: a reader that goes away (EPIPE) on plan/apply/audit, bad
+//! target input (exit 2 before anything starts, never touching a broken state file), two kvinit
+//! processes on one emulator state file (the lock), a read-only run leaves no state file, and
+//! `kvinit init --defaults` writing through symlinks but never over devices or directories.
+#![cfg(all(unix, feature = "emulator"))]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use assert_cmd::cargo::CommandCargoExt;
+
+fn kvinit() -> Command {
+    let mut cmd = Command::cargo_bin("kvinit").unwrap();
+    cmd.env_remove("KVINIT_ARM_ENDPOINT")
+        .env_remove("KVINIT_AUTHORITY_HOST");
+    cmd
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name)
+}
+
+/// Runs `cmd` with stdout a pipe whose reader is already gone; (exit code, stderr).
+fn with_closed_stdout(mut cmd: Command) -> (Option<i32>, String) {
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_reader_that_goes_away_ends_printing_without_a_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("arm.json");
+
+    let mut plan = kvinit();
+    plan.args(["plan", "-f"]).arg(example("contoso.yaml"));
+    let (code, err) = with_closed_stdout(plan);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+
+    // apply: the work is done, so the exit code reflects it even though nobody reads the report.
+    let mut apply = kvinit();
+    apply
+        .args(["apply", "--yes", "-o", "json", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()));
+    let (code, err) = with_closed_stdout(apply);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let saved = std::fs::read_to_string(&state).unwrap();
+    assert!(saved.contains("kv-payments-dev-weu"), "the apply happened");
+
+    // audit keeps its outcome too: the vault is compliant → 0; a missing one → 4.
+    let mut audit = kvinit();
+    audit
+        .args(["audit", "--fail-on", "low", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()));
+    let (code, err) = with_closed_stdout(audit);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    let mut audit = kvinit();
+    audit
+        .args(["audit", "--fail-on", "low", "-f"])
+        .arg(example("contoso.yaml"))
+        .arg(format!("--emulator={}", state.display()));
+    let (code, err) = with_closed_stdout(audit);
+    assert_eq!(code, Some(4), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn bad_target_input_exits_2_and_never_touches_a_broken_state_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = example("minimal.yaml");
+    let run = |args: &[&str]| {
+        let out = kvinit()
+            .args(["plan", "-f"])
+            .arg(&plan)
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+
+    let (code, err) = run(&["--arm-endpoint", "not a url"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("--arm-endpoint `not a url` is not an http(s) URL"),
+        "{err}"
+    );
+
+    let (code, err) = run(&["--emulator", "--arm-endpoint", "http://127.0.0.1:1"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot be used with"), "{err}");
+
+    for (name, text) in [
+        ("corrupt.json", "this is not json"),
+        ("truncated.json", "{\"resources\": {\"/subscriptions/x\": {"),
+    ] {
+        let state = dir.path().join(name);
+        std::fs::write(&state, text).unwrap();
+        let (code, err) = run(&[&format!("--emulator={}", state.display())]);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(err.contains(&state.display().to_string()), "{err}");
+        assert!(err.contains("not an emulator state file"), "{err}");
+        assert!(err.contains("hint:"), "{err}");
+        assert_eq!(
+            std::fs::read_to_string(&state).unwrap(),
+            text,
+            "left untouched"
+        );
+    }
+
+    let state_dir = dir.path().join("a-directory");
+    std::fs::create_dir(&state_dir).unwrap();
+    let (code, err) = run(&[&format!("--emulator={}", state_dir.display())]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains(&state_dir.display().to_string()), "{err}");
+
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let impossible = file.join("state.json");
+    let (code, err) = run(&[&format!("--emulator={}", impossible.display())]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("cannot create its folder"), "{err}");
+}
+
+#[test]
+fn a_second_kvinit_on_the_same_state_file_is_refused_with_the_holders_pid() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("arm.json");
+    let mut server = kvinit()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
+    assert!(lines.any(|l| l.starts_with("Press Ctrl-C")));
+
+    let out = kvinit()
+        .args(["apply", "--yes", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!(
+            "state file {} is in use by another kvinit process (pid {})",
+            state.display(),
+            server.id()
+        )),
+        "{err}"
+    );
+    assert!(!state.exists(), "the refused run wrote nothing");
+
+    // A second standalone emulator on the same file is refused the same way.
+    let out = kvinit()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+        .arg(&state)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is in use by another kvinit process"));
+
+    Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(server.wait().unwrap().code(), Some(0));
+
+    // Once it is gone, the state file is free again.
+    let out = kvinit()
+        .args(["apply", "--yes", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn read_only_runs_leave_no_state_file_behind() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("fresh.json");
+    let out = kvinit()
+        .args(["audit", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let out = kvinit()
+        .args(["plan", "-f"])
+        .arg(example("minimal.yaml"))
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
+#[test]
+fn init_defaults_writes_through_symlinks_and_refuses_non_regular_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("real.yaml");
+    std::fs::write(&target, "old\n").unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+    let out = kvinit()
+        .args(["init", "--defaults", "--force", "-f"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .unwrap()
+            .contains("apiVersion: kvinit/v1")
+    );
+
+    for not_regular in [Path::new("/dev/full"), dir.path()] {
+        let before = std::fs::metadata(not_regular).unwrap();
+        let out = kvinit()
+            .args(["init", "--defaults", "--force", "-f"])
+            .arg(not_regular)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("kvinit writes plans only to regular files"),
+            "{err}"
+        );
+        let after = std::fs::metadata(not_regular).unwrap();
+        assert_eq!(before.file_type(), after.file_type());
+    }
+}
+
+#[test]
+fn init_without_a_terminal_names_the_file_it_was_given() {
+    let out = kvinit()
+        .args(["init", "-f", "other.yaml"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("`kvinit init --defaults -f other.yaml`")
+            && err.contains("`kvinit plan -f other.yaml`"),
+        "{err}"
+    );
+    assert!(!err.contains("kvinit.yaml"), "{err}");
+}
