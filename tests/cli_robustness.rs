@@ -207,7 +207,8 @@ fn a_second_kvinit_on_the_same_state_file_is_refused_with_the_holders_pid() {
 #[test]
 fn read_only_runs_leave_no_state_file_behind() {
     let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("fresh.json");
+    // Not even the folder of the default `.kvinit/emulator.json` is made.
+    let state = dir.path().join(".kvinit/emulator.json");
     let out = kvinit()
         .args(["audit", "-f"])
         .arg(example("minimal.yaml"))

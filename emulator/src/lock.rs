@@ -20,7 +20,8 @@ use crate::error::EmulatorError;
 /// the lock.
 #[derive(Debug)]
 pub(crate) struct StateLock {
-    file: File,
+    /// `None` for a reader of a state file whose folder does not exist.
+    file: Option<File>,
     path: PathBuf,
     shared: bool,
 }
@@ -38,6 +39,15 @@ impl StateLock {
             message: format!("cannot lock it: {e}"),
         };
         if let Some(dir) = state.parent().filter(|d| !d.as_os_str().is_empty()) {
+            if shared && !dir.exists() {
+                // Nothing to read and nothing to guard: no state file can exist yet, and a
+                // reader must not create folders.
+                return Ok(Self {
+                    file: None,
+                    path: PathBuf::new(),
+                    shared,
+                });
+            }
             std::fs::create_dir_all(dir).map_err(io_err)?;
         }
         let path = lock_path(state);
@@ -72,13 +82,21 @@ impl StateLock {
                 continue;
             }
             if shared {
-                return Ok(Self { file, path, shared });
+                return Ok(Self {
+                    file: Some(file),
+                    path,
+                    shared,
+                });
             }
             file.set_len(0).map_err(io_err)?;
             file.seek(SeekFrom::Start(0)).map_err(io_err)?;
             write!(file, "{}", std::process::id()).map_err(io_err)?;
             file.flush().map_err(io_err)?;
-            return Ok(Self { file, path, shared });
+            return Ok(Self {
+                file: Some(file),
+                path,
+                shared,
+            });
         }
         Err(io_err(std::io::Error::other(
             "the lock file kept changing; try again",
@@ -88,12 +106,15 @@ impl StateLock {
 
 impl Drop for StateLock {
     fn drop(&mut self) {
+        let Some(file) = &self.file else {
+            return;
+        };
         // Unlink while holding the lock exclusively (a shared holder first tries to become the
         // only one; if others still read, the file stays for them), then release it.
-        if !self.shared || FileExt::try_lock(&self.file).is_ok() {
+        if !self.shared || FileExt::try_lock(file).is_ok() {
             let _ = std::fs::remove_file(&self.path);
         }
-        let _ = FileExt::unlock(&self.file);
+        let _ = FileExt::unlock(file);
     }
 }
 

@@ -65,8 +65,11 @@ impl AzureError {
             }
             ErrorKind::Credential => Self::new(
                 "CredentialUnavailable",
-                "could not get an access token for ARM (check `az login`, the AZURE_* \
-                 environment variables or the managed identity)",
+                format!(
+                    "could not get an access token for ARM: {} (check `az login`, the AZURE_* \
+                     environment variables or the managed identity)",
+                    credential_cause(err)
+                ),
             ),
             ErrorKind::Io => {
                 let timed_out = err.to_string().contains(super::retry::TIMEOUT_MARKER);
@@ -88,6 +91,51 @@ impl AzureError {
     }
 }
 
+/// The innermost causes of a credential failure (e.g. Entra's `AADSTS7000215: Invalid client
+/// secret provided`, or a refused connection), joined and cut to 500 characters. Anything that
+/// looks like a secret or token is redacted first: the chain carries the token endpoint's answer
+/// and transport errors, never our request body, but this stays safe if that changes.
+fn credential_cause(err: &azure_core::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        source = cause.source();
+    }
+    let joined = if parts.is_empty() {
+        err.to_string()
+    } else {
+        parts.join(": ")
+    };
+    let redacted = redact_secrets(&joined);
+    let mut cut: String = redacted.chars().take(500).collect();
+    if cut.len() < redacted.len() {
+        cut.push('…');
+    }
+    cut
+}
+
+/// Replaces the value after `client_secret=`, `access_token`, `Bearer ` and `assertion=` with
+/// `[redacted]`.
+fn redact_secrets(text: &str) -> String {
+    let mut out = text.to_string();
+    for marker in ["client_secret=", "Bearer ", "access_token\":\"", "access_token=", "assertion="] {
+        let mut from = 0;
+        while let Some(pos) = out[from..].find(marker) {
+            let start = from + pos + marker.len();
+            let end = out[start..]
+                .find(|c: char| c == '&' || c == '"' || c == ' ' || c == ',')
+                .map_or(out.len(), |e| start + e);
+            out.replace_range(start..end, "[redacted]");
+            from = start + "[redacted]".len();
+        }
+    }
+    out
+}
+
 impl fmt::Display for AzureError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.code, self.message)
@@ -99,5 +147,21 @@ impl std::error::Error for AzureError {}
 impl From<azure_core::Error> for AzureError {
     fn from(err: azure_core::Error) -> Self {
         Self::from_core(&err)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_secrets;
+
+    #[test]
+    fn secrets_and_tokens_are_redacted_from_credential_causes() {
+        let text = "POST body client_secret=s3cr3t&scope=x; header Bearer eyJ.abc.def, \
+                    {\"access_token\":\"tok\"}";
+        let red = redact_secrets(text);
+        assert!(!red.contains("s3cr3t"), "{red}");
+        assert!(!red.contains("eyJ.abc.def"), "{red}");
+        assert!(!red.contains("\"tok\""), "{red}");
+        assert_eq!(red.matches("[redacted]").count(), 3, "{red}");
     }
 }

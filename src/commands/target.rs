@@ -115,15 +115,24 @@ fn check_state(state: &Path) -> Result<(), ExitCode> {
         );
         ExitCode::BadInput
     };
-    if let Some(dir) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
-        if let Err(e) = std::fs::create_dir_all(dir) {
-            crate::errln!(
-                "error: --emulator state file `{}`: cannot create its folder `{}`: {e}",
-                state.display(),
-                dir.display()
-            );
-            return Err(hint());
-        }
+    // The folder is created only by a run that writes; here the nearest existing ancestor must
+    // be a folder, or the path can never hold a state file.
+    let mut ancestor = state.parent();
+    while let Some(dir) = ancestor.filter(|p| !p.as_os_str().is_empty()) {
+        let problem = match std::fs::metadata(dir) {
+            Ok(meta) if meta.is_dir() => break,
+            Ok(_) => format!("`{}` is not a folder", dir.display()),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                ancestor = dir.parent();
+                continue;
+            }
+            Err(e) => e.to_string(),
+        };
+        crate::errln!(
+            "error: --emulator state file `{}`: cannot create its folder: {problem}",
+            state.display()
+        );
+        return Err(hint());
     }
     if let Err(e) = kvinit_emulator::check_state_file(state) {
         crate::errln!("error: --emulator {e}");

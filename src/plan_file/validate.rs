@@ -715,9 +715,8 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                             if reserved(k) || src(k) == src(first) {
                                 continue;
                             }
-                            cx.report(
+                            cx.report_key(
                                 &format!("{}.tags.{k}", src(k)),
-                                None,
                                 format!(
                                     "tag `{k}` and tag `{first}` (set in {}) differ only in case; ARM tag names are case-insensitive",
                                     src(first)
