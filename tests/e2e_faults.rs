@@ -4,6 +4,17 @@
 //! and read budgets. Over HTTP, with the real credential flow. Also: SIGKILL in the middle of
 //! such an apply, then apply again.
 
+
+/// Prints the run's figures (requests, retries, 429s seen, wall time) straight to the process's
+/// stderr, past libtest's output capture, so that every `cargo test` run — CI included — shows
+/// them (issue: "its figures … are printed by the test").
+macro_rules! figures {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), "[e2e_faults] {}", format!($($arg)*));
+    }};
+}
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -158,7 +169,7 @@ async fn a_hundred_vaults_converge_through_faults_and_the_next_apply_writes_noth
     .expect("observe succeeds");
     let wall = started.elapsed();
     let stats = emu.stats();
-    println!(
+    figures!(
         "100 vaults with faults: {} reads, {} writes, {} retries, {} answered 429 (emulator: {} throttled, {} 5xx, {} 409s, {} read-after-write 404s), {:.1} s wall",
         report.requests.reads,
         report.requests.writes,
@@ -204,7 +215,7 @@ async fn a_hundred_vaults_converge_through_faults_and_the_next_apply_writes_noth
     )
     .await
     .unwrap();
-    println!(
+    figures!(
         "re-apply: {} reads, {} writes, {} retries",
         again.requests.reads, again.requests.writes, again.requests.retries
     );
@@ -252,7 +263,7 @@ fn sigkill_in_the_middle_then_apply_again_converges_without_duplicates() {
     std::thread::sleep(kill_after);
     child.kill().unwrap(); // SIGKILL
     child.wait().unwrap();
-    println!("killed after {:.1} s", kill_after.as_secs_f64());
+    figures!("killed after {:.1} s", kill_after.as_secs_f64());
 
     let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("kvinit"));
     args(&mut cmd);

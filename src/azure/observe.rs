@@ -1,7 +1,6 @@
 //! Reads: the one read phase of a run. Reads each resource a desired state names (absent → not
 //! in the [`LiveState`]) with as few requests as ARM allows: one list per subscription for
-//! resource groups and for vaults, one list per resource group for metric alerts and activity
-//! log alerts, one list per existing vault for role assignments (`$filter=atScope()`) and one
+//! resource groups, vaults, metric alerts and activity log alerts, one list per existing vault for role assignments (`$filter=atScope()`) and one
 //! for diagnostic settings (so what kvinit did not create is seen too), and a GET where a list
 //! would not save a request (action groups, single resources). Reads are
 //! pruned by parent: nothing inside a resource group that does not exist, nothing on a vault
@@ -164,18 +163,15 @@ fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static
             format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults"),
             None,
         )),
+        // Alerts: one list per subscription (MetricAlerts_ListBySubscription,
+        // ActivityLogAlerts_ListBySubscriptionId) rather than one per resource group, which was
+        // two reads per vault on every re-apply (BENCHMARKS.md, benchmark 3).
         ResourceKind::MetricAlert => Some((
-            format!(
-                "{}/providers/Microsoft.Insights/metricAlerts",
-                id.resource_group_id()?
-            ),
+            format!("/subscriptions/{sub}/providers/Microsoft.Insights/metricAlerts"),
             None,
         )),
         ResourceKind::ActivityLogAlert => Some((
-            format!(
-                "{}/providers/Microsoft.Insights/activityLogAlerts",
-                id.resource_group_id()?
-            ),
+            format!("/subscriptions/{sub}/providers/Microsoft.Insights/activityLogAlerts"),
             None,
         )),
         _ => None,
@@ -286,14 +282,19 @@ async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)
                     })
                     .collect()),
                 // ARM (or an older emulator) does not offer this list: read the members one by one.
+                // (Concurrently: a subscription-wide list can stand for many resources.)
                 Err(e) if matches!(e.status, Some(400 | 404 | 405)) => {
-                    let mut found = Vec::new();
-                    for (kind, id) in members {
-                        if let Some(body) = get(clients, kind, &id).await? {
-                            found.push((id, body));
-                        }
-                    }
-                    Ok(found)
+                    let gets: Vec<Result<Option<(String, Value)>, AzureError>> =
+                        futures::stream::iter(members)
+                            .map(|(kind, id)| async move {
+                                Ok(get(clients, kind, &id).await?.map(|body| (id, body)))
+                            })
+                            .buffer_unordered(OBSERVE_CONCURRENCY)
+                            .collect()
+                            .await;
+                    gets.into_iter()
+                        .filter_map(Result::transpose)
+                        .collect::<Result<Vec<_>, _>>()
                 }
                 Err(e) => Err(e),
             }
