@@ -151,8 +151,9 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]
     pub yes: bool,
-    /// How many vaults are converged at once (1–64).
-    #[arg(long, value_name = "N", default_value_t = 8,
+    /// How many vaults are converged at once (1–64). Writes are paced under each
+    /// subscription's ARM write budget whatever this is.
+    #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
     /// Output format.

@@ -308,8 +308,14 @@ fn defaults_writes_the_starter_plan_and_never_overwrites_without_force() {
     );
     let written = std::fs::read_to_string(dir.path().join("kvinit.yaml")).unwrap();
     assert_eq!(written, kvinit::commands::init::STARTER_YAML);
-    kvinit::plan_file::parse(Path::new("kvinit.yaml"), &written)
-        .expect("the starter plan is valid");
+    // The starter plan's IDs are placeholders: `kvinit plan` lists each one to replace, and
+    // nothing else is wrong with it.
+    let problems = kvinit::plan_file::parse(Path::new("kvinit.yaml"), &written)
+        .expect_err("the starter plan's placeholders are reported");
+    assert!(
+        problems.iter().all(|d| d.message.contains("placeholder")),
+        "{problems}"
+    );
 
     std::fs::write(dir.path().join("kvinit.yaml"), "mine\n").unwrap();
     let out = run(&["init", "--defaults"]);

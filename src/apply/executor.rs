@@ -27,7 +27,12 @@ use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state,
 use crate::model::desired::{DesiredState, ResourceKind};
 
 /// Default number of vaults converged at once.
-pub const DEFAULT_CONCURRENCY: usize = 8;
+///
+/// Why 32: a vault holds its slot through its ~2 s of provisioning, so with 8 slots a 30-vault
+/// apply ran in four waves while the write budget sat idle (4.1× the lower bound; BENCHMARKS.md,
+/// benchmark 2). 32 slots keep ARM's budget — not the cap — the limit, and the write pacer
+/// keeps the extra parallelism under that budget.
+pub const DEFAULT_CONCURRENCY: usize = 32;
 
 /// How the executor runs.
 #[derive(Debug, Clone, Copy)]
@@ -118,8 +123,9 @@ pub async fn execute(
         diff: options.diff,
         shared: Mutex::new(HashMap::new()),
     });
+    let order = round_robin_by_subscription(changes);
     let mut reports: Vec<(usize, VaultReport)> =
-        futures::stream::iter(changes.vaults.iter().cloned().enumerate())
+        futures::stream::iter(order.into_iter().map(|i| (i, changes.vaults[i].clone())))
             .map(|(i, vault)| {
                 let ctx = ctx.clone();
                 async move { (i, run_vault(ctx, vault).await) }
@@ -135,6 +141,31 @@ pub async fn execute(
         started.elapsed().as_millis() as u64,
         interrupt.is_set(),
     )
+}
+
+/// Vault indices taking one vault of each subscription in turn (plan order within a
+/// subscription), so the concurrency cap never fills with one subscription's vaults — waiting on
+/// its write budget — while another subscription's budget sits idle.
+fn round_robin_by_subscription(changes: &ChangeSet) -> Vec<usize> {
+    let mut queues: Vec<(&str, std::collections::VecDeque<usize>)> = Vec::new();
+    for (i, v) in changes.vaults.iter().enumerate() {
+        match queues
+            .iter_mut()
+            .find(|(s, _)| s.eq_ignore_ascii_case(&v.subscription_id))
+        {
+            Some((_, q)) => q.push_back(i),
+            None => queues.push((&v.subscription_id, std::collections::VecDeque::from([i]))),
+        }
+    }
+    let mut order = Vec::with_capacity(changes.vaults.len());
+    while order.len() < changes.vaults.len() {
+        for (_, q) in &mut queues {
+            if let Some(i) = q.pop_front() {
+                order.push(i);
+            }
+        }
+    }
+    order
 }
 
 async fn run_vault(ctx: Arc<Ctx>, vault: VaultChanges) -> VaultReport {

@@ -127,7 +127,7 @@ fn redact_secrets(text: &str) -> String {
         while let Some(pos) = out[from..].find(marker) {
             let start = from + pos + marker.len();
             let end = out[start..]
-                .find(|c: char| c == '&' || c == '"' || c == ' ' || c == ',')
+                .find(['&', '"', ' ', ','])
                 .map_or(out.len(), |e| start + e);
             out.replace_range(start..end, "[redacted]");
             from = start + "[redacted]".len();

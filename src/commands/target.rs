@@ -223,7 +223,10 @@ pub async fn start_emulator(
     faults: kvinit_emulator::FaultProfile,
     read_only: bool,
 ) -> Result<(kvinit_emulator::RunningEmulator, String), String> {
-    if let Some(parent) = state.parent().filter(|p| !p.as_os_str().is_empty()) {
+    if let Some(parent) = state
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty() && !read_only)
+    {
         std::fs::create_dir_all(parent).map_err(|e| {
             format!(
                 "cannot create `{}` for the emulator state: {e}",
