@@ -107,7 +107,12 @@ pub struct InitArgs {
     #[arg(long)]
     pub defaults: bool,
     /// Where to write the plan file.
-    #[arg(short = 'f', long = "file", value_name = "FILE", default_value = "kvinit.yaml")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kvinit.yaml"
+    )]
     pub file: PathBuf,
     /// Overwrite an existing file without asking (with --defaults).
     #[arg(long)]
@@ -118,7 +123,12 @@ pub struct InitArgs {
 #[derive(Debug, Clone, Args)]
 pub struct PlanArgs {
     /// The plan file.
-    #[arg(short = 'f', long = "file", value_name = "FILE", default_value = "kvinit.yaml")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kvinit.yaml"
+    )]
     pub file: PathBuf,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = PlanFormat::Table)]
@@ -146,7 +156,12 @@ pub struct ApplyArgs {
     #[arg(value_name = "CHANGESET")]
     pub changeset: Option<PathBuf>,
     /// The plan file.
-    #[arg(short = 'f', long = "file", value_name = "FILE", default_value = "kvinit.yaml")]
+    #[arg(
+        short = 'f',
+        long = "file",
+        value_name = "FILE",
+        default_value = "kvinit.yaml"
+    )]
     pub file: PathBuf,
     /// Do not ask for confirmation.
     #[arg(short = 'y', long)]

@@ -4,7 +4,6 @@
 //! and read budgets. Over HTTP, with the real credential flow. Also: SIGKILL in the middle of
 //! such an apply, then apply again.
 
-
 /// Prints the run's figures (requests, retries, 429s seen, wall time) straight to the process's
 /// stderr, past libtest's output capture, so that every `cargo test` run — CI included — shows
 /// them (issue: "its figures … are printed by the test").
@@ -217,7 +216,9 @@ async fn a_hundred_vaults_converge_through_faults_and_the_next_apply_writes_noth
     .unwrap();
     figures!(
         "re-apply: {} reads, {} writes, {} retries",
-        again.requests.reads, again.requests.writes, again.requests.retries
+        again.requests.reads,
+        again.requests.writes,
+        again.requests.retries
     );
     assert_eq!(again.totals.unchanged, 100, "{:#?}", again.totals);
     assert_eq!(again.requests.writes, 0);

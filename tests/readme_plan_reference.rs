@@ -9,13 +9,19 @@ fn readme_plan_reference_example_is_a_valid_plan() {
         .find("```yaml\napiVersion: kvinit/v1")
         .expect("README has the plan reference example");
     let body = &readme[start + "```yaml\n".len()..];
-    let end = body.find("```").expect("the example's code block is closed");
+    let end = body
+        .find("```")
+        .expect("the example's code block is closed");
     let text = &body[..end];
     let plan = kvinit::plan_file::parse(std::path::Path::new("README.md"), text)
         .unwrap_or_else(|d| panic!("README's plan example is invalid:\n{d}"));
     let desired = kvinit::model::desired::desired_state(&plan);
     let names: Vec<&str> = desired.vaults.iter().map(|v| v.name.as_str()).collect();
-    assert_eq!(names, ["kv-payments-prod-weu"], "apps × envs × regions − exclude");
+    assert_eq!(
+        names,
+        ["kv-payments-prod-weu"],
+        "apps × envs × regions − exclude"
+    );
     let vault = &desired.vaults[0];
     let body = &vault
         .resources
@@ -23,6 +29,9 @@ fn readme_plan_reference_example_is_a_valid_plan() {
         .find(|r| r.kind == kvinit::model::desired::ResourceKind::Vault)
         .expect("a vault resource")
         .body;
-    assert_eq!(body["properties"]["sku"]["name"], "premium", "the override applies");
+    assert_eq!(
+        body["properties"]["sku"]["name"], "premium",
+        "the override applies"
+    );
     assert_eq!(body["properties"]["networkAcls"]["defaultAction"], "Deny");
 }

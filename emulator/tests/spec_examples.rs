@@ -8,10 +8,7 @@ use kvinit_emulator::FaultProfile;
 use kvinit_emulator::spec::validate_response;
 use serde_json::{Value, json};
 
-const SPECS: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/arm-specs/specification/"
-);
+const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/arm-specs/specification/");
 
 fn example(path: &str) -> Value {
     let text =

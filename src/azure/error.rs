@@ -122,7 +122,13 @@ fn credential_cause(err: &azure_core::Error) -> String {
 /// `[redacted]`.
 fn redact_secrets(text: &str) -> String {
     let mut out = text.to_string();
-    for marker in ["client_secret=", "Bearer ", "access_token\":\"", "access_token=", "assertion="] {
+    for marker in [
+        "client_secret=",
+        "Bearer ",
+        "access_token\":\"",
+        "access_token=",
+        "assertion=",
+    ] {
         let mut from = 0;
         while let Some(pos) = out[from..].find(marker) {
             let start = from + pos + marker.len();

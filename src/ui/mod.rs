@@ -1,9 +1,9 @@
 //! Terminal output: tables, diagnostics, progress bars (indicatif) and the dialoguer prompter.
 
-pub mod diagnostics;
 pub mod apply_view;
 pub mod change_view;
-pub mod progress;
-pub mod prompter;
+pub mod diagnostics;
 pub mod output;
 pub mod plan_view;
+pub mod progress;
+pub mod prompter;
