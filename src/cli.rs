@@ -210,7 +210,7 @@ pub struct EmulatorArgs {
     /// The printed base URL is both the ARM endpoint (`--arm-endpoint`) and the authority host
     /// (`--authority-host` / AZURE_AUTHORITY_HOST) to give kvinit. The emulator's dev-only
     /// credentials are client ID `00000000-0000-0000-0000-00000000e001` and the client secret
-    /// `kvinit_emulator::DEFAULT_CLIENT_SECRET` documented in the README; any tenant ID works.
+    /// given in README.md (section "The ARM emulator"); any tenant ID works.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     pub listen: String,
     /// State file (JSON), loaded at start and rewritten after every write.

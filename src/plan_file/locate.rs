@@ -176,6 +176,11 @@ impl LocationIndex {
 
     /// Location of the value at `path`, or of the nearest ancestor present in the file
     /// (an absent field points at the map that should hold it). `None` for an empty file.
+    /// Whether `path` itself (not an ancestor) is written in the file.
+    pub fn has(&self, path: &str) -> bool {
+        self.values.contains_key(path)
+    }
+
     pub fn value(&self, path: &str) -> Option<Loc> {
         let mut p = path.to_string();
         loop {

@@ -68,7 +68,20 @@ impl Ctx<'_> {
         message: String,
         hint: Option<String>,
     ) {
-        let loc = self.idx.value(field).unwrap_or_default();
+        self.report_at(field, field, cell, message, hint);
+    }
+
+    /// Like [`Ctx::report`], but points at `at` (e.g. the app whose name makes a default
+    /// pattern's result too long when `field` is not written in the file).
+    fn report_at(
+        &mut self,
+        at: &str,
+        field: &str,
+        cell: Option<CellRef>,
+        message: String,
+        hint: Option<String>,
+    ) {
+        let loc = self.idx.value(at).unwrap_or_default();
         self.diags.push(Diagnostic {
             file: self.file.to_string(),
             line: loc.line,
@@ -531,7 +544,19 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                         } else {
                             "change `naming.vault` or the app/environment names so every generated name follows the Key Vault rules".into()
                         };
-                        cx.report("naming.vault", Some(cref.clone()), e.message, Some(hint));
+                        if cx.idx.has("naming.vault") {
+                            cx.report("naming.vault", Some(cref.clone()), e.message, Some(hint));
+                        } else {
+                            // The default pattern is in use: point at the app that makes the
+                            // name break the rules, and say which pattern produced it.
+                            let at = pf
+                                .apps
+                                .iter()
+                                .position(|a| &a.name == app)
+                                .map_or_else(|| "apps".to_string(), |i| format!("apps[{i}].name"));
+                            let field = format!("naming.vault, default `{}`", pf.naming.vault);
+                            cx.report_at(&at, &field, Some(cref.clone()), e.message, Some(hint));
+                        }
                     } else if let Some(other) = seen_vaults.get(&name.to_ascii_lowercase()) {
                         cell_ok = false;
                         cx.report(
