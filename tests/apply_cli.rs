@@ -2,13 +2,9 @@
 //! starts or any request is made (so no emulator state file appears), and without a terminal
 //! it refuses to apply without `--yes`.
 
-use assert_cmd::Command;
+mod support;
 
-fn kvinit() -> Command {
-    let mut cmd = Command::cargo_bin("kvinit").unwrap();
-    cmd.current_dir(env!("CARGO_MANIFEST_DIR"));
-    cmd
-}
+use support::bin::{assert_exit, kvinit};
 
 #[test]
 fn without_a_terminal_and_without_yes_it_refuses_with_exit_2() {
@@ -73,12 +69,7 @@ fn the_table_report_names_every_vault_and_the_request_counts() {
         .arg(format!("--emulator={}", state.display()))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("kv-payments-dev-weu  created"), "{stdout}");
     assert!(stdout.contains("1 vaults: 1 created"), "{stdout}");
@@ -99,8 +90,7 @@ fn ctrl_c_stops_starting_work_reports_what_was_done_and_exits_130() {
     let faults = dir.path().join("slow.yaml");
     // Slow answers so the apply is still running when the signal arrives.
     std::fs::write(&faults, "latencyMs: 150\nprovisioningMs: 500\n").unwrap();
-    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("kvinit"))
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let child = kvinit()
         .args([
             "apply",
             "--yes",
@@ -125,12 +115,7 @@ fn ctrl_c_stops_starting_work_reports_what_was_done_and_exits_130() {
         .unwrap();
     assert!(status.success());
     let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(130),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 130);
     let report: serde_json::Value =
         serde_json::from_slice(&out.stdout).expect("the report is printed");
     assert_eq!(report["interrupted"], true);

@@ -5,12 +5,15 @@
 //! audits them: exact findings for exactly the non-compliant vaults, SARIF validated against the
 //! official SARIF 2.1.0 schema, and the exit code for each `--fail-on` level.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
-use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig};
+use kvinit_emulator::EmulatorConfig;
 use serde_json::{Value, json};
+use support::arm::Arm;
+use support::bin::kvinit;
 
 const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 /// The subscription with 5 compliant and 5 non-compliant vaults.
@@ -37,51 +40,6 @@ fn plan_yaml(apps: &[&str]) -> String {
         "apiVersion: kvinit/v1\ntenantId: {TENANT}\nregions: [westeurope]\nenvironments:\n  - name: prod\n    subscriptionId: {SUB}\napps:\n{apps}defaults:\n  network:\n    ipRules: [203.0.113.0/24]\n  roleAssignments:\n    - principalId: {ADMIN_GROUP}\n      principalType: Group\n      role: Key Vault Administrator\n  diagnostics:\n    workspaceId: {ws}\n  alerts:\n    actionGroup: {{ name: \"ag-kv-{{env}}\", shortName: kvops, emails: [oncall@example.com] }}\n",
         ws = workspace(SUB)
     )
-}
-
-/// A minimal ARM client for seeding: token from the emulator's token endpoint, then PUTs.
-struct Arm {
-    base: String,
-    http: reqwest::Client,
-    token: String,
-}
-
-impl Arm {
-    async fn connect(base: String) -> Self {
-        let http = reqwest::Client::new();
-        let resp = http
-            .post(format!("{base}/{TENANT}/oauth2/v2.0/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", DEFAULT_CLIENT_ID),
-                ("client_secret", DEFAULT_CLIENT_SECRET),
-                ("scope", "https://management.azure.com/.default"),
-            ])
-            .send()
-            .await
-            .expect("token request");
-        assert_eq!(resp.status().as_u16(), 200, "token endpoint");
-        let body: Value = resp.json().await.expect("token JSON");
-        let token = body["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_string();
-        Self { base, http, token }
-    }
-
-    async fn put(&self, id: &str, api_version: &str, body: Value) {
-        let resp = self
-            .http
-            .put(format!("{}{id}?api-version={api_version}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("PUT");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        assert!((200..300).contains(&status), "PUT {id}: {status} {text}");
-    }
 }
 
 fn rg_id(sub: &str, rg: &str) -> String {
@@ -245,6 +203,23 @@ struct Seeded {
     medium: String,
 }
 
+/// Runs the real binary: `kvinit apply --yes -o json -f PLAN --emulator=STATE`, which must
+/// converge every vault (exit 0); `what` names the run in the failure message.
+fn apply_on(state: &Path, plan: &Path, what: &str) {
+    let out = kvinit()
+        .args(["apply", "--yes", "-o", "json", "-f"])
+        .arg(plan)
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Builds the emulator state once for every test of this file.
 fn seeded() -> &'static Seeded {
     static SEEDED: OnceLock<Seeded> = OnceLock::new();
@@ -256,19 +231,7 @@ fn seeded() -> &'static Seeded {
         // Five compliant vaults, by kvinit itself.
         let plan = dir.join("compliant.yaml");
         std::fs::write(&plan, plan_yaml(&COMPLIANT_APPS)).unwrap();
-        let out = Command::cargo_bin("kvinit")
-            .unwrap()
-            .args(["apply", "--yes", "-o", "json", "-f"])
-            .arg(&plan)
-            .arg(format!("--emulator={}", state.display()))
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "apply: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        apply_on(&state, &plan, "apply");
         // The non-compliant vaults, through the emulator's ARM API.
         let runtime = tokio::runtime::Runtime::new().unwrap();
         runtime.block_on(async {
@@ -278,7 +241,7 @@ fn seeded() -> &'static Seeded {
             })
             .await
             .expect("emulator starts");
-            let arm = Arm::connect(emu.base_url()).await;
+            let arm = Arm::connect(emu.base_url(), TENANT).await;
             for sub in [SUB, SUB_LOW, SUB_MEDIUM] {
                 arm.put(
                     &rg_id(sub, BAD_RG),
@@ -379,8 +342,7 @@ fn audit(args: &[&str]) -> (String, String, i32) {
 }
 
 fn audit_on(state: &Path, args: &[&str]) -> (String, String, i32) {
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
+    let out = kvinit()
         .arg("audit")
         .args(args)
         .arg(format!("--emulator={}", state.display()))
@@ -796,8 +758,7 @@ fn bad_input_exits_2_before_any_request() {
 
 #[test]
 fn arm_failure_exits_1_with_a_clear_error() {
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
+    let out = kvinit()
         .args([
             "audit",
             "--subscription",
@@ -849,19 +810,7 @@ fn every_example_applied_by_kvinit_passes_the_audit() {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("audit_example_{name}"));
         let _ = std::fs::remove_dir_all(&dir);
         let state = dir.join("state.json");
-        let out = Command::cargo_bin("kvinit")
-            .unwrap()
-            .args(["apply", "--yes", "-o", "json", "-f"])
-            .arg(&plan)
-            .arg(format!("--emulator={}", state.display()))
-            .output()
-            .unwrap();
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "apply {name}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        apply_on(&state, &plan, &format!("apply {name}"));
         let (stdout, stderr, code) = audit_on(
             &state,
             &[

@@ -4,18 +4,13 @@
 //! `kvinit init --defaults` writing through symlinks but never over devices or directories.
 #![cfg(all(unix, feature = "emulator"))]
 
+mod support;
+
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-use assert_cmd::cargo::CommandCargoExt;
-
-fn kvinit() -> Command {
-    let mut cmd = Command::cargo_bin("kvinit").unwrap();
-    cmd.env_remove("KVINIT_ARM_ENDPOINT")
-        .env_remove("KVINIT_AUTHORITY_HOST");
-    cmd
-}
+use support::bin::{assert_exit, kvinit};
 
 fn example(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,22 +58,16 @@ fn a_reader_that_goes_away_ends_printing_without_a_panic() {
     assert!(saved.contains("kv-payments-dev-weu"), "the apply happened");
 
     // audit keeps its outcome too: the vault is compliant → 0; a missing one → 4.
-    let mut audit = kvinit();
-    audit
-        .args(["audit", "--fail-on", "low", "-f"])
-        .arg(example("minimal.yaml"))
-        .arg(format!("--emulator={}", state.display()));
-    let (code, err) = with_closed_stdout(audit);
-    assert_eq!(code, Some(0), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
-    let mut audit = kvinit();
-    audit
-        .args(["audit", "--fail-on", "low", "-f"])
-        .arg(example("contoso.yaml"))
-        .arg(format!("--emulator={}", state.display()));
-    let (code, err) = with_closed_stdout(audit);
-    assert_eq!(code, Some(4), "{err}");
-    assert!(!err.contains("panicked"), "{err}");
+    for (plan, expected) in [("minimal.yaml", 0), ("contoso.yaml", 4)] {
+        let mut audit = kvinit();
+        audit
+            .args(["audit", "--fail-on", "low", "-f"])
+            .arg(example(plan))
+            .arg(format!("--emulator={}", state.display()));
+        let (code, err) = with_closed_stdout(audit);
+        assert_eq!(code, Some(expected), "{plan}: {err}");
+        assert!(!err.contains("panicked"), "{err}");
+    }
 }
 
 #[test]
@@ -196,12 +185,7 @@ fn a_second_kvinit_on_the_same_state_file_is_refused_with_the_holders_pid() {
         .arg(format!("--emulator={}", state.display()))
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
 }
 
 #[test]

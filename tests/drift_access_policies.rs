@@ -6,10 +6,10 @@
 //! naming the role; once the caller holds one, `apply` switches the vault and carries every access
 //! policy over (read-modify-write); `plan` then shows no changes.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::{Value, json};
+use support::drift::*;
 
 fn policy(object_id: &str, secrets: &[&str]) -> Value {
     json!({ "tenantId": TENANT, "objectId": object_id, "permissions": { "secrets": secrets } })

@@ -2,10 +2,10 @@
 //! through the emulator's ARM API; a live `plan` shows exactly that field (or nothing, when ARM
 //! only re-spelled what the plan says); `apply` fixes it; `plan` shows no changes.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::json;
+use support::drift::*;
 
 #[test]
 fn default_action_flipped_to_allow_is_shown_fixed_and_gone() {

@@ -2,10 +2,10 @@
 //! the emulator's ARM API by "another team"; a live `plan` shows no change for it (or lists it as
 //! not managed by kvinit); `apply` keeps it; `plan` shows no changes.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::json;
+use support::drift::*;
 
 const OTHER_PRINCIPAL: &str = "5d2a3c1e-7b4f-4e6a-9c8d-1f0e2b3a4c5d";
 const SECRETS_OFFICER: &str = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";

@@ -3,10 +3,10 @@
 //! pending change, so `plan --detailed-exitcode` exits 0 and `apply` writes nothing — run after
 //! run.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::json;
+use support::drift::*;
 
 #[test]
 fn purge_protection_on_out_of_band_is_not_reconcilable_and_stays_quiet() {

@@ -4,10 +4,10 @@
 //! carries the plan file's hash, the target, each action with the exact body to send and the
 //! live fingerprint, and no secret.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::{Value, json};
+use support::drift::*;
 
 fn saved(d: &Drift, name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(d.dir.path().join(name)).unwrap()).unwrap()

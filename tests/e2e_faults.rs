@@ -83,6 +83,17 @@ async fn start(state: &Path, faults: FaultProfile) -> RunningEmulator {
     .expect("emulator starts")
 }
 
+/// ARM clients for `emu` (started by [`start`]) over the real credential flow.
+fn clients_for(emu: &RunningEmulator) -> ArmClients {
+    let target = Target::Emulator {
+        base_url: emu.base_url(),
+        tenant_id: TENANT.into(),
+        client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
+        client_secret: "faults-test-secret".into(),
+    };
+    ArmClients::connect(&target, ClientSettings::default()).unwrap()
+}
+
 fn resources(state: &Path) -> serde_json::Map<String, Value> {
     let v: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
     v["resources"].as_object().unwrap().clone()
@@ -149,13 +160,7 @@ async fn a_hundred_vaults_converge_through_faults_and_the_next_apply_writes_noth
     let faults = FaultProfile::from_yaml(FAULTS).unwrap();
 
     let emu = start(&state, faults.clone()).await;
-    let target = Target::Emulator {
-        base_url: emu.base_url(),
-        tenant_id: TENANT.into(),
-        client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
-        client_secret: "faults-test-secret".into(),
-    };
-    let clients = ArmClients::connect(&target, ClientSettings::default()).unwrap();
+    let clients = clients_for(&emu);
     let started = Instant::now();
     let report = apply::apply(
         &clients,
@@ -198,13 +203,7 @@ async fn a_hundred_vaults_converge_through_faults_and_the_next_apply_writes_noth
 
     // The next apply (faults still on) writes nothing.
     let emu = start(&state, faults).await;
-    let target = Target::Emulator {
-        base_url: emu.base_url(),
-        tenant_id: TENANT.into(),
-        client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
-        client_secret: "faults-test-secret".into(),
-    };
-    let clients = ArmClients::connect(&target, ClientSettings::default()).unwrap();
+    let clients = clients_for(&emu);
     let again = apply::apply(
         &clients,
         &desired,

@@ -5,10 +5,10 @@
 //! `plan --detailed-exitcode` exits 0 — and `apply` sends nothing for it, run after run; an update
 //! for something else carries the stricter value over (read-modify-write).
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::{Value, json};
+use support::drift::*;
 
 const PUBLIC_KEPT: &str = "kept: live value is stricter than the plan (publicNetworkAccess \
                            Disabled; plan: Enabled) — change it by hand if intended";

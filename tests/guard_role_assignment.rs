@@ -5,18 +5,18 @@
 //! Over real HTTP against the emulator with the real credential flow; the out-of-band role
 //! assignment is made through the emulator's ARM API with a token from its token endpoint.
 
-mod drift_support;
+mod support;
 
 use std::path::Path;
 use std::sync::Arc;
 
-use drift_support::*;
 use kvinit::apply::{
     self, ApplyOptions, Interrupt, RecordingReporter, ResourceStatus, VaultStatus,
 };
 use kvinit::azure::{ArmClients, ClientSettings, Target};
 use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig};
 use serde_json::{Value, json};
+use support::drift::*;
 
 const OTHER_PRINCIPAL: &str = "5d2a3c1e-7b4f-4e6a-9c8d-1f0e2b3a4c5d";
 const SECRETS_OFFICER: &str = "b86a8fe4-44ce-4948-aee5-eccb2c155cd7";
@@ -105,23 +105,6 @@ fn desired(yaml: &str) -> kvinit::model::desired::DesiredState {
     kvinit::model::desired::desired_state(&plan)
 }
 
-async fn token(base: &str, http: &reqwest::Client) -> String {
-    let resp = http
-        .post(format!("{base}/{TENANT}/oauth2/v2.0/token"))
-        .form(&[
-            ("grant_type", "client_credentials"),
-            ("client_id", DEFAULT_CLIENT_ID),
-            ("client_secret", DEFAULT_CLIENT_SECRET),
-            ("scope", "https://management.azure.com/.default"),
-        ])
-        .send()
-        .await
-        .expect("token request");
-    assert_eq!(resp.status().as_u16(), 200);
-    let body: Value = resp.json().await.unwrap();
-    body["access_token"].as_str().unwrap().to_string()
-}
-
 #[tokio::test]
 async fn a_409_role_assignment_exists_after_the_read_phase_is_re_read_and_satisfied() {
     let emu = kvinit_emulator::start(EmulatorConfig {
@@ -167,19 +150,8 @@ async fn a_409_role_assignment_exists_after_the_read_phase_is_re_read_and_satisf
         .id
         .clone();
     // … and the portal makes it before the PUT.
-    let http = reqwest::Client::new();
-    let token = token(&emu.base_url(), &http).await;
-    let resp = http
-        .put(format!(
-            "{}{}?api-version={RA_API}",
-            emu.base_url(),
-            portal_id()
-        ))
-        .bearer_auth(&token)
-        .json(&portal_body())
-        .send()
-        .await
-        .unwrap();
+    let arm = Arm::connect(emu.base_url(), TENANT).await;
+    let resp = arm.put_response(&portal_id(), RA_API, &portal_body()).await;
     assert_eq!(resp.status().as_u16(), 201);
 
     let report = apply::execute(
@@ -205,12 +177,7 @@ async fn a_409_role_assignment_exists_after_the_read_phase_is_re_read_and_satisf
         .filter(|r| r.method == "PUT" && r.path.eq_ignore_ascii_case(&mine))
         .collect();
     assert_eq!(puts.len(), 1, "one PUT answered 409, not retried: {puts:?}");
-    let mine_now = http
-        .get(format!("{}{mine}?api-version={RA_API}", emu.base_url()))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let mine_now = arm.get_response(&mine, RA_API).await;
     assert_eq!(mine_now.status().as_u16(), 404, "no duplicate grant");
     emu.shutdown().await.unwrap();
 }

@@ -3,10 +3,10 @@
 //! (`--emulator=STATE`): `plan` shows the vault blocked with the reason and the fix and counts it
 //! as pending; `apply` sends nothing, fails that vault (exit 1), and the vault keeps its tenant.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::json;
+use support::drift::*;
 
 const OTHER_TENANT: &str = "0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 

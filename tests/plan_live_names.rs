@@ -3,10 +3,10 @@
 //! `onSoftDeleted: fail`, created by recovery with `recover`; taken by a vault in another
 //! subscription → blocked with the fix. The holders are made through the emulator's ARM API.
 
-mod drift_support;
+mod support;
 
-use drift_support::*;
 use serde_json::{Value, json};
+use support::drift::*;
 
 const OTHER_SUB: &str = "0b1c2d3e-4f5a-4b6c-8d7e-9f0a1b2c3d4e";
 
@@ -73,16 +73,8 @@ fn a_name_held_by_a_soft_deleted_vault_here_is_blocked_or_recovered() {
         ),
     )
     .unwrap();
-    let out = d.kvinit(&[
-        "plan",
-        "-f",
-        "kvinit.yaml",
-        "--detailed-exitcode",
-        "-o",
-        "json",
-    ]);
-    let plan = json_of(&out);
-    assert_eq!(out.status.code(), Some(3));
+    let (plan, code) = d.plan_with(&[]);
+    assert_eq!(code, 3);
     assert_eq!(plan["vaults"][0]["nameCheck"]["recover"], true);
     assert_eq!(vault_entry(&plan)["action"], "create");
     let table = d.kvinit(&["plan", "-f", "kvinit.yaml"]);

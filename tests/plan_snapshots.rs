@@ -3,22 +3,17 @@
 //! each with all eight plan rules — and the three profile-threshold rules `audit` adds
 //! (KV-IPWIDE, KV-PRIV, KV-RETAIN) — passing, so an applied plan audits clean.
 
-use assert_cmd::Command;
+mod support;
+
 use serde_json::Value;
+use support::bin::{assert_exit, kvinit};
 
 fn plan(file: &str, output: &str) -> String {
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = kvinit()
         .args(["plan", "-f", file, "-o", output])
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     assert!(
         out.stderr.is_empty(),
         "{}",
@@ -51,9 +46,7 @@ fn contoso_json() {
 /// refuse it (exit 2, nothing on stdout) and list every placeholder to replace.
 #[test]
 fn starter_template_lists_its_placeholders() {
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
+    let out = kvinit()
         .args(["plan", "-f", "templates/starter.yaml"])
         .output()
         .unwrap();
@@ -81,18 +74,12 @@ fn starter_template_plans_cleanly_once_placeholders_are_replaced() {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("kvinit.yaml");
     std::fs::write(&file, text).unwrap();
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
+    let out = kvinit()
         .args(["plan", "-o", "json", "-f"])
         .arg(&file)
         .output()
         .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_exit(&out, 0);
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["vaults"].as_array().unwrap().len(), 2);
 }
@@ -118,8 +105,7 @@ defaults:
 ",
     )
     .unwrap();
-    let out = Command::cargo_bin("kvinit")
-        .unwrap()
+    let out = kvinit()
         .args(["plan", "-o", "json", "-f"])
         .arg(&file)
         .output()

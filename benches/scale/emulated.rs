@@ -50,13 +50,18 @@ pub async fn start(faults: FaultProfile) -> RunningEmulator {
 
 /// Fresh clients for `emu` (what a new `kvinit` process builds: one credential, one pacer).
 pub fn clients(emu: &RunningEmulator) -> ArmClients {
+    clients_with(emu, ClientSettings::default())
+}
+
+/// [`clients`] with other settings.
+pub fn clients_with(emu: &RunningEmulator, settings: ClientSettings) -> ArmClients {
     let target = Target::Emulator {
         base_url: emu.base_url(),
         tenant_id: TENANT_ID.to_string(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
         client_secret: kvinit_emulator::DEFAULT_CLIENT_SECRET.to_string(),
     };
-    ArmClients::connect(&target, ClientSettings::default()).expect("connect")
+    ArmClients::connect(&target, settings).expect("connect")
 }
 
 /// A write as the executor reported it: when it finished (since the run began) and the

@@ -12,6 +12,7 @@ use std::time::Instant;
 use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyOptions, ApplyReport, Interrupt, Reporter};
 use crate::azure::{ArmClients, ClientSettings, Target};
+use crate::change::ChangeSet;
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{SavedChangeSet, SavedTarget};
 use crate::cli::{ApplyArgs, ApplyFormat};
@@ -57,17 +58,7 @@ pub fn run(args: ApplyArgs) -> ExitCode {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::Failure;
-        }
-    };
-    runtime.block_on(run_async(args, desired, choice, interactive))
+    super::runtime::run(run_async(args, desired, choice, interactive))
 }
 
 /// `kvinit apply FILE`: applies a saved change set exactly (no re-plan) after checking that
@@ -119,31 +110,12 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
         return ExitCode::BadInput;
     }
     warn_if_plan_file_changed(&saved);
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::Failure;
-        }
-    };
-    runtime.block_on(async move {
+    super::runtime::run(async move {
         let desired = saved.desired_state();
-        let run_target = match RunTarget::start(choice, &tenant_of(&desired)).await {
-            Ok(t) => t,
-            Err(message) => {
-                eprintln!("error: {message}");
-                return ExitCode::Failure;
-            }
-        };
-        let code = apply_saved(&args, &saved, &desired, &run_target.target, interactive).await;
-        if let Err(message) = run_target.finish().await {
-            eprintln!("error: {message}");
-            return ExitCode::Failure;
-        }
-        code
+        RunTarget::run(choice, &tenant_of(&desired), async |target| {
+            apply_saved(&args, &saved, &desired, target, interactive).await
+        })
+        .await
     })
 }
 
@@ -232,25 +204,9 @@ async fn apply_saved(
     let changes = saved.change_set();
     let progress = Arc::new(ProgressReporter::default());
     let reporter: Arc<dyn Reporter> = progress.clone();
-    let options = ApplyOptions {
-        concurrency: usize::from(args.concurrency),
-        diff: DiffOptions {
-            allow_permission_model_switch: args.allow_permission_model_switch,
-        },
-    };
-    eprint!("{}", render_summary(&changes));
-    if !args.yes && interactive {
-        match crate::ui::prompter::confirm_apply("Apply these changes?").await {
-            Ok(true) => {}
-            Ok(false) => {
-                eprintln!("Nothing was changed.");
-                return ExitCode::Success;
-            }
-            Err(_) => {
-                crate::errln!("interrupted; nothing was changed");
-                return ExitCode::Interrupted;
-            }
-        }
+    let options = apply_options(args);
+    if let Err(code) = confirm(args, &changes, interactive).await {
+        return code;
     }
     let interrupt = Interrupt::new();
     let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
@@ -281,19 +237,10 @@ async fn run_async(
     choice: TargetChoice,
     interactive: bool,
 ) -> ExitCode {
-    let run_target = match RunTarget::start(choice, &tenant_of(&desired)).await {
-        Ok(t) => t,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::Failure;
-        }
-    };
-    let code = converge(&args, &desired, &run_target.target, interactive).await;
-    if let Err(message) = run_target.finish().await {
-        eprintln!("error: {message}");
-        return ExitCode::Failure;
-    }
-    code
+    RunTarget::run(choice, &tenant_of(&desired), async |target| {
+        converge(&args, &desired, target, interactive).await
+    })
+    .await
 }
 
 async fn converge(
@@ -312,12 +259,7 @@ async fn converge(
     };
     let progress = Arc::new(ProgressReporter::default());
     let reporter: Arc<dyn Reporter> = progress.clone();
-    let options = ApplyOptions {
-        concurrency: usize::from(args.concurrency),
-        diff: DiffOptions {
-            allow_permission_model_switch: args.allow_permission_model_switch,
-        },
-    };
+    let options = apply_options(args);
     // From here on Ctrl-C stops starting work instead of killing the process.
     let interrupt = Interrupt::new();
     let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
@@ -329,19 +271,8 @@ async fn converge(
                 return ExitCode::Failure;
             }
         };
-    eprint!("{}", render_summary(&changes));
-    if !args.yes && interactive {
-        match crate::ui::prompter::confirm_apply("Apply these changes?").await {
-            Ok(true) => {}
-            Ok(false) => {
-                eprintln!("Nothing was changed.");
-                return ExitCode::Success;
-            }
-            Err(_) => {
-                crate::errln!("interrupted; nothing was changed");
-                return ExitCode::Interrupted;
-            }
-        }
+    if let Err(code) = confirm(args, &changes, interactive).await {
+        return code;
     }
     let report =
         crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
@@ -349,6 +280,39 @@ async fn converge(
     progress.finish();
     print_report(&report, args.output);
     exit_code(&report)
+}
+
+/// Prints the change summary to stderr, then asks "Apply these changes?" unless `--yes` was
+/// passed or the session is not interactive. `Ok(())` means go ahead; `Err` carries the exit
+/// code to stop with: 0 when the user answered no ("Nothing was changed."), 130 when the prompt
+/// was interrupted (Ctrl-C or Esc). Nothing has been written at that point.
+async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Result<(), ExitCode> {
+    eprint!("{}", render_summary(changes));
+    if !args.yes && interactive {
+        match crate::ui::prompter::confirm_apply("Apply these changes?").await {
+            Ok(true) => {}
+            Ok(false) => {
+                eprintln!("Nothing was changed.");
+                return Err(ExitCode::Success);
+            }
+            Err(_) => {
+                crate::errln!("interrupted; nothing was changed");
+                return Err(ExitCode::Interrupted);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The executor's options from the command line: `--concurrency` (vaults at once) and
+/// `--allow-permission-model-switch`.
+fn apply_options(args: &ApplyArgs) -> ApplyOptions {
+    ApplyOptions {
+        concurrency: usize::from(args.concurrency),
+        diff: DiffOptions {
+            allow_permission_model_switch: args.allow_permission_model_switch,
+        },
+    }
 }
 
 fn print_report(report: &ApplyReport, format: ApplyFormat) {

@@ -70,23 +70,17 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Ok(c) => c.read_only(),
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            crate::errln!("error: cannot start the async runtime: {e}");
-            return ExitCode::Failure;
-        }
-    };
     let public_azure = choice.is_public_azure();
-    let read = runtime.block_on(async {
+    let read = super::runtime::block_on(async {
         let run_target = RunTarget::start(choice, &tenant).await?;
         let read = read_inventory(&run_target, &scope).await;
         run_target.finish().await?;
         read
     });
+    let read = match read {
+        Ok(read) => read,
+        Err(code) => return code,
+    };
     let (observed, requests) = match read {
         Ok(r) => r,
         Err(message) => {

@@ -34,17 +34,7 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         },
         None => FaultProfile::none(),
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            crate::errln!("error: cannot start the async runtime: {e}");
-            return ExitCode::Failure;
-        }
-    };
-    runtime.block_on(serve(EmulatorConfig {
+    super::runtime::run(serve(EmulatorConfig {
         listen,
         state_path: args.state.clone(),
         faults,
@@ -92,11 +82,11 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     crate::outln!("  faults: {faults}");
     crate::outln!();
     crate::outln!(
-        "Point kvinit at it (dev-only credentials; the secret is kvinit_emulator::DEFAULT_CLIENT_SECRET, see README):"
+        "Point kvinit at it (dev-only credentials; README.md, section \"The ARM emulator\", gives the client secret):"
     );
     crate::outln!("  export AZURE_TENANT_ID=<any tenant GUID>");
     crate::outln!("  export AZURE_CLIENT_ID={DEFAULT_CLIENT_ID}");
-    crate::outln!("  export AZURE_CLIENT_SECRET=<DEFAULT_CLIENT_SECRET from the README>");
+    crate::outln!("  export AZURE_CLIENT_SECRET=<the emulator's dev secret from README.md>");
     crate::outln!("  export AZURE_AUTHORITY_HOST={base}");
     crate::outln!("  kvinit apply --arm-endpoint {base} --authority-host {base} -f kvinit.yaml");
     crate::outln!();

@@ -8,6 +8,7 @@ pub mod ctrl_c;
 pub mod emulator;
 pub mod init;
 pub mod plan;
+pub mod runtime;
 pub mod target;
 
 use crate::cli::{Cli, Command};

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyOptions, SilentReporter};
-use crate::azure::{ArmClients, ClientSettings};
+use crate::azure::{ArmClients, ClientSettings, Target};
 use crate::change::ChangeSet;
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
@@ -76,17 +76,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
         Ok(c) => c.read_only(),
         Err(code) => return code,
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: cannot start the async runtime: {e}");
-            return ExitCode::Failure;
-        }
-    };
-    runtime.block_on(live(args, state, text, choice))
+    super::runtime::run(live(args, state, text, choice))
 }
 
 fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
@@ -131,19 +121,10 @@ pub fn describe_target(choice: &TargetChoice) -> (SavedTarget, String) {
 
 async fn live(args: PlanArgs, state: DesiredState, text: String, choice: TargetChoice) -> ExitCode {
     let (saved_target, source) = describe_target(&choice);
-    let run_target = match RunTarget::start(choice, &super::apply::tenant_of(&state)).await {
-        Ok(t) => t,
-        Err(message) => {
-            eprintln!("error: {message}");
-            return ExitCode::Failure;
-        }
-    };
-    let code = plan_live(&args, &state, &text, saved_target, &source, &run_target).await;
-    if let Err(message) = run_target.finish().await {
-        eprintln!("error: {message}");
-        return ExitCode::Failure;
-    }
-    code
+    RunTarget::run(choice, &super::apply::tenant_of(&state), async |target| {
+        plan_live(&args, &state, &text, saved_target, &source, target).await
+    })
+    .await
 }
 
 async fn plan_live(
@@ -152,9 +133,9 @@ async fn plan_live(
     text: &str,
     saved_target: SavedTarget,
     source: &str,
-    run_target: &RunTarget,
+    target: &Target,
 ) -> ExitCode {
-    let clients = match ArmClients::connect(&run_target.target, ClientSettings::default()) {
+    let clients = match ArmClients::connect(target, ClientSettings::default()) {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e}");

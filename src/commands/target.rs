@@ -1,7 +1,7 @@
 //! The run's ARM target from `TargetArgs`: Azure (or `--arm-endpoint`) with the default
 //! credential chain, or the embedded emulator started in-process on a state file with a random
-//! per-run client secret. Shared by commands that read ARM (`audit`; `apply` has its own copy
-//! of the same start-up, which can move here). Glue only: it must not read or write resources.
+//! per-run client secret. Shared by the commands that read ARM (`plan`, `apply`, `audit`).
+//! Glue only: it must not read or write resources.
 
 #[cfg(feature = "emulator")]
 use std::path::{Path, PathBuf};
@@ -212,6 +212,30 @@ impl RunTarget {
                 .map_err(|e| format!("the emulator could not save its state: {e}"))?;
         }
         Ok(())
+    }
+
+    /// Starts the target ([`RunTarget::start`]), runs `work` with its [`Target`], then stops
+    /// it ([`RunTarget::finish`]: the embedded emulator saves its state). Returns `work`'s exit
+    /// code, or [`ExitCode::Failure`] (exit 1, `error: …` on stderr) when the target cannot
+    /// start (`work` does not run) or cannot be stopped.
+    pub async fn run(
+        choice: TargetChoice,
+        tenant_id: &str,
+        work: impl AsyncFnOnce(&Target) -> ExitCode,
+    ) -> ExitCode {
+        let run_target = match Self::start(choice, tenant_id).await {
+            Ok(t) => t,
+            Err(message) => {
+                crate::errln!("error: {message}");
+                return ExitCode::Failure;
+            }
+        };
+        let code = work(&run_target.target).await;
+        if let Err(message) = run_target.finish().await {
+            crate::errln!("error: {message}");
+            return ExitCode::Failure;
+        }
+        code
     }
 }
 

@@ -96,6 +96,23 @@ fn check_log(e: &VaultEvidence<'_>) -> (Status, String) {
     )
 }
 
+/// The `actionGroupId` of every entry of the array at `pointer` in an alert's body (metric
+/// alerts keep it at `/properties/actions`, activity log alerts at
+/// `/properties/actions/actionGroups`); entries without one are skipped, and a missing or
+/// non-array value yields nothing.
+fn action_group_ids(alert: &Value, pointer: &str) -> Vec<String> {
+    at(alert, pointer)
+        .and_then(|v| v.as_array())
+        .into_iter()
+        .flatten()
+        .filter_map(|x| {
+            x.get("actionGroupId")
+                .and_then(|v| v.as_str())
+                .map(str::to_string)
+        })
+        .collect()
+}
+
 /// Passes when enabled metric alerts cover Availability, SaturationShoebox and
 /// ServiceApiLatency, an enabled activity log alert watches `Microsoft.KeyVault/vaults/delete`,
 /// and every alert's action group exists, is enabled and has at least one receiver.
@@ -113,17 +130,7 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
                     })
         });
         match alert {
-            Some(a) => groups.extend(
-                at(a, "/properties/actions")
-                    .and_then(|v| v.as_array())
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|x| {
-                        x.get("actionGroupId")
-                            .and_then(|v| v.as_str())
-                            .map(str::to_string)
-                    }),
-            ),
+            Some(a) => groups.extend(action_group_ids(a, "/properties/actions")),
             None => missing.push(metric.to_string()),
         }
     }
@@ -141,17 +148,7 @@ fn check_alert(e: &VaultEvidence<'_>) -> (Status, String) {
                 })
     });
     match deleted {
-        Some(a) => groups.extend(
-            at(a, "/properties/actions/actionGroups")
-                .and_then(|v| v.as_array())
-                .into_iter()
-                .flatten()
-                .filter_map(|x| {
-                    x.get("actionGroupId")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_string)
-                }),
-        ),
+        Some(a) => groups.extend(action_group_ids(a, "/properties/actions/actionGroups")),
         None => missing.push("vault deletion".into()),
     }
     if !missing.is_empty() {

@@ -23,22 +23,12 @@ use serde_json::{Value, json};
 use crate::azure::RequestCounts;
 use crate::change::{Action, ChangeSet, ResourceChange};
 use crate::model::desired::DesiredState;
-use crate::rules::Status;
 
 /// The `-o json` value of a live plan (also used for `-o yaml`).
 pub fn to_json(state: &DesiredState, changes: &ChangeSet, requests: RequestCounts) -> Value {
     let mut out = super::plan_view::to_json(state);
     out["liveState"] = json!("read");
-    let count = |a: Action| {
-        changes
-            .vaults
-            .iter()
-            .flat_map(|v| &v.resources)
-            .filter(|r| r.action == a)
-            .map(|r| r.id.to_ascii_lowercase())
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-    };
+    let count = |a: Action| distinct_resources(changes, a);
     if let Some(summary) = out["summary"].as_object_mut() {
         summary.insert("create".into(), json!(count(Action::Create)));
         summary.insert("update".into(), json!(count(Action::Update)));
@@ -163,22 +153,8 @@ pub fn render_table(
             let _ = writeln!(out, "  not managed by kvinit (left alone): {}", u.detail);
         }
     }
-    let count = |a: Action| {
-        changes
-            .vaults
-            .iter()
-            .flat_map(|v| &v.resources)
-            .filter(|r| r.action == a)
-            .map(|r| r.id.to_ascii_lowercase())
-            .collect::<std::collections::HashSet<_>>()
-            .len()
-    };
-    let failed = state
-        .vaults
-        .iter()
-        .flat_map(|v| &v.compliance)
-        .filter(|r| r.status == Status::Fail)
-        .count();
+    let count = |a: Action| distinct_resources(changes, a);
+    let failed = super::plan_view::failed_rule_checks(state);
     let _ = writeln!(
         out,
         "\nPlan: {} to create, {} to update, {} unchanged, {} blocked{}; {failed} failed rule \
@@ -199,6 +175,20 @@ pub fn render_table(
         out.push_str("No changes: live state matches the plan.\n");
     }
     out
+}
+
+/// How many distinct resources (ARM resource IDs compared case-insensitively, as ARM does) have
+/// `action` across every vault of `changes`: a shared resource (an action group several vaults
+/// use) counts once.
+fn distinct_resources(changes: &ChangeSet, action: Action) -> usize {
+    changes
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .filter(|r| r.action == action)
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// `objectId O (keys: get; secrets: get, list)`.

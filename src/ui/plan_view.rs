@@ -30,12 +30,7 @@ pub fn to_json(state: &DesiredState) -> Value {
         .flat_map(|v| &v.compliance)
         .filter(|r| r.status == Status::Pass)
         .count();
-    let failed = state
-        .vaults
-        .iter()
-        .flat_map(|v| &v.compliance)
-        .filter(|r| r.status == Status::Fail)
-        .count();
+    let failed = failed_rule_checks(state);
     json!({
         "liveState": "notRead",
         "summary": {
@@ -194,12 +189,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
             .collect();
         out.push_str(&table(&rows));
     }
-    let failed = state
-        .vaults
-        .iter()
-        .flat_map(|v| &v.compliance)
-        .filter(|r| r.status == Status::Fail)
-        .count();
+    let failed = failed_rule_checks(state);
     let resources: usize = state.vaults.iter().map(|v| v.resources.len()).sum();
     let _ = writeln!(
         out,
@@ -211,4 +201,15 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
         "Live state was not read: this is the full desired state; nothing was sent to Azure.\n",
     );
     out
+}
+
+/// How many compliance rule checks fail across every vault of `state` (each vault × rule that
+/// has [`Status::Fail`] counts once); the `failed` figure of the plan views' summaries.
+pub(crate) fn failed_rule_checks(state: &DesiredState) -> usize {
+    state
+        .vaults
+        .iter()
+        .flat_map(|v| &v.compliance)
+        .filter(|r| r.status == Status::Fail)
+        .count()
 }

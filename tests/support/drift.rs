@@ -1,16 +1,16 @@
-//! Shared by the drift tests (tests/drift_*.rs): a plan file and an emulator state in a temp
-//! folder; the real `kvinit` binary run on the embedded emulator (`--emulator=STATE`, real
+//! The drift scenarios (tests/drift_*.rs, guard_*.rs, plan_live_names.rs): a plan file and an
+//! emulator state in a temp folder; the real `kvinit` binary run on the embedded emulator (`--emulator=STATE`, real
 //! credential flow over HTTP); and out-of-band changes made through the emulator's ARM API with a
 //! bearer token from its token endpoint — never by editing the state file.
-
-#![allow(dead_code)]
 
 use std::path::PathBuf;
 use std::process::Output;
 
-use assert_cmd::Command;
-use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig};
+use kvinit_emulator::EmulatorConfig;
 use serde_json::{Value, json};
+
+pub use super::arm::Arm;
+use super::bin::kvinit;
 
 pub const TENANT: &str = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 pub const SUB: &str = "6f1c2a9e-4b7d-4e3a-9c1f-2d8e5b7a3c10";
@@ -53,8 +53,7 @@ impl Drift {
 
     /// Runs `kvinit ARGS --emulator=STATE` in the temp folder.
     pub fn kvinit(&self, args: &[&str]) -> Output {
-        Command::cargo_bin("kvinit")
-            .unwrap()
+        kvinit()
             .current_dir(self.dir.path())
             .args(args)
             .arg(format!("--emulator={}", self.state.display()))
@@ -119,7 +118,7 @@ impl Drift {
             })
             .await
             .unwrap();
-            let arm = Arm::connect(emu.base_url()).await;
+            let arm = Arm::connect(emu.base_url(), TENANT).await;
             f(arm).await;
             emu.shutdown().await.unwrap();
         });
@@ -170,74 +169,7 @@ pub fn assert_only_vault_changes(plan: &Value, changes: Value) {
     assert_eq!(plan["summary"]["pending"], 1, "{:#}", plan["summary"]);
 }
 
-/// A minimal ARM client: token from the emulator's token endpoint, then GET / PUT.
-pub struct Arm {
-    base: String,
-    http: reqwest::Client,
-    token: String,
-}
-
 impl Arm {
-    async fn connect(base: String) -> Self {
-        let http = reqwest::Client::new();
-        let resp = http
-            .post(format!("{base}/{TENANT}/oauth2/v2.0/token"))
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", DEFAULT_CLIENT_ID),
-                ("client_secret", DEFAULT_CLIENT_SECRET),
-                ("scope", "https://management.azure.com/.default"),
-            ])
-            .send()
-            .await
-            .expect("token request");
-        assert_eq!(resp.status().as_u16(), 200, "token endpoint");
-        let body: Value = resp.json().await.expect("token JSON");
-        let token = body["access_token"].as_str().unwrap().to_string();
-        Self { base, http, token }
-    }
-
-    /// GET `id`; panics unless 200.
-    pub async fn get(&self, id: &str, api_version: &str) -> Value {
-        let resp = self
-            .http
-            .get(format!("{}{id}?api-version={api_version}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("GET");
-        assert_eq!(resp.status().as_u16(), 200, "GET {id}");
-        resp.json().await.unwrap()
-    }
-
-    /// PUT `body` to `id`; panics unless 2xx.
-    pub async fn put(&self, id: &str, api_version: &str, body: Value) -> Value {
-        let resp = self
-            .http
-            .put(format!("{}{id}?api-version={api_version}", self.base))
-            .bearer_auth(&self.token)
-            .json(&body)
-            .send()
-            .await
-            .expect("PUT");
-        let status = resp.status().as_u16();
-        let text = resp.text().await.unwrap_or_default();
-        assert!((200..300).contains(&status), "PUT {id}: {status} {text}");
-        serde_json::from_str(&text).unwrap_or(Value::Null)
-    }
-
-    /// DELETE `id` (soft-deletes a vault); panics unless 2xx.
-    pub async fn delete(&self, id: &str, api_version: &str) {
-        let resp = self
-            .http
-            .delete(format!("{}{id}?api-version={api_version}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("DELETE");
-        assert!(resp.status().is_success(), "DELETE {id}: {}", resp.status());
-    }
-
     /// Reads the vault, lets `edit` change its body, and PUTs it back (as the portal or another
     /// tool does: the whole vault, read-only fields dropped).
     pub async fn edit_vault(&self, edit: impl FnOnce(&mut Value)) {
