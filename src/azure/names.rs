@@ -69,7 +69,9 @@ pub async fn vault_name_status(
                 return Ok(NameStatus::SoftDeleted {
                     location: props.location,
                     scheduled_purge_date: props.scheduled_purge_date.and_then(|d| {
-                        d.format(&time::format_description::well_known::Rfc3339)
+                        d.replace_nanosecond(0)
+                            .unwrap_or(d)
+                            .format(&time::format_description::well_known::Rfc3339)
                             .ok()
                     }),
                 });

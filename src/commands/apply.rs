@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyOptions, ApplyReport, Interrupt, Reporter};
-use crate::azure::{ArmClients, ClientSettings, Target};
+use crate::azure::Target;
 use crate::change::ChangeSet;
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{SavedChangeSet, SavedTarget};
@@ -154,12 +154,9 @@ async fn apply_saved(
     interactive: bool,
 ) -> ExitCode {
     let started = Instant::now();
-    let clients = match ArmClients::connect(target, ClientSettings::default()) {
+    let clients = match super::target::connect(target) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::Failure;
-        }
+        Err(code) => return code,
     };
     let live = crate::azure::observe::observe(&clients, desired).await;
     if let Some(e) = live.nothing_readable() {
@@ -250,12 +247,9 @@ async fn converge(
     interactive: bool,
 ) -> ExitCode {
     let started = Instant::now();
-    let clients = match ArmClients::connect(target, ClientSettings::default()) {
+    let clients = match super::target::connect(target) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::Failure;
-        }
+        Err(code) => return code,
     };
     let progress = Arc::new(ProgressReporter::default());
     let reporter: Arc<dyn Reporter> = progress.clone();

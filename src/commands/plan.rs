@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::target::{RunTarget, TargetChoice};
 use crate::apply::{ApplyOptions, SilentReporter};
-use crate::azure::{ArmClients, ClientSettings, Target};
+use crate::azure::Target;
 use crate::change::ChangeSet;
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
@@ -135,12 +135,9 @@ async fn plan_live(
     source: &str,
     target: &Target,
 ) -> ExitCode {
-    let clients = match ArmClients::connect(target, ClientSettings::default()) {
+    let clients = match super::target::connect(target) {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::Failure;
-        }
+        Err(code) => return code,
     };
     let options = ApplyOptions {
         diff: DiffOptions {

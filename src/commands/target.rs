@@ -272,3 +272,14 @@ pub async fn start_emulator(
         .map_err(|e| format!("cannot start the emulator: {e}"))?;
     Ok((emu, secret))
 }
+
+/// Builds the run's ARM clients (one credential, one pipeline per client) for `target`; a failure
+/// is printed and mapped to [`ExitCode::Failure`]. Shared by `plan` (live) and `apply`.
+pub fn connect(target: &Target) -> Result<crate::azure::ArmClients, ExitCode> {
+    crate::azure::ArmClients::connect(target, crate::azure::ClientSettings::default()).map_err(
+        |e| {
+            crate::errln!("error: {e}");
+            ExitCode::Failure
+        },
+    )
+}
