@@ -1,5 +1,5 @@
 //! The typed azure_mgmt clients of a run, built once and sharing one credential (so the token
-//! is fetched once), one request counter, one write pacer and one retry configuration. It must
+//! is fetched once), one request counter, one pacer and one retry configuration. It must
 //! not send anything by itself.
 
 use azure_core::ClientOptions;
@@ -8,7 +8,7 @@ use super::counting::RequestCounter;
 use super::credential::Target;
 use super::error::AzureError;
 use super::json_body::StripNullsPolicy;
-use super::pacer::WritePacer;
+use super::pacer::Pacer;
 use super::raw::RawArm;
 use super::retry::RetrySettings;
 use super::url_path::NormalizePathPolicy;
@@ -25,8 +25,8 @@ pub(crate) use azure_mgmt_resources::package_resources_2021_04 as resources;
 pub struct ClientSettings {
     /// Retry and timeout settings.
     pub retry: RetrySettings,
-    /// The per-subscription write pacer (shared by every client).
-    pub pacer: WritePacer,
+    /// The per-subscription read and write pacer (shared by every client).
+    pub pacer: Pacer,
 }
 
 /// Every client kvinit uses, ready to call. Cheap to clone.

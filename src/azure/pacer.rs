@@ -1,50 +1,110 @@
-//! The per-subscription write pacer: an adaptive token bucket per subscription in front of every
-//! write attempt, so an apply paces itself under the subscription's write budget instead of
-//! collecting 429s. It must not retry or count; it only delays writes.
+//! The per-subscription request pacer: an adaptive token bucket per subscription and budget
+//! (reads, writes) in front of every request attempt, so a run paces itself under the
+//! subscription's ARM budgets instead of collecting 429s. It must not retry or count; it only
+//! delays requests.
 //!
-//! Budget: ARM's published per-subscription write limit, burst 200 and refill 10 per second
+//! Budgets: ARM's published per-subscription limits — writes (every method but GET and HEAD)
+//! burst 200 and refill 10 per second, reads (GET, HEAD) burst 250 and refill 25 per second
 //! (source: "Understand how Azure Resource Manager throttles requests", token bucket
-//! algorithm), is the most the pacer ever assumes. A subscription's real budget can be lower, so
-//! the pacer follows what ARM says:
+//! algorithm) — are the most the pacer ever assumes. A subscription's real budget can be lower,
+//! or partly spent by someone else, so the pacer follows what ARM says:
 //!
-//! - **Header**: each answer's `x-ms-ratelimit-remaining-subscription-writes` is the truth about
-//!   the bucket at that moment. The pacer sets its tokens to that figure minus the writes still
-//!   in flight (never more than the header allows; raised only by answers to newer requests).
-//! - **Start**: the first write of a subscription goes alone; the others wait for its header,
-//!   so a small budget is known before a burst is sent.
-//! - **429**: writes to that subscription pause until `Retry-After` (1 s when absent), the
-//!   tokens are emptied, and when the answer says the budget is spent (remaining < 1 or no
-//!   header) the refill rate is halved (multiplicative decrease, floor 0.05/s).
-//! - **Success**: the refill rate grows by 0.02 tokens/s per successful write (additive
-//!   increase), up to ARM's 10/s — so a halved rate comes back slowly and the run converges with
-//!   few 429s.
+//! - **Start**: the first request of a subscription and budget goes alone; the others wait for
+//!   its answer, whose `x-ms-ratelimit-remaining-subscription-{reads,writes}` header sets the
+//!   tokens (minus requests still in flight), so a small or spent budget is known before a
+//!   burst is sent.
+//! - **Header, afterwards**: each answer's header can only *lower* the tokens (to the figure
+//!   minus the requests still in flight), never raise them. ARM computes the figure when it
+//!   answers, and answers overtake each other on the way back: raising the tokens to an older
+//!   figure is what made an earlier version of this pacer overshoot the budget by a few writes
+//!   at the end of the burst. Tokens come back only by the refill, at the estimated rate; so
+//!   while the estimate is not above ARM's real rate the pacer's tokens never exceed ARM's, and
+//!   no request is throttled.
+//! - **429**: requests to that subscription and budget pause until `Retry-After` (1 s when
+//!   absent) and the tokens are emptied. When the answer says the budget is spent
+//!   (remaining < 1 or no header), the first request after the pause goes alone as a *probe*:
+//!   its header shows what ARM refilled since the 429, and the refill estimate becomes
+//!   (remaining + 1) / seconds since the 429 (bounded by 0.05/s and ARM's published rate). A
+//!   probe that is throttled again, or answers without a header, halves the estimate instead.
+//!   An earlier version only halved and then crept back at +0.02/s per success, and left one
+//!   subscription writing at half speed for 21 s after a single 429.
+//! - **Success**: the estimate grows by 0.02 tokens/s per successful request (additive
+//!   increase, up to ARM's published rate), so an estimate that came out low recovers.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use azure_core::{Context, Policy, PolicyResult, Request};
+use azure_core::{Context, Method, Policy, PolicyResult, Request};
+
+/// A subscription budget ARM throttles on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Budget {
+    /// GET and HEAD requests.
+    Reads,
+    /// Every other method (PUT, PATCH, DELETE, POST actions such as `checkNameAvailability`).
+    Writes,
+}
+
+impl Budget {
+    /// The budget a request of `method` spends. ARM's throttling counts by HTTP method, so a
+    /// POST action that only reads (`checkNameAvailability`, `list…`) is a write here.
+    pub fn of(method: &Method) -> Self {
+        if matches!(method, Method::Get | Method::Head) {
+            Budget::Reads
+        } else {
+            Budget::Writes
+        }
+    }
+
+    /// The response header that tells how many requests of this budget are left.
+    pub fn remaining_header(self) -> &'static str {
+        match self {
+            Budget::Reads => "x-ms-ratelimit-remaining-subscription-reads",
+            Budget::Writes => "x-ms-ratelimit-remaining-subscription-writes",
+        }
+    }
+
+    /// ARM's published bucket for this budget: (burst, refill per second).
+    pub fn arm_limits(self) -> (f64, f64) {
+        match self {
+            Budget::Reads => (READ_BURST, READ_REFILL_PER_SEC),
+            Budget::Writes => (WRITE_BURST, WRITE_REFILL_PER_SEC),
+        }
+    }
+}
 
 /// ARM's write burst per subscription.
-pub const DEFAULT_BURST: f64 = 200.0;
-/// ARM's write refill per subscription, tokens per second (the most the pacer assumes).
-pub const DEFAULT_REFILL_PER_SEC: f64 = 10.0;
+pub const WRITE_BURST: f64 = 200.0;
+/// ARM's write refill per subscription, tokens per second.
+pub const WRITE_REFILL_PER_SEC: f64 = 10.0;
+/// ARM's read burst per subscription.
+pub const READ_BURST: f64 = 250.0;
+/// ARM's read refill per subscription, tokens per second.
+pub const READ_REFILL_PER_SEC: f64 = 25.0;
 /// Lowest refill rate the pacer backs off to, tokens per second.
 pub const MIN_REFILL_PER_SEC: f64 = 0.05;
-/// Additive increase of the refill rate per successful write, tokens per second.
+/// Additive increase of the refill estimate per successful request, tokens per second.
 pub const RATE_INCREASE_PER_SUCCESS: f64 = 0.02;
-const REMAINING_WRITES: &str = "x-ms-ratelimit-remaining-subscription-writes";
 /// Pause after a 429 without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
-/// How often a write waiting for a subscription's first answer looks again.
+/// How often a request waiting for its subscription's first answer looks again.
 const FIRST_ANSWER_POLL: Duration = Duration::from_millis(5);
 
-/// Adaptive token buckets keyed by lower-cased subscription ID; cheap to clone.
+/// Adaptive token buckets keyed by lower-cased subscription ID and [`Budget`]; cheap to clone
+/// (clones share the buckets).
 #[derive(Debug, Clone)]
-pub struct WritePacer {
+pub struct Pacer {
+    reads: Limits,
+    writes: Limits,
+    buckets: Arc<Mutex<HashMap<(String, Budget), Bucket>>>,
+}
+
+/// The most a pacer assumes for one budget.
+#[derive(Debug, Clone, Copy)]
+struct Limits {
     burst: f64,
     max_refill_per_sec: f64,
-    buckets: Arc<Mutex<HashMap<String, Bucket>>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -53,64 +113,92 @@ struct Bucket {
     at: Instant,
     /// Current refill estimate, tokens per second.
     rate: f64,
-    /// No write starts before this instant (a 429's `Retry-After`).
+    /// No request starts before this instant (a 429's `Retry-After`).
     paused_until: Option<Instant>,
-    /// Writes sent and not answered yet.
+    /// Requests sent and not answered yet.
     in_flight: u32,
-    /// Sequence number of the last write sent.
+    /// Sequence number of the last request sent.
     sent: u64,
-    /// Sequence number of the write whose answer last set the tokens.
-    synced: u64,
-    /// Whether any answer has come back (before that, one write at a time).
-    answered: bool,
+    /// One request at a time until its answer tells the budget: `Some` at the start and after
+    /// a 429 that spent the budget.
+    solo: Option<Solo>,
 }
 
-/// What one write's answer told the pacer.
+/// A request that goes alone to learn the budget.
+#[derive(Debug, Clone, Copy)]
+struct Solo {
+    /// When the 429 that started the probe was answered (`None` at the start of a run).
+    since_throttle: Option<Instant>,
+    /// Sequence number of the request sent alone, once sent.
+    probe: Option<u64>,
+}
+
+/// What one request's answer told the pacer.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct WriteOutcome {
+pub struct Outcome {
     /// `true` for 429 Too Many Requests.
     pub throttled: bool,
     /// `true` for a 2xx answer.
     pub succeeded: bool,
-    /// `x-ms-ratelimit-remaining-subscription-writes`, when sent.
+    /// `x-ms-ratelimit-remaining-subscription-{reads,writes}`, when sent.
     pub remaining: Option<f64>,
     /// `Retry-After`, when sent with a 429.
     pub retry_after: Option<Duration>,
 }
 
-/// A write that was let through; hand it back with [`WritePacer::answered`].
+/// A request that was let through; hand it back with [`Pacer::answered`].
 #[derive(Debug, Clone, Copy)]
 pub struct Ticket(u64);
 
-impl Default for WritePacer {
+impl Default for Pacer {
+    /// ARM's published budgets (see the module docs).
     fn default() -> Self {
-        Self::new(DEFAULT_BURST, DEFAULT_REFILL_PER_SEC)
+        Self::new(Budget::Writes.arm_limits(), Budget::Reads.arm_limits())
     }
 }
 
-impl WritePacer {
-    /// A pacer assuming at most `burst` tokens per subscription, refilled at most at
-    /// `refill_per_sec` (it adapts downwards from there).
-    pub fn new(burst: f64, refill_per_sec: f64) -> Self {
-        Self {
+impl Pacer {
+    /// A pacer assuming at most `writes` and `reads` = (burst tokens, refill tokens per second)
+    /// per subscription; it adapts downwards from there.
+    pub fn new(writes: (f64, f64), reads: (f64, f64)) -> Self {
+        let limits = |(burst, refill): (f64, f64)| Limits {
             burst: burst.max(1.0),
-            max_refill_per_sec: refill_per_sec.max(MIN_REFILL_PER_SEC),
+            max_refill_per_sec: refill.max(MIN_REFILL_PER_SEC),
+        };
+        Self {
+            reads: limits(reads),
+            writes: limits(writes),
             buckets: Arc::default(),
         }
     }
 
-    /// Takes one write token for `subscription`, waiting until one is available, the
-    /// subscription's pause is over, and (for its very first writes) its first answer is in.
-    pub async fn acquire(&self, subscription: &str) -> Ticket {
+    fn limits(&self, budget: Budget) -> Limits {
+        match budget {
+            Budget::Reads => self.reads,
+            Budget::Writes => self.writes,
+        }
+    }
+
+    /// Takes one token of `budget` for `subscription`, waiting until one is available, the
+    /// subscription's pause is over, and (while a request goes alone) its answer is in.
+    pub async fn acquire(&self, subscription: &str, budget: Budget) -> Ticket {
         loop {
             let wait = {
                 let mut buckets = self.buckets.lock().expect("pacer lock");
                 let now = Instant::now();
-                let bucket = self.refilled(&mut buckets, subscription, now);
+                let bucket = self.refilled(&mut buckets, subscription, budget, now);
                 if let Some(until) = bucket.paused_until {
                     until.saturating_duration_since(now)
-                } else if !bucket.answered && bucket.in_flight > 0 {
-                    FIRST_ANSWER_POLL
+                } else if let Some(solo) = &mut bucket.solo {
+                    if solo.probe.is_some() {
+                        FIRST_ANSWER_POLL
+                    } else {
+                        bucket.sent += 1;
+                        bucket.in_flight += 1;
+                        bucket.tokens = (bucket.tokens - 1.0).max(0.0);
+                        solo.probe = Some(bucket.sent);
+                        return Ticket(bucket.sent);
+                    }
                 } else if bucket.tokens >= 1.0 {
                     bucket.tokens -= 1.0;
                     bucket.in_flight += 1;
@@ -124,68 +212,104 @@ impl WritePacer {
         }
     }
 
-    /// Learns from the answer to the write of `ticket` (see the module docs). A write that got
-    /// no answer (I/O error) passes `WriteOutcome::default()`.
-    pub fn answered(&self, subscription: &str, ticket: Ticket, outcome: WriteOutcome) {
+    /// Learns from the answer to the request of `ticket` (see the module docs). A request
+    /// that got no answer (I/O error) passes `Outcome::default()`.
+    pub fn answered(&self, subscription: &str, budget: Budget, ticket: Ticket, outcome: Outcome) {
         let mut buckets = self.buckets.lock().expect("pacer lock");
         let now = Instant::now();
-        let burst = self.burst;
-        let max_rate = self.max_refill_per_sec;
-        let bucket = self.refilled(&mut buckets, subscription, now);
+        let limits = self.limits(budget);
+        let bucket = self.refilled(&mut buckets, subscription, budget, now);
         bucket.in_flight = bucket.in_flight.saturating_sub(1);
-        bucket.answered = true;
-        if let Some(remaining) = outcome.remaining {
-            let left = (remaining.max(0.0) - f64::from(bucket.in_flight)).max(0.0);
-            if ticket.0 > bucket.synced {
-                bucket.synced = ticket.0;
-                bucket.tokens = left.min(burst);
-            } else {
-                bucket.tokens = bucket.tokens.min(left);
-            }
-        }
+        let left = outcome
+            .remaining
+            .map(|r| (r.max(0.0) - f64::from(bucket.in_flight)).max(0.0));
+        let spent = outcome.remaining.is_none_or(|r| r < 1.0);
+        let probe = bucket.solo.filter(|s| s.probe == Some(ticket.0));
         if outcome.throttled {
             let until = now + outcome.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
             bucket.paused_until = Some(bucket.paused_until.map_or(until, |p| p.max(until)));
             bucket.tokens = 0.0;
-            if outcome.remaining.is_none_or(|r| r < 1.0) {
-                bucket.rate = (bucket.rate / 2.0).max(MIN_REFILL_PER_SEC);
+            if let Some(solo) = probe {
+                if solo.since_throttle.is_some() {
+                    // Throttled again right after the pause: the estimate was far too high.
+                    bucket.rate = (bucket.rate / 2.0).max(MIN_REFILL_PER_SEC);
+                }
+                bucket.solo = Some(Solo {
+                    since_throttle: Some(now),
+                    probe: None,
+                });
+            } else if spent && bucket.solo.is_none() {
+                bucket.solo = Some(Solo {
+                    since_throttle: Some(now),
+                    probe: None,
+                });
             }
-        } else if outcome.succeeded {
-            bucket.rate = (bucket.rate + RATE_INCREASE_PER_SUCCESS).min(max_rate);
+            return;
+        }
+        match (probe, left) {
+            (Some(solo), Some(left)) => {
+                if let Some(since) = solo.since_throttle {
+                    let secs = now.saturating_duration_since(since).as_secs_f64();
+                    if secs > 0.0 {
+                        let measured = (outcome.remaining.unwrap_or(0.0).max(0.0) + 1.0) / secs;
+                        bucket.rate = measured.clamp(MIN_REFILL_PER_SEC, limits.max_refill_per_sec);
+                    }
+                }
+                // The one answer allowed to raise the tokens: this request went alone.
+                bucket.tokens = left.min(limits.burst);
+                bucket.solo = None;
+            }
+            (Some(solo), None) => {
+                if solo.since_throttle.is_some() {
+                    bucket.rate = (bucket.rate / 2.0).max(MIN_REFILL_PER_SEC);
+                }
+                bucket.solo = None;
+            }
+            (None, Some(left)) => bucket.tokens = bucket.tokens.min(left),
+            (None, None) => {}
+        }
+        if outcome.succeeded {
+            bucket.rate = (bucket.rate + RATE_INCREASE_PER_SUCCESS).min(limits.max_refill_per_sec);
         }
     }
 
-    /// Tokens currently available for `subscription`.
-    pub fn available(&self, subscription: &str) -> f64 {
+    /// Tokens of `budget` currently available for `subscription`.
+    pub fn available(&self, subscription: &str, budget: Budget) -> f64 {
         let mut buckets = self.buckets.lock().expect("pacer lock");
-        self.refilled(&mut buckets, subscription, Instant::now())
+        self.refilled(&mut buckets, subscription, budget, Instant::now())
             .tokens
     }
 
-    /// The current refill estimate for `subscription`, tokens per second.
-    pub fn refill_rate(&self, subscription: &str) -> f64 {
+    /// The current refill estimate of `budget` for `subscription`, tokens per second.
+    pub fn refill_rate(&self, subscription: &str, budget: Budget) -> f64 {
         let mut buckets = self.buckets.lock().expect("pacer lock");
-        self.refilled(&mut buckets, subscription, Instant::now())
+        self.refilled(&mut buckets, subscription, budget, Instant::now())
             .rate
     }
 
     fn refilled<'a>(
         &self,
-        buckets: &'a mut HashMap<String, Bucket>,
+        buckets: &'a mut HashMap<(String, Budget), Bucket>,
         sub: &str,
+        budget: Budget,
         now: Instant,
     ) -> &'a mut Bucket {
-        let bucket = buckets.entry(sub.to_ascii_lowercase()).or_insert(Bucket {
-            // One write until the first answer tells the real budget.
-            tokens: 1.0,
-            at: now,
-            rate: self.max_refill_per_sec,
-            paused_until: None,
-            in_flight: 0,
-            sent: 0,
-            synced: 0,
-            answered: false,
-        });
+        let limits = self.limits(budget);
+        let bucket = buckets
+            .entry((sub.to_ascii_lowercase(), budget))
+            .or_insert(Bucket {
+                // One request until the first answer tells the real budget.
+                tokens: 1.0,
+                at: now,
+                rate: limits.max_refill_per_sec,
+                paused_until: None,
+                in_flight: 0,
+                sent: 0,
+                solo: Some(Solo {
+                    since_throttle: None,
+                    probe: None,
+                }),
+            });
         if let Some(until) = bucket.paused_until {
             if now < until {
                 bucket.at = now;
@@ -194,12 +318,13 @@ impl WritePacer {
             bucket.paused_until = None;
             bucket.at = until;
         }
-        if !bucket.answered {
+        if bucket.solo.is_some() {
+            // Nothing refills while the budget is unknown; the probe's answer sets it.
             bucket.at = now;
             return bucket;
         }
         let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * bucket.rate).min(self.burst);
+        bucket.tokens = (bucket.tokens + elapsed * bucket.rate).min(limits.burst);
         bucket.at = now;
         bucket
     }
@@ -221,15 +346,8 @@ pub fn subscription_of(path: &str) -> Option<&str> {
     None
 }
 
-/// Whether a request spends the subscription's write budget: every method but GET and HEAD,
-/// including POST actions such as `checkNameAvailability` that the request counter reports as
-/// reads (ARM's throttling counts by HTTP method, like the emulator's `writeBurst`).
-fn uses_write_budget(method: &azure_core::Method) -> bool {
-    !matches!(method, azure_core::Method::Get | azure_core::Method::Head)
-}
-
 #[derive(Debug)]
-struct PacingPolicy(WritePacer);
+struct PacingPolicy(Pacer);
 
 #[async_trait::async_trait]
 impl Policy for PacingPolicy {
@@ -239,14 +357,11 @@ impl Policy for PacingPolicy {
         request: &mut Request,
         next: &[Arc<dyn Policy>],
     ) -> PolicyResult {
-        let path = request.url().path().to_string();
-        let sub = subscription_of(&path)
-            .filter(|_| uses_write_budget(request.method()))
-            .map(str::to_owned);
-        let Some(sub) = sub else {
+        let Some(sub) = subscription_of(request.url().path()).map(str::to_owned) else {
             return next[0].send(ctx, request, &next[1..]).await;
         };
-        let ticket = self.0.acquire(&sub).await;
+        let budget = Budget::of(request.method());
+        let ticket = self.0.acquire(&sub, budget).await;
         let result = next[0].send(ctx, request, &next[1..]).await;
         let outcome = match &result {
             Ok(response) => {
@@ -257,19 +372,20 @@ impl Policy for PacingPolicy {
                         .map(str::to_owned)
                 };
                 let status = response.status();
-                WriteOutcome {
+                Outcome {
                     throttled: status == azure_core::StatusCode::TooManyRequests,
                     succeeded: (200..300).contains(&u16::from(status)),
-                    remaining: header(REMAINING_WRITES).and_then(|v| v.trim().parse().ok()),
+                    remaining: header(budget.remaining_header())
+                        .and_then(|v| v.trim().parse().ok()),
                     retry_after: header("retry-after")
                         .and_then(|v| v.trim().parse::<f64>().ok())
                         .filter(|s| s.is_finite() && *s >= 0.0)
                         .map(|s| Duration::from_secs_f64(s.min(300.0))),
                 }
             }
-            Err(_) => WriteOutcome::default(),
+            Err(_) => Outcome::default(),
         };
-        self.0.answered(&sub, ticket, outcome);
+        self.0.answered(&sub, budget, ticket, outcome);
         result
     }
 }
@@ -278,29 +394,44 @@ impl Policy for PacingPolicy {
 mod tests {
     use super::*;
 
-    fn ok(remaining: f64) -> WriteOutcome {
-        WriteOutcome {
+    const W: Budget = Budget::Writes;
+
+    fn ok(remaining: f64) -> Outcome {
+        Outcome {
             succeeded: true,
             remaining: Some(remaining),
-            ..WriteOutcome::default()
+            ..Outcome::default()
         }
+    }
+
+    fn throttled(remaining: f64, retry_after: Duration) -> Outcome {
+        Outcome {
+            throttled: true,
+            remaining: Some(remaining),
+            retry_after: Some(retry_after),
+            ..Outcome::default()
+        }
+    }
+
+    fn pacer(burst: f64, refill: f64) -> Pacer {
+        Pacer::new((burst, refill), (READ_BURST, READ_REFILL_PER_SEC))
     }
 
     #[tokio::test]
     async fn paces_after_the_burst_and_follows_the_header() {
-        let pacer = WritePacer::new(3.0, 20.0);
-        let t = pacer.acquire("S").await;
-        pacer.answered("s", t, ok(2.0));
+        let pacer = pacer(3.0, 20.0);
+        let t = pacer.acquire("S", W).await;
+        pacer.answered("s", W, t, ok(2.0));
         let start = Instant::now();
         for _ in 0..4 {
-            let t = pacer.acquire("S").await;
-            pacer.answered("s", t, WriteOutcome::default());
+            let t = pacer.acquire("S", W).await;
+            pacer.answered("s", W, t, Outcome::default());
         }
         // 2 left per the header, 2 more at 20/s: at least ~100 ms.
         assert!(start.elapsed() >= Duration::from_millis(90));
-        let t = pacer.acquire("s").await;
-        pacer.answered("s", t, ok(0.0));
-        assert!(pacer.available("s") < 1.0);
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(0.0));
+        assert!(pacer.available("s", W) < 1.0);
         assert_eq!(
             subscription_of("/subscriptions/abc/resourceGroups/x"),
             Some("abc")
@@ -308,35 +439,80 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_429_pauses_until_retry_after_and_halves_the_rate() {
-        let pacer = WritePacer::new(200.0, 10.0);
-        let t = pacer.acquire("s").await;
-        pacer.answered(
-            "s",
-            t,
-            WriteOutcome {
-                throttled: true,
-                remaining: Some(0.0),
-                retry_after: Some(Duration::from_millis(300)),
-                ..WriteOutcome::default()
-            },
-        );
-        assert!((pacer.refill_rate("s") - 5.0).abs() < 1e-9);
-        let start = Instant::now();
-        let t = pacer.acquire("s").await;
-        assert!(start.elapsed() >= Duration::from_millis(290));
-        pacer.answered("s", t, ok(0.0));
-        assert!(pacer.refill_rate("s") > 5.0 && pacer.refill_rate("s") < 5.1);
+    async fn a_stale_header_never_raises_the_tokens() {
+        let pacer = pacer(200.0, 0.05);
+        let first = pacer.acquire("s", W).await;
+        pacer.answered("s", W, first, ok(10.0));
+        let tickets = [
+            pacer.acquire("s", W).await,
+            pacer.acquire("s", W).await,
+            pacer.acquire("s", W).await,
+        ];
+        assert!((pacer.available("s", W) - 7.0).abs() < 0.01);
+        // An answer ARM computed before the other two were counted: 10 − 2 in flight = 8 > 7.
+        pacer.answered("s", W, tickets[0], ok(10.0));
+        assert!((pacer.available("s", W) - 7.0).abs() < 0.01);
+        // A lower figure does lower them: 5 − 1 in flight.
+        pacer.answered("s", W, tickets[1], ok(5.0));
+        assert!((pacer.available("s", W) - 4.0).abs() < 0.01);
     }
 
     #[tokio::test]
-    async fn the_first_write_goes_alone_and_the_header_bounds_the_rest() {
-        let pacer = WritePacer::default();
-        let first = pacer.acquire("s").await;
-        // A second write waits for the first answer.
-        let second = tokio::time::timeout(Duration::from_millis(50), pacer.acquire("s")).await;
+    async fn a_429_pauses_then_one_probe_measures_the_refill_rate() {
+        let pacer = pacer(200.0, 10.0);
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(5.0));
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, throttled(0.0, Duration::from_millis(400)));
+        let start = Instant::now();
+        let probe = pacer.acquire("s", W).await;
+        assert!(start.elapsed() >= Duration::from_millis(390));
+        // While the probe is out, nothing else goes.
+        let other = tokio::time::timeout(Duration::from_millis(50), pacer.acquire("s", W)).await;
+        assert!(other.is_err());
+        // ARM refilled 1 token (+ the one the probe spent) in ~0.45 s: ~4.4 per second.
+        pacer.answered("s", W, probe, ok(1.0));
+        let rate = pacer.refill_rate("s", W);
+        assert!(rate > 3.0 && rate < 5.2, "measured {rate}");
+        assert!((pacer.available("s", W) - 1.0).abs() < 0.1);
+    }
+
+    #[tokio::test]
+    async fn a_throttled_probe_halves_the_estimate() {
+        let pacer = pacer(200.0, 10.0);
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, throttled(0.0, Duration::from_millis(10)));
+        let probe = pacer.acquire("s", W).await;
+        pacer.answered("s", W, probe, throttled(0.0, Duration::from_millis(10)));
+        assert!((pacer.refill_rate("s", W) - 5.0).abs() < 1e-9);
+    }
+
+    #[tokio::test]
+    async fn the_first_request_goes_alone_and_budgets_are_apart() {
+        let pacer = Pacer::default();
+        let first = pacer.acquire("s", W).await;
+        // A second write waits for the first answer ...
+        let second = tokio::time::timeout(Duration::from_millis(50), pacer.acquire("s", W)).await;
         assert!(second.is_err());
-        pacer.answered("s", first, ok(4.0));
-        assert!((pacer.available("s") - 4.0).abs() < 0.01);
+        // ... but a read of the same subscription does not: reads have their own bucket.
+        let read =
+            tokio::time::timeout(Duration::from_millis(50), pacer.acquire("s", Budget::Reads))
+                .await;
+        assert!(read.is_ok());
+        pacer.answered("s", W, first, ok(4.0));
+        assert!((pacer.available("s", W) - 4.0).abs() < 0.01);
+        assert_eq!(pacer.refill_rate("s", Budget::Reads), READ_REFILL_PER_SEC);
+    }
+
+    #[test]
+    fn budgets_follow_the_http_method() {
+        assert_eq!(Budget::of(&Method::Get), Budget::Reads);
+        assert_eq!(Budget::of(&Method::Head), Budget::Reads);
+        assert_eq!(Budget::of(&Method::Post), Budget::Writes);
+        assert_eq!(Budget::of(&Method::Put), Budget::Writes);
+        assert_eq!(
+            Budget::Reads.remaining_header(),
+            "x-ms-ratelimit-remaining-subscription-reads"
+        );
     }
 }
