@@ -290,7 +290,9 @@ async fn a_soft_deleted_name_fails_by_default_and_is_recovered_on_request() {
     let new_rules = serde_json::json!([{ "value": "198.51.100.0/24" }]);
     for r in &mut recover.vaults[0].resources {
         if r.kind == kvinit::model::desired::ResourceKind::Vault {
-            r.body["properties"]["networkAcls"]["ipRules"] = new_rules.clone();
+            let mut body = r.body.to_value();
+            body["properties"]["networkAcls"]["ipRules"] = new_rules.clone();
+            r.body = body.into();
         }
     }
     let (report, _) = run(&emu, &recover).await;

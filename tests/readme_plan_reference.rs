@@ -23,12 +23,13 @@ fn readme_plan_reference_example_is_a_valid_plan() {
         "apps × envs × regions − exclude"
     );
     let vault = &desired.vaults[0];
-    let body = &vault
+    let body = vault
         .resources
         .iter()
         .find(|r| r.kind == kvinit::model::desired::ResourceKind::Vault)
         .expect("a vault resource")
-        .body;
+        .body
+        .to_value();
     assert_eq!(
         body["properties"]["sku"]["name"], "premium",
         "the override applies"

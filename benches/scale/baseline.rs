@@ -47,7 +47,7 @@ pub async fn run() -> Baseline {
             kvinit::azure::observe::get(&clients, r.kind, &r.id)
                 .await
                 .expect("GET");
-            kvinit::azure::write::put(&clients, r.kind, &r.id, &r.body)
+            kvinit::azure::write::put(&clients, r.kind, &r.id, &r.body.to_value())
                 .await
                 .expect("PUT");
         }

@@ -8,6 +8,7 @@ use super::report::{ReportError, ResourceStatus};
 use crate::azure::{ArmClients, AzureError, NameStatus, names, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, NameCheck, VaultChanges, diff_resource};
+use crate::model::body::Body;
 use crate::model::desired::{DesiredResource, OnSoftDeleted, ResourceKind};
 
 /// Creates the vault of `vault` (its change `body` is the desired body), after checking its
@@ -92,7 +93,7 @@ async fn recover(
         kind: ResourceKind::Vault,
         id: id.to_string(),
         api_version: ResourceKind::Vault.api_version(),
-        body: body.clone(),
+        body: Body::from_value(body),
     };
     let change = diff_resource(&desired, Some(&live), diff);
     if change.action == Action::Update {

@@ -56,13 +56,17 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                     .iter()
                     .map(|r| match live.read_error(&r.id) {
                         Some(e) => unreadable(r, e.clone()),
-                        None => match guard::satisfied_role_assignment(r, live) {
-                            Some((existing, change)) => {
-                                desired_ids.insert(existing);
-                                change
+                        None => {
+                            // The one parse of this desired body.
+                            let body = r.body.to_value();
+                            match guard::satisfied_role_assignment(r, &body, live) {
+                                Some((existing, change)) => {
+                                    desired_ids.insert(existing);
+                                    change
+                                }
+                                None => diff_with(r, body, live.get(&r.id), options, &caller),
                             }
-                            None => diff_with(r, live.get(&r.id), options, &caller),
-                        },
+                        }
                     })
                     .collect(),
                 name_check: None,
@@ -100,18 +104,26 @@ pub fn diff_resource(
     live: Option<&Value>,
     options: DiffOptions,
 ) -> ResourceChange {
-    diff_with(desired, live, options, &CallerAccess::Unknown)
+    diff_with(
+        desired,
+        desired.body.to_value(),
+        live,
+        options,
+        &CallerAccess::Unknown,
+    )
 }
 
-/// Diffs one resource knowing the caller's access at its vault.
+/// Diffs one resource knowing the caller's access at its vault. `wanted` is `desired.body`
+/// parsed (by the caller, once); a create sends it as is.
 fn diff_with(
     desired: &DesiredResource,
+    wanted: Value,
     live: Option<&Value>,
     options: DiffOptions,
     caller: &CallerAccess,
 ) -> ResourceChange {
     let Some(live) = live else {
-        let mut body = desired.body.clone();
+        let mut body = wanted;
         sanitize(&mut body);
         return ResourceChange {
             kind: desired.kind,
@@ -128,14 +140,14 @@ fn diff_with(
         };
     };
     let mut changes = Vec::new();
-    collect_changes("", "", &desired.body, live, &mut changes);
+    collect_changes("", "", &wanted, live, &mut changes);
     let mut blocked = Vec::new();
     let mut not_reconcilable = Vec::new();
     let mut stop_applying = Vec::new();
-    let mut body = read_modify_write(live, &desired.body);
+    let mut body = read_modify_write(live, &wanted);
     if desired.kind == ResourceKind::Vault {
         // Never weaken, never move tenants: one table of guarded fields (see `guard`).
-        let guarded = guard::guard_vault(&desired.body, live, &mut changes, &mut body);
+        let guarded = guard::guard_vault(&wanted, live, &mut changes, &mut body);
         blocked.extend(guarded.blocked);
         not_reconcilable.extend(guarded.kept);
         changes.retain(|c| match refusal(c, live, options, caller) {
@@ -150,7 +162,7 @@ fn diff_with(
             None => true,
         });
         sanitize(&mut body);
-        if switches_to_rbac(&desired.body, live) {
+        if switches_to_rbac(&wanted, live) {
             stop_applying = live
                 .pointer("/properties/accessPolicies")
                 .and_then(Value::as_array)
@@ -180,7 +192,7 @@ fn diff_with(
         } else {
             Value::Null
         },
-        fingerprint: fingerprint::of(&desired.body, Some(live), action == Action::Update),
+        fingerprint: fingerprint::of(&wanted, Some(live), action == Action::Update),
     }
 }
 
@@ -320,12 +332,16 @@ mod tests {
             id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv-a"
                 .into(),
             api_version: ResourceKind::Vault.api_version(),
-            body,
+            body: body.into(),
         }
     }
 
     fn desired_vault() -> DesiredResource {
-        vault(json!({
+        vault(desired_vault_body())
+    }
+
+    fn desired_vault_body() -> Value {
+        json!({
             "location": "westeurope",
             "tags": { "owner": "platform" },
             "properties": {
@@ -335,7 +351,7 @@ mod tests {
                 "networkAcls": { "defaultAction": "Deny", "bypass": "AzureServices",
                     "ipRules": [{ "value": "203.0.113.4" }], "virtualNetworkRules": [] }
             }
-        }))
+        })
     }
 
     #[test]
@@ -347,7 +363,7 @@ mod tests {
 
     #[test]
     fn live_as_arm_returns_it_is_no_change() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["id"] =
             json!("/SUBSCRIPTIONS/s/resourcegroups/rg/providers/Microsoft.KeyVault/vaults/kv-a");
         live["properties"]["provisioningState"] = json!("Succeeded");
@@ -360,7 +376,7 @@ mod tests {
 
     #[test]
     fn retention_change_is_blocked_and_kept_live_while_others_update() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["properties"]["softDeleteRetentionInDays"] = json!(30);
         live["properties"]["networkAcls"]["defaultAction"] = json!("Allow");
         live["properties"]["accessPolicies"] = json!([{ "objectId": "o" }]);
@@ -377,7 +393,7 @@ mod tests {
 
     #[test]
     fn switching_to_rbac_needs_the_flag() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["properties"]["enableRbacAuthorization"] = json!(false);
         live["properties"]["accessPolicies"] = json!([{ "objectId": "o", "tenantId": "t",
             "permissions": { "secrets": ["get"] } }]);
@@ -396,13 +412,19 @@ mod tests {
 
     #[test]
     fn the_caller_needs_owner_or_user_access_administrator_even_with_the_flag() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["properties"]["enableRbacAuthorization"] = json!(false);
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
         };
         let lacks = CallerAccess::Lacks("me".into());
-        let c = diff_with(&desired_vault(), Some(&live), allowed, &lacks);
+        let c = diff_with(
+            &desired_vault(),
+            desired_vault_body(),
+            Some(&live),
+            allowed,
+            &lacks,
+        );
         assert_eq!(c.action, Action::Blocked);
         assert!(
             c.blocked[0].contains("needs Owner or User Access Administrator"),
@@ -411,11 +433,18 @@ mod tests {
         );
         assert!(c.blocked[0].contains("principal me"));
         let holds = CallerAccess::Holds("Owner");
-        let c = diff_with(&desired_vault(), Some(&live), allowed, &holds);
+        let c = diff_with(
+            &desired_vault(),
+            desired_vault_body(),
+            Some(&live),
+            allowed,
+            &holds,
+        );
         assert_eq!(c.action, Action::Update);
         assert_eq!(c.body["properties"]["enableRbacAuthorization"], true);
         let c = diff_with(
             &desired_vault(),
+            desired_vault_body(),
             Some(&live),
             DiffOptions::default(),
             &lacks,
@@ -426,12 +455,13 @@ mod tests {
 
     #[test]
     fn purge_protection_on_while_the_plan_says_off_is_a_note_not_a_change() {
-        let mut desired = desired_vault();
-        desired.body["properties"]
+        let mut body = desired_vault_body();
+        body["properties"]
             .as_object_mut()
             .unwrap()
             .remove("enablePurgeProtection");
-        let live = desired_vault().body;
+        let desired = vault(body);
+        let live = desired_vault_body();
         let c = diff_resource(&desired, Some(&live), DiffOptions::default());
         assert_eq!(c.action, Action::NoChange);
         assert!(!c.is_pending());
@@ -447,7 +477,7 @@ mod tests {
 
     #[test]
     fn unset_fields_are_server_defaults_and_read_only_fields_come_from_live() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["properties"]["enabledForDeployment"] = json!(true);
         live["properties"]["vaultUri"] = json!("https://kv-a.vault.azure.net/");
         live["properties"]["provisioningState"] = json!("Succeeded");
@@ -463,7 +493,7 @@ mod tests {
 
     #[test]
     fn a_vault_still_provisioning_is_flagged_so_dependents_wait() {
-        let mut live = desired_vault().body;
+        let mut live = desired_vault_body();
         live["properties"]["provisioningState"] = json!("RegisteringDns");
         let c = diff_resource(&desired_vault(), Some(&live), DiffOptions::default());
         assert_eq!(c.action, Action::NoChange);

@@ -341,9 +341,11 @@ pub fn satisfied_note(name: &str) -> String {
 /// For a desired role assignment that does not exist under kvinit's name: an existing one at the
 /// same scope granting the same role to the same principal (observe listed the vault scope with
 /// `atScope()`), as its lower-cased ARM resource ID and a `noChange` change carrying
-/// [`satisfied_note`]. `None` for anything else.
+/// [`satisfied_note`]. `None` for anything else. `body` is `desired.body` parsed (the caller
+/// parses it once for the whole diff of the resource).
 pub fn satisfied_role_assignment(
     desired: &DesiredResource,
+    body: &Value,
     live: &LiveState,
 ) -> Option<(String, ResourceChange)> {
     if desired.kind != ResourceKind::RoleAssignment || live.contains(&desired.id) {
@@ -351,10 +353,10 @@ pub fn satisfied_role_assignment(
     }
     let scope = role_assignment_scope(&desired.id)?;
     let prefix = format!("{scope}/providers/Microsoft.Authorization/roleAssignments/");
-    let (id, body) = live
+    let (id, found) = live
         .with_prefix(&prefix)
-        .find(|(_, body)| is_equivalent_role_assignment(&desired.id, &desired.body, body))?;
-    let name = body
+        .find(|(_, candidate)| is_equivalent_role_assignment(&desired.id, body, candidate))?;
+    let name = found
         .get("name")
         .and_then(Value::as_str)
         .unwrap_or_else(|| id.rsplit('/').next().unwrap_or_default());
@@ -526,8 +528,10 @@ mod tests {
             api_version: ResourceKind::RoleAssignment.api_version(),
             body: json!({ "properties": {
                 "roleDefinitionId": "/subscriptions/S/providers/Microsoft.Authorization/roleDefinitions/00482A5A-887F-4FB3-B363-3B7FE8E74483",
-                "principalId": "ABC" } }),
+                "principalId": "ABC" } })
+            .into(),
         };
+        let body = desired.body.to_value();
         let mut live = LiveState::new();
         let other = |name: &str, scope: &str, principal: &str| {
             json!({ "id": format!("{scope}/providers/Microsoft.Authorization/roleAssignments/{name}"),
@@ -545,14 +549,14 @@ mod tests {
             other("else", vault, "someone-else"),
         );
         assert!(
-            satisfied_role_assignment(&desired, &live).is_none(),
+            satisfied_role_assignment(&desired, &body, &live).is_none(),
             "scope and principal count"
         );
         live.insert(
             &format!("{vault}/providers/Microsoft.Authorization/roleAssignments/portal"),
             other("portal", vault, "abc"),
         );
-        let (id, change) = satisfied_role_assignment(&desired, &live).expect("satisfied");
+        let (id, change) = satisfied_role_assignment(&desired, &body, &live).expect("satisfied");
         assert!(id.ends_with("/portal"));
         assert_eq!(change.action, Action::NoChange);
         assert!(!change.is_pending());

@@ -188,7 +188,7 @@ mod tests {
             kind,
             id,
             api_version: kind.api_version(),
-            body,
+            body: body.into(),
         };
         let desired = DesiredState {
             vaults: vec![DesiredVault {

@@ -21,6 +21,7 @@ use super::fingerprint;
 use super::live::LiveState;
 use super::name_check::NameCheck;
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
+use crate::model::body::Body;
 use crate::model::desired::{
     DesiredResource, DesiredState, DesiredVault, OnSoftDeleted, ResourceKind,
 };
@@ -194,7 +195,7 @@ impl SavedChangeSet {
                         changes: r.changes.clone(),
                         blocked: r.blocked.clone(),
                         not_reconcilable: r.not_reconcilable.clone(),
-                        desired: dr.body.clone(),
+                        desired: dr.body.to_value(),
                         body: r.body.clone(),
                         live_fingerprint: r.fingerprint.clone(),
                     })
@@ -254,7 +255,7 @@ impl SavedChangeSet {
                                 kind,
                                 id: r.id.clone(),
                                 api_version: kind.api_version(),
-                                body: r.desired.clone(),
+                                body: Body::from_value(&r.desired),
                             })
                         })
                         .collect(),
@@ -362,14 +363,15 @@ mod tests {
                         kind: ResourceKind::ResourceGroup,
                         id: "/subscriptions/s/resourceGroups/rg".into(),
                         api_version: ResourceKind::ResourceGroup.api_version(),
-                        body: json!({ "location": "westeurope" }),
+                        body: json!({ "location": "westeurope" }).into(),
                     },
                     DesiredResource {
                         kind: ResourceKind::Vault,
                         id: vault_id.into(),
                         api_version: ResourceKind::Vault.api_version(),
                         body: json!({ "location": "westeurope", "tags": { "owner": "p" },
-                            "properties": { "networkAcls": { "defaultAction": "Deny" } } }),
+                            "properties": { "networkAcls": { "defaultAction": "Deny" } } })
+                        .into(),
                     },
                 ],
                 compliance: Vec::new(),

@@ -222,10 +222,14 @@ pub(crate) fn tenant_of(desired: &DesiredState) -> String {
         .iter()
         .flat_map(|v| &v.resources)
         .find(|r| r.kind == crate::model::desired::ResourceKind::Vault)
-        .and_then(|r| r.body.pointer("/properties/tenantId"))
-        .and_then(|t| t.as_str())
-        .unwrap_or("common")
-        .to_string()
+        .and_then(|r| {
+            r.body
+                .to_value()
+                .pointer("/properties/tenantId")
+                .and_then(|t| t.as_str())
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "common".to_string())
 }
 
 async fn run_async(

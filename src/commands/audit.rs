@@ -52,6 +52,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
             }
             if let Some(t) = vault
                 .body
+                .to_value()
                 .pointer("/properties/tenantId")
                 .and_then(|t| t.as_str())
             {

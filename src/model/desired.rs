@@ -5,6 +5,8 @@
 use serde::Serialize;
 use serde_json::{Map, Value};
 
+use super::body::Body;
+
 /// The ARM resource types kvinit manages, with the api-version it calls for each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub enum ResourceKind {
@@ -72,8 +74,8 @@ pub struct DesiredResource {
     /// The api-version the request uses.
     pub api_version: &'static str,
     /// The full request body of the PUT, exactly as ARM receives it (`location`, `tags`,
-    /// `properties`, …).
-    pub body: Value,
+    /// `properties`, …), as compact JSON text ([`Body::to_value`] parses it).
+    pub body: Body,
 }
 
 fn serialize_kind<S: serde::Serializer>(kind: &ResourceKind, s: S) -> Result<S::Ok, S::Error> {
@@ -178,8 +180,9 @@ pub const PARALLEL_MIN_CELLS: usize = 256;
 
 /// Computes every vault of `plan` with its desired ARM resources, in matrix order, and
 /// evaluates the compliance rules on them. Pure (no I/O); the result does not depend on how many
-/// threads computed it. Large plans (≥ [`PARALLEL_MIN_CELLS`] cells) are split over
-/// `std::thread::available_parallelism()` scoped threads.
+/// threads computed it. Large plans (≥ [`PARALLEL_MIN_CELLS`] cells) are split into
+/// `std::thread::available_parallelism()` chunks: the calling thread computes the first, one
+/// scoped thread each of the others.
 pub fn desired_state(plan: &crate::model::Plan) -> DesiredState {
     let first_location = plan.regions.first().map_or("westeurope", |r| r.name);
     let one = |c: &crate::model::Cell| desired_vault(c, plan.tenant_id, first_location);
@@ -190,13 +193,17 @@ pub fn desired_state(plan: &crate::model::Plan) -> DesiredState {
         };
     }
     let chunk = plan.cells.len().div_ceil(threads);
+    let (first, rest) = plan.cells.split_at(chunk);
     let vaults = std::thread::scope(|scope| {
-        let workers: Vec<_> = plan
-            .cells
+        let workers: Vec<_> = rest
             .chunks(chunk)
             .map(|cells| scope.spawn(move || cells.iter().map(one).collect::<Vec<_>>()))
             .collect();
+        // The calling thread computes the first chunk itself, straight into the result: its
+        // allocator arena (glibc: one per thread) already holds the memory the plan's parse
+        // freed, which another thread's arena could not reuse (~6 MB at 10,000 cells).
         let mut vaults = Vec::with_capacity(plan.cells.len());
+        vaults.extend(first.iter().map(one));
         for w in workers {
             match w.join() {
                 Ok(part) => vaults.extend(part),
@@ -208,21 +215,24 @@ pub fn desired_state(plan: &crate::model::Plan) -> DesiredState {
     DesiredState { vaults }
 }
 
-fn resource(kind: ResourceKind, id: String, body: Value) -> DesiredResource {
-    DesiredResource {
-        kind,
-        id,
-        api_version: kind.api_version(),
-        body,
-    }
+/// A resource while its vault is being computed: the body is still a [`Value`], so the
+/// compliance rules can read it before it is compacted into a [`Body`].
+struct Built {
+    kind: ResourceKind,
+    id: String,
+    body: Value,
+}
+
+fn resource(kind: ResourceKind, id: String, body: Value) -> Built {
+    Built { kind, id, body }
 }
 
 /// A JSON object with exactly `entries`, in order, allocated once at its final size.
 ///
-/// Why not `json!`: the macro grows every map one insert at a time (leaving up to half of each
-/// map's capacity unused for the life of the desired state) and turns every interpolated
-/// `Value` into a fresh copy through the serializer. At 10,000 vaults that was most of
-/// `desired_state`'s time and memory (BENCHMARKS.md, benchmark 1).
+/// Why not `json!`: the macro grows every map one insert at a time (reallocating as it goes)
+/// and turns every interpolated `Value` into a fresh copy through the serializer. At 10,000
+/// vaults that was most of `desired_state`'s time (BENCHMARKS.md, benchmark 1). The `Value`s
+/// only live until their vault's rules have run; the desired state keeps their text ([`Body`]).
 fn object<const N: usize>(entries: [(&str, Value); N]) -> Value {
     let mut m = Map::with_capacity(N);
     for (k, v) in entries {
@@ -601,7 +611,28 @@ fn desired_vault(
 
     // Every rule `kvinit audit` holds a vault to (the audit-only ones included), so a plan that
     // an audit would flag (e.g. a /8 IP rule, KV-IPWIDE) already fails in `kvinit plan`.
-    let compliance = crate::rules::evaluate_audit(&crate::rules::VaultEvidence::from_desired(&out));
+    let mut compliance =
+        crate::rules::evaluate_audit(&crate::rules::VaultEvidence::from_resources(
+            out.iter().map(|r| (r.kind, r.id.as_str(), &r.body)),
+        ));
+    // What follows lives as long as the desired state (for every vault of the plan), so
+    // nothing keeps spare capacity: `format!` leaves up to half of a string unused, and
+    // collecting the resources in place would keep the larger `Built` allocation (together
+    // 1.35 KB of 11.2 KB per vault of the offline benchmark).
+    for c in &mut compliance {
+        c.detail.shrink_to_fit();
+    }
+    let mut resources = Vec::with_capacity(out.len());
+    for Built { kind, mut id, body } in out {
+        id.shrink_to_fit();
+        resources.push(DesiredResource {
+            kind,
+            id,
+            api_version: kind.api_version(),
+            // Compacted as soon as the rules are done with it; the `Value` is dropped here.
+            body: Body::from_value(&body),
+        });
+    }
     DesiredVault {
         name: cell.vault_name.clone(),
         app: cell.app.clone(),
@@ -611,7 +642,7 @@ fn desired_vault(
         subscription_id: sub.clone(),
         resource_group: cell.resource_group.clone(),
         on_soft_deleted: s.on_soft_deleted,
-        resources: out,
+        resources,
         compliance,
     }
 }

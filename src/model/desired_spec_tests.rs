@@ -237,7 +237,13 @@ fn every_body_kind_conforms_to_its_swagger() {
         let (file, def) = body_schema(r.kind);
         let file = Path::new(SPECS).join(file);
         let schema = serde_json::json!({ "$ref": format!("#/definitions/{def}") });
-        specs.check(&file, &schema, &r.body, r.kind.arm_type(), &mut errors);
+        specs.check(
+            &file,
+            &schema,
+            &r.body.to_value(),
+            r.kind.arm_type(),
+            &mut errors,
+        );
         if !seen.contains(&r.kind) {
             seen.push(r.kind);
         }
@@ -246,6 +252,16 @@ fn every_body_kind_conforms_to_its_swagger() {
     errors.dedup();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
     assert_eq!(seen.len(), 7, "every resource kind is exercised: {seen:?}");
+}
+
+#[test]
+fn every_body_is_the_text_serde_json_writes() {
+    let resources = sample_resources();
+    assert!(!resources.is_empty());
+    for r in &resources {
+        let text = serde_json::to_string(&r.body.to_value()).unwrap();
+        assert_eq!(r.body.as_str(), text, "{}", r.id);
+    }
 }
 
 #[test]
@@ -284,7 +300,7 @@ fn purge_protection_false_is_never_sent_and_role_assignment_names_are_stable() {
         .find(|r| r.kind == ResourceKind::Vault)
         .unwrap();
     assert!(
-        vault.body["properties"]
+        vault.body.to_value()["properties"]
             .get("enablePurgeProtection")
             .is_none()
     );

@@ -5,7 +5,8 @@
 //! - `kvinit::plan_file::parse(path: &Path, text: &str) -> Result<model::Plan, plan_file::Diagnostics>`
 //!   (pure: the caller reads the file; `Diagnostics: Display` renders every problem).
 //! - [`desired::desired_state`]`(plan: &Plan) -> DesiredState` — every vault with its ARM
-//!   resources (dependency order) and compliance results.
+//!   resources (dependency order) and compliance results; each request body is a
+//!   [`body::Body`] (compact JSON text; `to_value()` parses it).
 //! - Field validators for the wizard (same rules as `parse`), each `Result<_, names::Invalid>`
 //!   with `message` and optional `hint`:
 //!   [`names::check_label`]`(what, name)` (app/env names), [`names::check_vault_name`],
@@ -19,6 +20,7 @@
 //! - [`profile::builtin`]`()` — the compliance profile and its defaults
 //!   (`templates/compliance-profile.yaml`).
 
+pub mod body;
 pub mod desired;
 pub mod layering;
 pub mod names;

@@ -319,7 +319,13 @@ defaults:
             .map(|r| r.id.as_str())
             .collect();
         assert_eq!(ids.len(), 1, "{ids:?}");
-        let body = &v.resources.iter().find(|r| r.id == ids[0]).unwrap().body;
+        let body = v
+            .resources
+            .iter()
+            .find(|r| r.id == ids[0])
+            .unwrap()
+            .body
+            .to_value();
         assert_eq!(
             body["properties"]["principalId"],
             "3c7e1d5a-0b4f-4e0a-9c1d-2b3a4c5d6e7f"

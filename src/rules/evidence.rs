@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::model::desired::{DesiredResource, ResourceKind};
+use crate::model::desired::ResourceKind;
 
 /// One vault and the resources around it, as ARM JSON bodies.
 #[derive(Debug, Clone, Default)]
@@ -25,20 +25,25 @@ pub struct VaultEvidence<'a> {
 }
 
 impl<'a> VaultEvidence<'a> {
-    /// Builds evidence from one vault's desired resources.
-    pub fn from_desired(resources: &'a [DesiredResource]) -> Self {
+    /// Builds evidence from one vault's resources as `(kind, ARM resource ID, body)`, e.g. the
+    /// desired state's while their bodies are still [`Value`]s: the vault (the last one wins if
+    /// there were several), its role assignments, diagnostic settings, metric and activity log
+    /// alerts, and the action groups; resource groups are ignored.
+    pub fn from_resources(
+        resources: impl IntoIterator<Item = (ResourceKind, &'a str, &'a Value)>,
+    ) -> Self {
         let mut e = VaultEvidence::default();
-        for r in resources {
-            match r.kind {
+        for (kind, id, body) in resources {
+            match kind {
                 ResourceKind::Vault => {
-                    e.vault_id = &r.id;
-                    e.vault = Some(&r.body);
+                    e.vault_id = id;
+                    e.vault = Some(body);
                 }
-                ResourceKind::RoleAssignment => e.role_assignments.push(&r.body),
-                ResourceKind::DiagnosticSetting => e.diagnostic_settings.push(&r.body),
-                ResourceKind::MetricAlert => e.metric_alerts.push(&r.body),
-                ResourceKind::ActivityLogAlert => e.activity_log_alerts.push(&r.body),
-                ResourceKind::ActionGroup => e.action_groups.push((&r.id, &r.body)),
+                ResourceKind::RoleAssignment => e.role_assignments.push(body),
+                ResourceKind::DiagnosticSetting => e.diagnostic_settings.push(body),
+                ResourceKind::MetricAlert => e.metric_alerts.push(body),
+                ResourceKind::ActivityLogAlert => e.activity_log_alerts.push(body),
+                ResourceKind::ActionGroup => e.action_groups.push((id, body)),
                 ResourceKind::ResourceGroup => {}
             }
         }

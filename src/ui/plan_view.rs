@@ -52,10 +52,8 @@ fn vault_json(v: &DesiredVault) -> Value {
             obj.insert("type".into(), json!(r.kind.arm_type()));
             obj.insert("id".into(), json!(r.id));
             obj.insert("apiVersion".into(), json!(r.api_version));
-            if let Value::Object(body) = &r.body {
-                for (k, val) in body {
-                    obj.insert(k.clone(), val.clone());
-                }
+            if let Value::Object(body) = r.body.to_value() {
+                obj.extend(body);
             }
             Value::Object(obj)
         })
@@ -168,7 +166,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
             );
             let _ = writeln!(out, "      id  {}", r.id);
             let mut pairs = Vec::new();
-            flatten("", &r.body, &mut pairs);
+            flatten("", &r.body.to_value(), &mut pairs);
             let rows: Vec<Vec<String>> = pairs
                 .into_iter()
                 .map(|(k, v)| vec![format!("      {k}"), v])
