@@ -50,6 +50,17 @@ impl std::fmt::Debug for Target {
     }
 }
 
+impl std::fmt::Display for Target {
+    /// Where requests go, for messages: `ARM at https://management.azure.com` or
+    /// `the emulator at http://127.0.0.1:PORT`. Never includes a credential.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Azure { arm_endpoint, .. } => write!(f, "ARM at {arm_endpoint}"),
+            Target::Emulator { base_url, .. } => write!(f, "the emulator at {base_url}"),
+        }
+    }
+}
+
 impl Target {
     /// The ARM endpoint URL.
     pub fn endpoint(&self) -> Result<Url, AzureError> {

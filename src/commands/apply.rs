@@ -54,7 +54,7 @@ pub fn run(args: ApplyArgs) -> ExitCode {
         );
         return ExitCode::BadInput;
     }
-    let choice = match TargetChoice::from_args(&args.target) {
+    let choice = match TargetChoice::from_args(&args.target, super::target::cloud_of(&desired)) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -94,7 +94,12 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
         );
         return ExitCode::BadInput;
     }
-    let choice = match TargetChoice::from_args(&args.target) {
+    let choice = match TargetChoice::from_args(
+        &args.target,
+        crate::model::regions::Cloud::of_locations(
+            saved.vaults.iter().map(|v| v.location.as_str()),
+        ),
+    ) {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -161,7 +166,7 @@ async fn apply_saved(
     let live = crate::azure::observe::observe(&clients, desired).await;
     if let Some(e) = live.nothing_readable() {
         eprintln!(
-            "error: reading live state failed: {}: {}",
+            "error: reading live state from {target} failed: {}: {}",
             e.code, e.message
         );
         return ExitCode::Failure;
@@ -265,7 +270,7 @@ async fn converge(
         match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: reading live state failed: {e}");
+                eprintln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };

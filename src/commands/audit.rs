@@ -41,11 +41,13 @@ pub fn run(args: AuditArgs) -> ExitCode {
         planned_vaults: Vec::new(),
     };
     let mut tenant = "common".to_string();
+    let mut cloud = crate::model::regions::Cloud::Public;
     if let Some(file) = &args.file {
         let desired = match crate::commands::plan::load(file) {
             Ok(d) => d,
             Err(code) => return code,
         };
+        cloud = super::target::cloud_of(&desired);
         for vault in desired.vaults.iter().flat_map(|v| &v.resources) {
             if vault.kind != ResourceKind::Vault {
                 continue;
@@ -67,7 +69,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
             }
         }
     }
-    let choice = match TargetChoice::from_args(&args.target) {
+    let choice = match TargetChoice::from_args(&args.target, cloud) {
         Ok(c) => c.read_only(),
         Err(code) => return code,
     };

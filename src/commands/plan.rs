@@ -71,7 +71,7 @@ pub fn run(args: PlanArgs) -> ExitCode {
     if !wants_live(&args) {
         return offline(&args, &state);
     }
-    let choice = match TargetChoice::from_args(&args.target) {
+    let choice = match TargetChoice::from_args(&args.target, super::target::cloud_of(&state)) {
         // A plan only reads: it shares the emulator's state file and never writes it.
         Ok(c) => c.read_only(),
         Err(code) => return code,
@@ -149,7 +149,7 @@ async fn plan_live(
         match crate::apply::plan_changes(&clients, state, options, &SilentReporter).await {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: reading live state failed: {e}");
+                eprintln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };

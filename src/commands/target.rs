@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use crate::azure::Target;
 use crate::cli::TargetArgs;
 use crate::exit::ExitCode;
+use crate::model::regions::Cloud;
 
 /// The emulator to start, decided (and its inputs read) before any runtime or request.
 pub enum TargetChoice {
@@ -32,9 +33,12 @@ pub enum TargetChoice {
 }
 
 impl TargetChoice {
-    /// Reads the flags (and the fault profile file). Bad input → prints the problem and returns
-    /// [`ExitCode::BadInput`].
-    pub fn from_args(args: &TargetArgs) -> Result<Self, ExitCode> {
+    /// Reads the flags (and the fault profile file). Without `--arm-endpoint`, the target is
+    /// `cloud`'s ARM endpoint — the cloud of the plan's regions, so a plan for `usgovvirginia`
+    /// goes to `management.usgovcloudapi.net` — and, for a sovereign cloud, its Microsoft Entra
+    /// authority unless `--authority-host` or `AZURE_AUTHORITY_HOST` names one. Bad input →
+    /// prints the problem and returns [`ExitCode::BadInput`].
+    pub fn from_args(args: &TargetArgs, cloud: Cloud) -> Result<Self, ExitCode> {
         #[cfg(feature = "emulator")]
         if let Some(state) = &args.emulator {
             let faults = match &args.emulator_faults {
@@ -51,14 +55,21 @@ impl TargetChoice {
         let arm_endpoint = args
             .arm_endpoint
             .clone()
-            .unwrap_or_else(|| crate::azure::credential::AZURE_ARM_ENDPOINT.to_string());
+            .unwrap_or_else(|| cloud.arm_endpoint().to_string());
         check_url("--arm-endpoint", &arm_endpoint)?;
         if let Some(host) = &args.authority_host {
             check_url("--authority-host", host)?;
         }
+        let sovereign_default = args.arm_endpoint.is_none()
+            && cloud != Cloud::Public
+            && std::env::var_os("AZURE_AUTHORITY_HOST").is_none_or(|v| v.is_empty());
+        let authority_host = args
+            .authority_host
+            .clone()
+            .or_else(|| sovereign_default.then(|| cloud.authority_host().to_string()));
         Ok(TargetChoice::Azure {
             arm_endpoint,
-            authority_host: args.authority_host.clone(),
+            authority_host,
         })
     }
 
@@ -76,11 +87,19 @@ impl TargetChoice {
         }
     }
 
-    /// Whether this is real Azure's public endpoint (no `--emulator`, no `--arm-endpoint`).
+    /// Whether this is a real Azure cloud's ARM endpoint (public or sovereign), not an
+    /// emulator (`--emulator`, or `--arm-endpoint` naming another URL).
     pub fn is_public_azure(&self) -> bool {
         matches!(self, TargetChoice::Azure { arm_endpoint, .. }
-            if arm_endpoint == crate::azure::credential::AZURE_ARM_ENDPOINT)
+            if [Cloud::Public, Cloud::UsGovernment, Cloud::China]
+                .iter()
+                .any(|c| arm_endpoint.trim_end_matches('/') == c.arm_endpoint()))
     }
+}
+
+/// The cloud a desired state's vaults live in (see [`Cloud::of_locations`]).
+pub fn cloud_of(state: &crate::model::desired::DesiredState) -> Cloud {
+    Cloud::of_locations(state.vaults.iter().map(|v| v.location.as_str()))
 }
 
 /// An endpoint flag must be an absolute http(s) URL with a host (bad input → exit 2).
@@ -282,4 +301,69 @@ pub fn connect(target: &Target) -> Result<crate::azure::ArmClients, ExitCode> {
             ExitCode::Failure
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn azure(choice: TargetChoice) -> (String, Option<String>) {
+        match choice {
+            TargetChoice::Azure {
+                arm_endpoint,
+                authority_host,
+            } => (arm_endpoint, authority_host),
+            #[cfg(feature = "emulator")]
+            TargetChoice::Embedded { .. } => panic!("expected Azure"),
+        }
+    }
+
+    #[test]
+    fn the_plans_cloud_picks_the_default_endpoint_and_authority() {
+        let args = TargetArgs::default();
+        let (endpoint, authority) = azure(TargetChoice::from_args(&args, Cloud::Public).unwrap());
+        assert_eq!(endpoint, "https://management.azure.com");
+        assert_eq!(authority, None);
+        let sovereign_authority = std::env::var_os("AZURE_AUTHORITY_HOST").is_none();
+        for (cloud, arm, login) in [
+            (
+                Cloud::UsGovernment,
+                "https://management.usgovcloudapi.net",
+                "https://login.microsoftonline.us",
+            ),
+            (
+                Cloud::China,
+                "https://management.chinacloudapi.cn",
+                "https://login.chinacloudapi.cn",
+            ),
+        ] {
+            let choice = TargetChoice::from_args(&args, cloud).unwrap();
+            assert!(choice.is_public_azure());
+            let (endpoint, authority) = azure(choice);
+            assert_eq!(endpoint, arm);
+            if sovereign_authority {
+                assert_eq!(authority.as_deref(), Some(login));
+            }
+        }
+    }
+
+    #[test]
+    fn explicit_flags_win_over_the_plans_cloud() {
+        let args = TargetArgs {
+            arm_endpoint: Some("http://127.0.0.1:8443".into()),
+            ..TargetArgs::default()
+        };
+        let choice = TargetChoice::from_args(&args, Cloud::UsGovernment).unwrap();
+        assert!(!choice.is_public_azure());
+        let (endpoint, authority) = azure(choice);
+        assert_eq!(endpoint, "http://127.0.0.1:8443");
+        assert_eq!(authority, None);
+        let args = TargetArgs {
+            authority_host: Some("https://login.example.test".into()),
+            ..TargetArgs::default()
+        };
+        let (endpoint, authority) = azure(TargetChoice::from_args(&args, Cloud::China).unwrap());
+        assert_eq!(endpoint, "https://management.chinacloudapi.cn");
+        assert_eq!(authority.as_deref(), Some("https://login.example.test"));
+    }
 }

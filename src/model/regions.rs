@@ -33,6 +33,36 @@ impl Cloud {
             Cloud::China => "Azure China (21Vianet)",
         }
     }
+
+    /// The cloud's ARM endpoint (no trailing slash). Source: `az cloud show --name
+    /// AzureCloud|AzureUSGovernment|AzureChinaCloud --query endpoints.resourceManager`.
+    pub fn arm_endpoint(self) -> &'static str {
+        match self {
+            Cloud::Public => "https://management.azure.com",
+            Cloud::UsGovernment => "https://management.usgovcloudapi.net",
+            Cloud::China => "https://management.chinacloudapi.cn",
+        }
+    }
+
+    /// The cloud's Microsoft Entra authority host. Source: `az cloud show … --query
+    /// endpoints.activeDirectory` (and azure_identity's `AzureAuthorityHosts`).
+    pub fn authority_host(self) -> &'static str {
+        match self {
+            Cloud::Public => "https://login.microsoftonline.com",
+            Cloud::UsGovernment => "https://login.microsoftonline.us",
+            Cloud::China => "https://login.chinacloudapi.cn",
+        }
+    }
+
+    /// The cloud of the first of `locations` kvinit knows (ARM location names, any case);
+    /// [`Cloud::Public`] when none is known. A validated plan has one cloud for all its
+    /// regions, so the first is enough.
+    pub fn of_locations<'a>(locations: impl IntoIterator<Item = &'a str>) -> Cloud {
+        locations
+            .into_iter()
+            .find_map(find)
+            .map_or(Cloud::Public, |r| r.cloud)
+    }
 }
 
 use crate::model::names::Invalid;
@@ -207,6 +237,15 @@ mod tests {
         assert_eq!(find("usdodeast").unwrap().cloud, Cloud::UsGovernment);
         assert_eq!(find("chinaeast2").unwrap().cloud, Cloud::China);
         assert_eq!(find("westeurope").unwrap().cloud, Cloud::Public);
+        assert_eq!(
+            Cloud::of_locations(["nowhere", "usgovvirginia"]).arm_endpoint(),
+            "https://management.usgovcloudapi.net"
+        );
+        assert_eq!(
+            Cloud::of_locations(["chinanorth3"]).authority_host(),
+            "https://login.chinacloudapi.cn"
+        );
+        assert_eq!(Cloud::of_locations([]), Cloud::Public);
         check(
             "westeurop",
             "unknown Azure region `westeurop` / did you mean `westeurope`?",
