@@ -1,7 +1,8 @@
 //! The pacer against subscription budgets far below ARM's default, over real HTTP: the embedded
 //! emulator throttles with a token bucket per subscription, and kvinit must learn the budget
 //! from ARM's remaining-requests headers. Writes: `kvinit apply` with burst 5 and 5 per second
-//! converges with few 429s (the pacer sized for ARM's 200/10 used to collect hundreds). Reads:
+//! converges with about one 429 per subscription (the pacer sized for ARM's 200/10 used to
+//! collect hundreds). Reads:
 //! a live `kvinit plan` with a read burst of 4 receives no 429 at all (an unpaced one received
 //! one per read past the burst).
 #![cfg(feature = "emulator")]
@@ -36,9 +37,10 @@ fn a_small_write_budget_is_learned_and_the_apply_converges_with_few_429s() {
     assert_eq!(report["totals"]["failed"], 0, "{report}");
     let throttled = report["requests"]["throttled"].as_u64().unwrap();
     let writes = report["requests"]["writes"].as_u64().unwrap();
-    // 3 subscriptions: a few 429s each while the pace halves down to the budget, then AIMD.
+    // 3 subscriptions: the pacer assumes ARM's 10/s until a 429 shows the budget spent, then a
+    // probe measures the real 5/s — about one 429 per subscription (3 seen; two each at most).
     assert!(
-        throttled <= 15,
+        throttled <= 6,
         "{throttled} of {writes} write attempts were throttled: {}",
         report["requests"]
     );

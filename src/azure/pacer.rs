@@ -28,8 +28,11 @@
 //!   probe that is throttled again, or answers without a header, halves the estimate instead.
 //!   An earlier version only halved and then crept back at +0.02/s per success, and left one
 //!   subscription writing at half speed for 21 s after a single 429.
-//! - **Success**: the estimate grows by 0.02 tokens/s per successful request (additive
-//!   increase, up to ARM's published rate), so an estimate that came out low recovers.
+//! - **Recovery**: when an answer's header shows ARM holding at least [`RECOVERY_MARGIN`]
+//!   tokens more than the pacer even after subtracting every request in flight, ARM refills
+//!   faster than the estimate, which then grows by 5 % (up to ARM's published rate). An estimate
+//!   that is right never sees such an answer, so it is not pushed into the next 429 (a blind
+//!   +0.02/s per success, as before, cost one more 429 every few seconds on a small budget).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -84,8 +87,12 @@ pub const READ_BURST: f64 = 250.0;
 pub const READ_REFILL_PER_SEC: f64 = 25.0;
 /// Lowest refill rate the pacer backs off to, tokens per second.
 pub const MIN_REFILL_PER_SEC: f64 = 0.05;
-/// Additive increase of the refill estimate per successful request, tokens per second.
-pub const RATE_INCREASE_PER_SUCCESS: f64 = 0.02;
+/// How many tokens more than the pacer holds a header must show (after subtracting every
+/// request in flight) to count as evidence that the refill estimate is too low. 2, not 1: one
+/// answer overtaking another can make a header look one token richer than ARM is.
+pub const RECOVERY_MARGIN: f64 = 2.0;
+/// Factor by which such evidence raises the refill estimate (up to ARM's published rate).
+pub const RECOVERY_FACTOR: f64 = 1.05;
 /// Pause after a 429 without a usable `Retry-After`.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(1);
 /// How often a request waiting for its subscription's first answer looks again.
@@ -265,11 +272,15 @@ impl Pacer {
                 }
                 bucket.solo = None;
             }
-            (None, Some(left)) => bucket.tokens = bucket.tokens.min(left),
+            (None, Some(left)) => {
+                if outcome.succeeded && left >= bucket.tokens + RECOVERY_MARGIN {
+                    // ARM holds more than the pacer even after every request in flight is
+                    // subtracted: it refills faster than the estimate.
+                    bucket.rate = (bucket.rate * RECOVERY_FACTOR).min(limits.max_refill_per_sec);
+                }
+                bucket.tokens = bucket.tokens.min(left);
+            }
             (None, None) => {}
-        }
-        if outcome.succeeded {
-            bucket.rate = (bucket.rate + RATE_INCREASE_PER_SUCCESS).min(limits.max_refill_per_sec);
         }
     }
 
@@ -475,6 +486,28 @@ mod tests {
         let rate = pacer.refill_rate("s", W);
         assert!(rate > 3.0 && rate < 5.2, "measured {rate}");
         assert!((pacer.available("s", W) - 1.0).abs() < 0.1);
+    }
+
+    #[tokio::test]
+    async fn the_estimate_grows_only_when_arm_holds_more_than_the_pacer() {
+        let pacer = pacer(200.0, 10.0);
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, throttled(0.0, Duration::from_millis(100)));
+        let probe = pacer.acquire("s", W).await;
+        // 0 left after 0.1 s: ~9 per second measured.
+        pacer.answered("s", W, probe, ok(0.0));
+        let measured = pacer.refill_rate("s", W);
+        assert!(measured < 10.0, "{measured}");
+        // Headers in line with the pacer's tokens leave the estimate alone ...
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(pacer.available("s", W) + 1.0));
+        assert!((pacer.refill_rate("s", W) - measured).abs() < 1e-9);
+        // ... one showing ARM 2+ tokens richer raises it by 5 %.
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(pacer.available("s", W) + 3.0));
+        let raised = pacer.refill_rate("s", W);
+        assert!((raised - (measured * RECOVERY_FACTOR).min(10.0)).abs() < 1e-9);
     }
 
     #[tokio::test]
