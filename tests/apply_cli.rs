@@ -72,7 +72,7 @@ fn the_table_report_names_every_vault_and_the_request_counts() {
     assert_exit(&out, 0);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("kv-payments-dev-weu  created"), "{stdout}");
-    assert!(stdout.contains("1 vaults: 1 created"), "{stdout}");
+    assert!(stdout.contains("1 vault: 1 created"), "{stdout}");
     assert!(stdout.contains("writes"), "{stdout}");
     // Progress goes to stderr as plain lines without a terminal; no secret appears anywhere.
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -291,7 +291,7 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
     if ctx.interrupt.is_set() {
         return Err(Arc::new(ReportError {
             code: INTERRUPTED.into(),
-            message: "interrupted (Ctrl-C) before this resource was written".into(),
+            message: "Ctrl-C came before this resource was written".into(),
             resource: change.id.clone(),
         }));
     }
@@ -354,7 +354,7 @@ fn interrupted_report(vault: &VaultChanges) -> VaultReport {
         status: VaultStatus::Interrupted,
         error: Some(ReportError {
             code: INTERRUPTED.into(),
-            message: "interrupted (Ctrl-C) before this vault was started".into(),
+            message: "Ctrl-C came before this vault was started".into(),
             resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
         }),
         changes: vault
@@ -429,8 +429,7 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
             VaultStatus::Interrupted,
             Some(ReportError {
                 code: INTERRUPTED.into(),
-                message: "interrupted (Ctrl-C) before every resource was written; run apply again"
-                    .into(),
+                message: "Ctrl-C came before every resource was written; run apply again".into(),
                 resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
             }),
         )

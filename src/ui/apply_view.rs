@@ -21,8 +21,8 @@ pub fn render_summary(changes: &ChangeSet) -> String {
         .len();
     let _ = writeln!(
         out,
-        "Plan: {} vaults — {create} to create, {update} to update, {unchanged} unchanged ({writes} resources to write).",
-        changes.vaults.len()
+        "Plan: {} — {create} to create, {update} to update, {unchanged} unchanged ({writes} resources to write).",
+        super::count::vaults(changes.vaults.len())
     );
     for v in &changes.vaults {
         for r in &v.resources {
@@ -70,6 +70,8 @@ pub fn render_table(report: &ApplyReport) -> String {
     let _ = writeln!(out, "{:<width$}  {:<11}  DETAIL", "VAULT", "STATUS");
     for v in &report.vaults {
         let detail = match (&v.error, v.status) {
+            // The status column already says "interrupted".
+            (Some(e), VaultStatus::Interrupted) => e.message.clone(),
             (Some(e), _) => format!("{}: {}", e.code, e.message),
             (None, VaultStatus::Unchanged) => "matches the plan".to_string(),
             (None, _) => {
@@ -98,8 +100,8 @@ pub fn render_table(report: &ApplyReport) -> String {
     let r = &report.requests;
     let _ = writeln!(
         out,
-        "\n{} vaults: {} created, {} updated, {} unchanged, {} failed{}. Requests: {} reads, {} writes ({} retries, {} throttled). {:.1} s.",
-        t.vaults,
+        "\n{}: {} created, {} updated, {} unchanged, {} failed{}. Requests: {} reads, {} writes ({} retries, {} throttled). {:.1} s.",
+        super::count::vaults(t.vaults),
         t.created,
         t.updated,
         t.unchanged,

@@ -2,6 +2,7 @@
 
 pub mod apply_view;
 pub mod change_view;
+pub mod count;
 pub mod diagnostics;
 pub mod output;
 pub mod plan_view;

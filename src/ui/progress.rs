@@ -94,13 +94,22 @@ fn status_word(status: VaultStatus) -> &'static str {
 
 fn line_for(event: &ApplyEvent) -> Option<String> {
     match event {
-        ApplyEvent::Observing { resources } => {
-            Some(format!("reading live state of {resources} resources…"))
-        }
-        ApplyEvent::Started { vaults, pending } => {
-            Some(format!("applying: {vaults} vaults, {pending} with changes"))
-        }
+        ApplyEvent::Observing { resources } => Some(format!(
+            "reading live state of {}…",
+            super::count::count(*resources, "resource", "resources")
+        )),
+        ApplyEvent::Started { vaults, pending } => Some(format!(
+            "applying: {}, {pending} with changes",
+            super::count::vaults(*vaults)
+        )),
         ApplyEvent::VaultFinished(report) => Some(match &report.error {
+            // The status already says "interrupted"; the code would repeat it.
+            Some(e) if report.status == VaultStatus::Interrupted => format!(
+                "{}: {} — {}",
+                report.name,
+                status_word(report.status),
+                e.message
+            ),
             Some(e) => format!(
                 "{}: {} — {}: {}",
                 report.name,

@@ -103,7 +103,10 @@ pub fn run(p: &mut dyn Prompt, ctx: &Context<'_>) -> Result<Outcome, Stop> {
     p.show(&review::matrix_table(&state));
     p.show(&review::compliance_summary(&state));
     if !p.confirm(
-        &format!("Write this plan ({} vaults)?", state.vaults.len()),
+        &format!(
+            "Write this plan ({})?",
+            crate::ui::count::vaults(state.vaults.len())
+        ),
         true,
     )? {
         return Err(Stop::Declined);

@@ -48,8 +48,8 @@ pub fn names_preview(plan: &Plan) -> String {
         })
         .collect();
     format!(
-        "Names for all {} vaults:\n{}",
-        plan.cells.len(),
+        "Names for all {}:\n{}",
+        crate::ui::count::vaults(plan.cells.len()),
         table(&["APP", "ENV", "REGION", "VAULT", "RESOURCE GROUP"], &rows)
     )
 }
@@ -70,8 +70,8 @@ pub fn matrix_table(state: &DesiredState) -> String {
         })
         .collect();
     format!(
-        "Vault matrix ({} vaults):\n{}",
-        state.vaults.len(),
+        "Vault matrix ({}):\n{}",
+        crate::ui::count::vaults(state.vaults.len()),
         table(
             &["NAME", "SUBSCRIPTION", "RESOURCE GROUP", "LOCATION"],
             &rows
