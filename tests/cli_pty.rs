@@ -86,7 +86,7 @@ fn term_dumb_gets_plain_progress_lines_without_cursor_movement() {
     let dir = tempfile::tempdir().unwrap();
     let mut p = spawn_apply(dir.path(), "dumb", &["--yes"]);
     let all = p.exp_eof().unwrap();
-    assert!(all.contains("applying: 1 vaults"), "{all:?}");
+    assert!(all.contains("applying: 1 vault, 1 with changes"), "{all:?}");
     assert!(all.contains("kv-payments-dev-weu: created"), "{all:?}");
     for code in ["\x1b[1A", "\x1b[2K", "\x1b[?25l", "\r\x1b["] {
         assert!(!all.contains(code), "cursor movement {code:?} in {all:?}");

@@ -19,6 +19,7 @@ static ALLOC: alloc_count::Counting = alloc_count::Counting;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if let Some(i) = args.iter().position(|a| a == "--child-offline") {
+        alloc_count::enable();
         let cells = args[i + 1].parse().expect("--child-offline CELLS");
         offline::child(cells);
         return;

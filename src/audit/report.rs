@@ -56,7 +56,7 @@ pub fn audit(observed: &Observed) -> AuditReport {
             if result.status == Status::Fail {
                 report
                     .findings
-                    .push(Finding::new(rule, &vault.id, result.detail));
+                    .push(Finding::new(rule, &vault.id, result.detail.to_string()));
             }
         }
         report.vaults.push(AuditedVault {

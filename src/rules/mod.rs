@@ -6,6 +6,7 @@
 //! checks run over the desired state (`plan`) and over vaults read from Azure (`audit`).
 
 pub mod access;
+pub mod detail_pool;
 pub mod evidence;
 pub mod ip_ranges;
 pub mod monitoring;
@@ -36,8 +37,9 @@ pub struct RuleResult {
     pub rule: &'static str,
     /// Pass or fail.
     pub status: Status,
-    /// What was found, in one sentence.
-    pub detail: String,
+    /// What was found, in one sentence. Shared (`Arc`) because most vaults of a plan have the
+    /// same details (see [`detail_pool`]).
+    pub detail: std::sync::Arc<str>,
 }
 
 /// How much a failed rule matters.
@@ -131,7 +133,7 @@ pub fn evaluate_audit(evidence: &VaultEvidence<'_>) -> Vec<RuleResult> {
             RuleResult {
                 rule: r.id,
                 status,
-                detail,
+                detail: detail.into(),
             }
         })
         .collect()
@@ -146,7 +148,7 @@ pub fn evaluate(evidence: &VaultEvidence<'_>) -> Vec<RuleResult> {
             RuleResult {
                 rule: r.id,
                 status,
-                detail,
+                detail: detail.into(),
             }
         })
         .collect()

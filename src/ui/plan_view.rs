@@ -182,7 +182,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
                     Status::Pass => "pass",
                     Status::Fail => "FAIL",
                 };
-                vec![format!("    {s}"), c.rule.to_string(), c.detail.clone()]
+                vec![format!("    {s}"), c.rule.to_string(), c.detail.to_string()]
             })
             .collect();
         out.push_str(&table(&rows));
