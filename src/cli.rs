@@ -65,7 +65,7 @@ pub enum AuditFormat {
     Sarif,
 }
 
-/// Severity threshold for `audit --fail-on`.
+/// Severity threshold for `--fail-on` (`audit`, `plan`, `apply`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 pub enum SeverityArg {
     Low,
@@ -144,6 +144,10 @@ pub struct PlanArgs {
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,
+    /// Exit 4 when a planned vault fails a compliance rule at or above this severity
+    /// (the plan's rules are computed offline: nothing is sent to ARM to decide).
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<SeverityArg>,
     #[command(flatten)]
     pub target: TargetArgs,
 }
@@ -177,6 +181,15 @@ pub struct ApplyArgs {
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,
+    /// Refuse (exit 4, before any ARM call) when a planned vault fails a compliance rule at or
+    /// above this severity. Not with a saved CHANGESET (gate its `plan --out` instead).
+    #[arg(
+        long,
+        value_enum,
+        value_name = "SEVERITY",
+        conflicts_with = "changeset"
+    )]
+    pub fail_on: Option<SeverityArg>,
     #[command(flatten)]
     pub target: TargetArgs,
 }

@@ -17,7 +17,9 @@ pub enum ExitCode {
     BadInput,
     /// 3 — `plan --detailed-exitcode` only: the run succeeded and changes are pending.
     ChangesPending,
-    /// 4 — `audit` only: findings at or above the `--fail-on` severity.
+    /// 4 — findings at or above the `--fail-on` severity: `audit` (live vaults), `plan` (the
+    /// planned vaults' compliance rules; the plan is still printed) and `apply` (the same rules,
+    /// checked before any ARM call: nothing is sent).
     FindingsAtThreshold,
     /// 5 — `apply FILE` with a saved change set: live state moved since the plan was made.
     StalePlan,

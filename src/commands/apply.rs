@@ -45,6 +45,13 @@ pub fn run(args: ApplyArgs) -> ExitCode {
         }
     };
     let desired = crate::model::desired::desired_state(&plan);
+    if let Some(message) =
+        super::compliance_gate::check(&desired, args.fail_on, &args.file.display().to_string())
+    {
+        crate::errln!("{message}");
+        crate::errln!("nothing was sent to ARM");
+        return ExitCode::FindingsAtThreshold;
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
         eprintln!(

@@ -307,6 +307,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
                 detailed_exitcode: false,
                 out: None,
                 allow_permission_model_switch: false,
+                fail_on: None,
                 target: TargetArgs::default(),
             })
         });
@@ -349,6 +350,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
             concurrency: 8,
             output: ApplyFormat::Table,
             allow_permission_model_switch: false,
+            fail_on: None,
             target,
         })
     }))

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod audit;
+pub mod compliance_gate;
 pub mod ctrl_c;
 #[cfg(feature = "emulator")]
 pub mod emulator;

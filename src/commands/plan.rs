@@ -68,15 +68,27 @@ pub fn run(args: PlanArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if !wants_live(&args) {
-        return offline(&args, &state);
-    }
-    let choice = match TargetChoice::from_args(&args.target, super::target::cloud_of(&state)) {
-        // A plan only reads: it shares the emulator's state file and never writes it.
-        Ok(c) => c.read_only(),
-        Err(code) => return code,
+    let gate =
+        super::compliance_gate::check(&state, args.fail_on, &args.file.display().to_string());
+    let code = if !wants_live(&args) {
+        offline(&args, &state)
+    } else {
+        let choice = match TargetChoice::from_args(&args.target, super::target::cloud_of(&state)) {
+            // A plan only reads: it shares the emulator's state file and never writes it.
+            Ok(c) => c.read_only(),
+            Err(code) => return code,
+        };
+        super::runtime::run(live(args, state, text, choice))
     };
-    super::runtime::run(live(args, state, text, choice))
+    // The plan is shown in full first; the gate only changes the exit code of a run that
+    // otherwise succeeded.
+    match gate {
+        Some(message) if matches!(code, ExitCode::Success | ExitCode::ChangesPending) => {
+            crate::errln!("{message}");
+            ExitCode::FindingsAtThreshold
+        }
+        _ => code,
+    }
 }
 
 fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {

@@ -8,6 +8,7 @@
 pub mod access;
 pub mod detail_pool;
 pub mod evidence;
+pub mod gate;
 pub mod ip_ranges;
 pub mod monitoring;
 pub mod network;

@@ -1,0 +1,40 @@
+//! `--fail-on SEVERITY` of `kvinit plan` and `kvinit apply`: the planned vaults' failing rules at
+//! or above the threshold, as the message both commands print. Glue only: the rules decide
+//! (`rules::gate`).
+
+use crate::cli::SeverityArg;
+use crate::model::desired::DesiredState;
+use crate::rules::gate::violations;
+
+/// `None` when `fail_on` is unset or no planned vault fails a rule at or above it; otherwise
+/// the error and hint lines to print (to stderr) before exiting 4.
+pub fn check(state: &DesiredState, fail_on: Option<SeverityArg>, file: &str) -> Option<String> {
+    let threshold = crate::audit::threshold::severity(fail_on?);
+    let found = violations(state, threshold);
+    if found.is_empty() {
+        return None;
+    }
+    let width = found.iter().map(|v| v.vault.len()).max().unwrap_or(0);
+    let mut vaults: Vec<&str> = found.iter().map(|v| v.vault).collect();
+    vaults.dedup();
+    let mut out = format!(
+        "error: {} at or above --fail-on {} in {}:\n",
+        crate::ui::count::count(found.len(), "compliance finding", "compliance findings"),
+        threshold.as_str(),
+        crate::ui::count::vaults(vaults.len())
+    );
+    for v in &found {
+        out.push_str(&format!(
+            "  {:<width$}  {} ({})  {}\n",
+            v.vault,
+            v.rule,
+            v.severity.as_str(),
+            v.detail
+        ));
+    }
+    out.push_str(&format!(
+        "hint: change the plan so these rules pass (`kvinit plan -f {file}` shows every result; \
+         docs/rules/<ID>.md explains each rule), or raise --fail-on"
+    ));
+    Some(out)
+}
