@@ -711,9 +711,8 @@ fn table_groups_findings_by_vault() {
     let (stdout, stderr, code) = audit(&["--subscription", SUB, "--fail-on", "high"]);
     assert_eq!(code, 4, "{stderr}");
     assert!(
-        stdout.starts_with(
-            "Audited 10 vault(s): 5 compliant, 9 finding(s) (6 high, 2 medium, 1 low)\n"
-        ),
+        stdout
+            .starts_with("Audited 10 vaults: 5 compliant, 9 findings (6 high, 2 medium, 1 low)\n"),
         "{stdout}"
     );
     assert!(
@@ -728,7 +727,7 @@ fn table_groups_findings_by_vault() {
         "{stdout}"
     );
     assert!(
-        stdout.ends_with("\n6 finding(s) at or above --fail-on high\n"),
+        stdout.ends_with("\n6 findings at or above --fail-on high\n"),
         "{stdout}"
     );
 }

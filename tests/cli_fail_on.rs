@@ -106,9 +106,15 @@ fn apply_refuses_before_any_arm_request() {
     assert!(out.stdout.is_empty());
     assert_eq!(emu.requests().len(), 0, "{:?}", emu.requests());
 
-    // The same apply without the gate does reach the emulator (token + ARM requests).
+    // The same apply without the gate does reach the emulator (token + ARM requests), and says
+    // which rules the plan fails.
     let out = apply(&[]);
     assert_exit(&out, 0);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning: the plan fails compliance rules (KV-FW, KV-IPWIDE) in 1 vault"),
+        "{stderr}"
+    );
     assert!(emu.requests().len() > 10, "{:?}", emu.requests());
 
     // --fail-on applies to plan files, not to a saved change set.

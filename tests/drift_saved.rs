@@ -72,6 +72,11 @@ fn a_saved_change_set_applies_exactly_and_goes_stale_when_live_moves() {
     assert_eq!(out.status.code(), Some(5), "stale plan exit code");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("plan is stale"), "{stderr}");
+    // The hint's command plans against the same target (the emulator), not Azure.
+    assert!(
+        stderr.contains(&format!("--emulator={} --out FILE", d.state.display())),
+        "{stderr}"
+    );
     assert!(
         stderr.contains(&format!("{} changed since", vault_id())),
         "names the vault: {stderr}"

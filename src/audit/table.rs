@@ -10,16 +10,21 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
     let mut out = String::new();
     let compliant = report.vaults.iter().filter(|v| v.findings == 0).count();
     out.push_str(&format!(
-        "Audited {} vault(s): {} compliant, {} finding(s) ({} high, {} medium, {} low)\n",
-        report.vaults.len(),
+        "Audited {}: {} compliant, {} ({} high, {} medium, {} low)\n",
+        crate::ui::count::vaults(report.vaults.len()),
         compliant,
-        report.findings.len(),
+        crate::ui::count::count(report.findings.len(), "finding", "findings"),
         report.count(Severity::High),
         report.count(Severity::Medium),
         report.count(Severity::Low),
     ));
+    // Compliant vaults are one line each, together; a vault with findings is a block of its own.
+    let mut previous_compliant = false;
     for vault in &report.vaults {
-        out.push('\n');
+        if !(vault.findings == 0 && previous_compliant) {
+            out.push('\n');
+        }
+        previous_compliant = vault.findings == 0;
         if vault.findings == 0 {
             out.push_str(&format!("✓ {}\n", vault.id));
             continue;
@@ -52,8 +57,12 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
     }
     if let Some(t) = fail_on {
         out.push_str(&format!(
-            "\n{} finding(s) at or above --fail-on {}\n",
-            threshold::at_or_above(report, fail_on),
+            "\n{} at or above --fail-on {}\n",
+            crate::ui::count::count(
+                threshold::at_or_above(report, fail_on),
+                "finding",
+                "findings"
+            ),
             t.as_str()
         ));
     }

@@ -52,6 +52,13 @@ pub fn run(args: ApplyArgs) -> ExitCode {
         crate::errln!("nothing was sent to ARM");
         return ExitCode::FindingsAtThreshold;
     }
+    if args.fail_on.is_none() {
+        if let Some(warning) =
+            super::compliance_gate::warning(&desired, &args.file.display().to_string())
+        {
+            crate::errln!("{warning}");
+        }
+    }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
         eprintln!(
@@ -131,6 +138,20 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     })
 }
 
+/// The target flags that reach `t` again, with a leading space (none for a cloud's own ARM
+/// endpoint, which the plan's regions select).
+fn target_flags(t: &SavedTarget) -> String {
+    match (&t.state, &t.arm_endpoint) {
+        (Some(state), _) => format!(" --emulator={state}"),
+        (None, Some(endpoint))
+            if crate::model::regions::Cloud::of_arm_endpoint(endpoint).is_none() =>
+        {
+            format!(" --arm-endpoint {endpoint}")
+        }
+        _ => String::new(),
+    }
+}
+
 fn describe_saved(t: &SavedTarget) -> String {
     match (&t.state, &t.arm_endpoint) {
         (Some(state), _) => format!("the emulator on `{state}`"),
@@ -205,8 +226,9 @@ async fn apply_saved(
             eprintln!("  {} {}", m.id, m.what);
         }
         eprintln!(
-            "hint: plan again (`kvinit plan -f {} --out FILE`), review, and apply the new file",
-            saved.plan_file.path
+            "hint: plan again (`kvinit plan -f {}{} --out FILE`), review, and apply the new file",
+            saved.plan_file.path,
+            target_flags(&saved.target)
         );
         return ExitCode::StalePlan;
     }

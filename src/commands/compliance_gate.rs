@@ -38,3 +38,21 @@ pub fn check(state: &DesiredState, fail_on: Option<SeverityArg>, file: &str) -> 
     ));
     Some(out)
 }
+
+/// Without `--fail-on`, `apply` still says when the plan it is about to apply fails rules: one
+/// warning line (stderr) with the count per severity, or `None` when every rule passes.
+pub fn warning(state: &DesiredState, file: &str) -> Option<String> {
+    let found = violations(state, crate::rules::Severity::Low);
+    if found.is_empty() {
+        return None;
+    }
+    let mut vaults: Vec<&str> = found.iter().map(|v| v.vault).collect();
+    vaults.dedup();
+    let rules: std::collections::BTreeSet<&str> = found.iter().map(|v| v.rule).collect();
+    Some(format!(
+        "warning: the plan fails compliance rules ({}) in {}; `kvinit plan -f {file}` shows \
+         them, and --fail-on SEVERITY refuses such a plan",
+        rules.into_iter().collect::<Vec<_>>().join(", "),
+        crate::ui::count::vaults(vaults.len())
+    ))
+}

@@ -91,9 +91,7 @@ impl TargetChoice {
     /// emulator (`--emulator`, or `--arm-endpoint` naming another URL).
     pub fn is_public_azure(&self) -> bool {
         matches!(self, TargetChoice::Azure { arm_endpoint, .. }
-            if [Cloud::Public, Cloud::UsGovernment, Cloud::China]
-                .iter()
-                .any(|c| arm_endpoint.trim_end_matches('/') == c.arm_endpoint()))
+            if Cloud::of_arm_endpoint(arm_endpoint).is_some())
     }
 }
 

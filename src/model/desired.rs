@@ -102,6 +102,20 @@ pub struct DesiredState {
     pub vaults: Vec<DesiredVault>,
 }
 
+impl DesiredState {
+    /// How many distinct ARM resources the plan holds: each resource once, although an
+    /// environment's shared resource group and action group appear in every vault's list
+    /// (resource IDs compared case-insensitively, as ARM does).
+    pub fn distinct_resources(&self) -> usize {
+        self.vaults
+            .iter()
+            .flat_map(|v| &v.resources)
+            .map(|r| r.id.to_ascii_lowercase())
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    }
+}
+
 /// One matrix cell: a vault and the resources that make it compliant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]

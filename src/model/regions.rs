@@ -54,6 +54,13 @@ impl Cloud {
         }
     }
 
+    /// The cloud whose ARM endpoint `endpoint` is (a trailing `/` ignored), if any.
+    pub fn of_arm_endpoint(endpoint: &str) -> Option<Cloud> {
+        [Cloud::Public, Cloud::UsGovernment, Cloud::China]
+            .into_iter()
+            .find(|c| endpoint.trim_end_matches('/') == c.arm_endpoint())
+    }
+
     /// The cloud of the first of `locations` kvinit knows (ARM location names, any case);
     /// [`Cloud::Public`] when none is known. A validated plan has one cloud for all its
     /// regions, so the first is enough.
@@ -246,6 +253,11 @@ mod tests {
             "https://login.chinacloudapi.cn"
         );
         assert_eq!(Cloud::of_locations([]), Cloud::Public);
+        assert_eq!(
+            Cloud::of_arm_endpoint("https://management.chinacloudapi.cn/"),
+            Some(Cloud::China)
+        );
+        assert_eq!(Cloud::of_arm_endpoint("http://127.0.0.1:8443"), None);
         check(
             "westeurop",
             "unknown Azure region `westeurop` / did you mean `westeurope`?",

@@ -5,7 +5,7 @@
 //! JSON contract (`kvinit plan -o json`):
 //! ```text
 //! { "liveState": "notRead",
-//!   "summary": { "vaults": N, "resources": N, "rulesPassed": N, "rulesFailed": N },
+//!   "summary": { "vaults": N, "resources": N (distinct), "rulesPassed": N, "rulesFailed": N },
 //!   "vaults": [ { "name", "app", "environment", "region", "location", "subscriptionId",
 //!                 "resourceGroup", "onSoftDeleted",
 //!                 "resources": [ { "type", "id", "apiVersion", <body: "location", "tags",
@@ -23,7 +23,7 @@ use crate::rules::Status;
 
 /// The `-o json` value (also used for `-o yaml`).
 pub fn to_json(state: &DesiredState) -> Value {
-    let resources: usize = state.vaults.iter().map(|v| v.resources.len()).sum();
+    let resources = state.distinct_resources();
     let passed = state
         .vaults
         .iter()
@@ -188,7 +188,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
         out.push_str(&table(&rows));
     }
     let failed = failed_rule_checks(state);
-    let resources: usize = state.vaults.iter().map(|v| v.resources.len()).sum();
+    let resources = state.distinct_resources();
     let _ = writeln!(
         out,
         "\n{n} vault{}, {resources} resources, {failed} failed rule check{}.",
