@@ -68,7 +68,7 @@ fn a_second_ctrl_c_during_apply_exits_130_at_once() {
     );
     p.exp_string("applying:").unwrap();
     key(&mut p, CTRL_C);
-    p.exp_string("interrupted: no new work starts").unwrap();
+    p.exp_string("interrupted: no new request is sent").unwrap();
     let second = Instant::now();
     key(&mut p, CTRL_C);
     p.exp_string("interrupted again: exiting now").unwrap();

@@ -15,12 +15,12 @@ use futures::StreamExt;
 use futures::future::{BoxFuture, FutureExt, Shared};
 use serde_json::Value;
 
-use super::interrupt::Interrupt;
 use super::report::{
     ApplyReport, ReportError, ResourceReport, ResourceStatus, VaultReport, VaultStatus,
 };
 use super::reporter::{ApplyEvent, Reporter};
 use super::vault_name::create_vault;
+use crate::azure::interrupt::Interrupt;
 use crate::azure::{ArmClients, AzureError, observe, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state, fingerprint};
@@ -252,7 +252,7 @@ fn make_node(
     .shared()
 }
 
-const INTERRUPTED: &str = "Interrupted";
+use crate::azure::error::INTERRUPTED;
 
 async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
     if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT {

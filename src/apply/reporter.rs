@@ -32,7 +32,8 @@ pub enum ApplyEvent {
     },
     /// A vault is done (converged, failed or interrupted).
     VaultFinished(Box<VaultReport>),
-    /// Ctrl-C: no new work starts; in-flight requests finish.
+    /// Ctrl-C or SIGTERM: no new request is sent; requests in flight get
+    /// `azure::interrupt::GRACE` to finish.
     Interrupted,
 }
 

@@ -27,6 +27,9 @@ pub struct ClientSettings {
     pub retry: RetrySettings,
     /// The per-subscription read and write pacer (shared by every client).
     pub pacer: Pacer,
+    /// The run's Ctrl-C flag: once set, calls are refused, and those in progress abandoned
+    /// after [`super::interrupt::GRACE`].
+    pub interrupt: super::interrupt::Interrupt,
 }
 
 /// Every client kvinit uses, ready to call. Cheap to clone.
@@ -53,6 +56,7 @@ impl ArmClients {
         let counter = RequestCounter::new();
         let mut options = ClientOptions::default().retry(settings.retry.core_options());
         options.per_call_policies_mut().extend([
+            settings.interrupt.policy(),
             NormalizePathPolicy::shared(),
             StripNullsPolicy::shared(),
             counter.call_policy(),

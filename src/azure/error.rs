@@ -19,6 +19,10 @@ pub struct AzureError {
     pub message: String,
 }
 
+/// The code of an error for a call refused or abandoned because of Ctrl-C
+/// ([`super::interrupt`]); the executor reports such resources as interrupted, not failed.
+pub const INTERRUPTED: &str = "Interrupted";
+
 impl AzureError {
     /// A kvinit-made error (no HTTP status).
     pub fn new(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -51,6 +55,15 @@ impl AzureError {
                     .map(str::to_owned)
                     .unwrap_or_else(|| format!("ARM answered HTTP {status}")),
             };
+        }
+        if err
+            .to_string()
+            .contains(super::interrupt::INTERRUPTED_MARKER)
+        {
+            return Self::new(
+                INTERRUPTED,
+                "Ctrl-C came before this request was answered; run apply again to converge",
+            );
         }
         match err.kind() {
             ErrorKind::HttpResponse { status, error_code } => {

@@ -7,6 +7,7 @@ pub mod counting;
 pub mod credential;
 pub mod error;
 pub mod ids;
+pub mod interrupt;
 pub mod inventory;
 pub mod json_body;
 pub mod names;

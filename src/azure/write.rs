@@ -139,7 +139,14 @@ async fn poll(
     let started = Instant::now();
     let mut wait = first_wait.unwrap_or(LRO_DEFAULT_POLL);
     loop {
-        tokio::time::sleep(wait.min(LRO_MAX_POLL)).await;
+        if !clients
+            .settings()
+            .interrupt
+            .sleep(wait.min(LRO_MAX_POLL))
+            .await
+        {
+            return Err(AzureError::from_core(&super::interrupt::interrupted_error()));
+        }
         if let Some(body) = get(clients, kind, id).await? {
             match provisioning_state(&body) {
                 Some(state) if !is_terminal(&state) => {}

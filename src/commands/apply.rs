@@ -187,11 +187,19 @@ async fn apply_saved(
     interactive: bool,
 ) -> ExitCode {
     let started = Instant::now();
-    let clients = match super::target::connect(target) {
+    let progress = Arc::new(ProgressReporter::default());
+    let reporter: Arc<dyn Reporter> = progress.clone();
+    // From here on Ctrl-C stops the run (see `azure::interrupt`) instead of killing the process.
+    let interrupt = Interrupt::new();
+    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
+    let clients = match super::target::connect(target, interrupt.clone()) {
         Ok(c) => c,
         Err(code) => return code,
     };
     let live = crate::azure::observe::observe(&clients, desired).await;
+    if interrupt.is_set() {
+        return interrupted_before_writing();
+    }
     if let Some(e) = live.nothing_readable() {
         eprintln!(
             "error: reading live state from {target} failed: {}: {}",
@@ -233,14 +241,10 @@ async fn apply_saved(
         return ExitCode::StalePlan;
     }
     let changes = saved.change_set();
-    let progress = Arc::new(ProgressReporter::default());
-    let reporter: Arc<dyn Reporter> = progress.clone();
     let options = apply_options(args);
     if let Err(code) = confirm(args, &changes, interactive).await {
         return code;
     }
-    let interrupt = Interrupt::new();
-    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
     let report =
         crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
     watcher.abort();
@@ -285,18 +289,19 @@ async fn converge(
     interactive: bool,
 ) -> ExitCode {
     let started = Instant::now();
-    let clients = match super::target::connect(target) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
     let progress = Arc::new(ProgressReporter::default());
     let reporter: Arc<dyn Reporter> = progress.clone();
     let options = apply_options(args);
-    // From here on Ctrl-C stops starting work instead of killing the process.
+    // From here on Ctrl-C stops the run (see `azure::interrupt`) instead of killing the process.
     let interrupt = Interrupt::new();
     let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
+    let clients = match super::target::connect(target, interrupt.clone()) {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
     let changes =
         match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
+            Ok(_) | Err(_) if interrupt.is_set() => return interrupted_before_writing(),
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: reading live state from {target} failed: {e}");
@@ -312,6 +317,13 @@ async fn converge(
     progress.finish();
     print_report(&report, args.output);
     exit_code(&report)
+}
+
+/// Ctrl-C while live state was being read: nothing was written.
+fn interrupted_before_writing() -> ExitCode {
+    crate::ui::prompter::restore_terminal();
+    crate::errln!("\ninterrupted while reading live state; nothing was changed");
+    ExitCode::Interrupted
 }
 
 /// Prints the change summary to stderr, then asks "Apply these changes?" unless `--yes` was

@@ -147,7 +147,7 @@ async fn plan_live(
     source: &str,
     target: &Target,
 ) -> ExitCode {
-    let clients = match super::target::connect(target) {
+    let clients = match super::target::connect(target, crate::apply::Interrupt::new()) {
         Ok(c) => c,
         Err(code) => return code,
     };

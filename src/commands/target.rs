@@ -290,15 +290,21 @@ pub async fn start_emulator(
     Ok((emu, secret))
 }
 
-/// Builds the run's ARM clients (one credential, one pipeline per client) for `target`; a failure
-/// is printed and mapped to [`ExitCode::Failure`]. Shared by `plan` (live) and `apply`.
-pub fn connect(target: &Target) -> Result<crate::azure::ArmClients, ExitCode> {
-    crate::azure::ArmClients::connect(target, crate::azure::ClientSettings::default()).map_err(
-        |e| {
-            crate::errln!("error: {e}");
-            ExitCode::Failure
-        },
-    )
+/// Builds the run's ARM clients (one credential, one pipeline per client) for `target`, whose
+/// calls stop when `interrupt` is set (see `azure::interrupt`); a failure is printed and mapped
+/// to [`ExitCode::Failure`]. Shared by `plan` (live) and `apply`.
+pub fn connect(
+    target: &Target,
+    interrupt: crate::azure::interrupt::Interrupt,
+) -> Result<crate::azure::ArmClients, ExitCode> {
+    let settings = crate::azure::ClientSettings {
+        interrupt,
+        ..crate::azure::ClientSettings::default()
+    };
+    crate::azure::ArmClients::connect(target, settings).map_err(|e| {
+        crate::errln!("error: {e}");
+        ExitCode::Failure
+    })
 }
 
 #[cfg(test)]

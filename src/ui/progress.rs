@@ -119,9 +119,10 @@ fn line_for(event: &ApplyEvent) -> Option<String> {
             ),
             None => format!("{}: {}", report.name, status_word(report.status)),
         }),
-        ApplyEvent::Interrupted => {
-            Some("interrupted: no new work starts; waiting for requests in flight…".to_string())
-        }
+        ApplyEvent::Interrupted => Some(format!(
+            "interrupted: no new request is sent; requests in flight get {} s to finish…",
+            crate::azure::interrupt::GRACE.as_secs()
+        )),
         _ => None,
     }
 }

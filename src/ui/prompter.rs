@@ -122,7 +122,11 @@ impl TerminalPrompter {
 /// Makes the terminal usable again after an interrupted prompt: shows the cursor that
 /// dialoguer's selects hide. (console restores echo and cooked mode after every key read.)
 pub fn restore_terminal() {
-    let _ = Term::stderr().show_cursor();
+    let term = Term::stderr();
+    // Only a terminal has a cursor to show: a redirected stderr would get a stray escape code.
+    if term.is_term() {
+        let _ = term.show_cursor();
+    }
 }
 
 impl Prompt for TerminalPrompter {
