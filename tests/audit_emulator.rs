@@ -751,7 +751,7 @@ fn bad_input_exits_2_before_any_request() {
     );
     let (_, stderr, code) = audit(&["-f", "/nonexistent/plan.yaml"]);
     assert_eq!(code, 2);
-    assert!(stderr.contains("cannot read plan file"), "{stderr}");
+    assert!(stderr.contains("cannot read the plan file"), "{stderr}");
     assert!(!dir.exists(), "no emulator was started");
 }
 

@@ -84,7 +84,7 @@ fn missing_plan_file_exits_2_with_a_clear_error() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(
-        stderr.starts_with("error: cannot read plan file `nope.yaml`: "),
+        stderr.starts_with("error: cannot read the plan file `nope.yaml`: "),
         "{stderr}"
     );
     assert!(

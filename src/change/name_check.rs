@@ -88,7 +88,10 @@ impl NameCheck {
         match self {
             NameCheck::Free => "name is free".into(),
             NameCheck::SoftDeleted { recover: true, .. } => {
-                "name held by a soft-deleted vault here → onSoftDeleted: recover (recovered, then converged)".into()
+                "name held by a soft-deleted vault here → onSoftDeleted: recover (recovered, then \
+                 converged; it comes back with its old soft-delete retention and permission \
+                 model, which kvinit does not change)"
+                    .into()
             }
             NameCheck::SoftDeleted { .. } => {
                 "name held by a soft-deleted vault here → onSoftDeleted: fail".into()

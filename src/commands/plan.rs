@@ -31,7 +31,7 @@ fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read plan file `{}`: {e}", path.display());
+            eprintln!("error: cannot read the plan file `{}`: {e}", path.display());
             if e.kind() == std::io::ErrorKind::NotFound {
                 eprintln!("hint: pass the plan with `-f FILE`, or write one with `kvinit init`");
             }

@@ -168,7 +168,8 @@ fn read_faults(path: &Path) -> Result<kvinit_emulator::FaultProfile, ExitCode> {
         ExitCode::BadInput
     })?;
     kvinit_emulator::FaultProfile::from_yaml(&text).map_err(|e| {
-        crate::errln!("error: fault profile `{}`: {e}", path.display());
+        // `e` reads "fault profile: …" already.
+        crate::errln!("error: `{}`: {e}", path.display());
         ExitCode::BadInput
     })
 }

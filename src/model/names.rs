@@ -405,8 +405,34 @@ fn check_resource_id(value: &str, what: &str, tail: &[&str], shape: &str) -> Res
         if *want != "*" && !seg.eq_ignore_ascii_case(want) {
             return Err(bad());
         }
+        if *want == "*" && !is_child_resource_name(seg) {
+            return Err(Invalid::new(format!(
+                "{what} `{}` has the name `{seg}`, which ARM does not allow",
+                shown(value)
+            ))
+            .with_hint(
+                "resource names here are 1–80 letters, digits, `_`, `.` and `-`, starting with a letter or digit (no spaces)",
+            ));
+        }
     }
     Ok(())
+}
+
+/// Whether `name` can be the name of a virtual network, subnet or Log Analytics workspace: 1–80
+/// characters, letters, digits, `_`, `.` and `-`, starting with a letter or digit. The widest of
+/// those types' rules (source: Azure naming rules for Microsoft.Network `virtualNetworks` 2–64,
+/// `virtualNetworks/subnets` 1–80, Microsoft.OperationalInsights `workspaces` 4–63 with the
+/// same characters or fewer); ARM checks the narrower limits itself.
+fn is_child_resource_name(name: &str) -> bool {
+    let n = name.chars().count();
+    (1..=80).contains(&n)
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
 }
 
 /// Longest action group `groupShortName` (characters). Source: swagger
@@ -673,6 +699,12 @@ mod tests {
             check_subnet_id,
             "vnet/app",
             "subnet ID `vnet/app` is not a valid ARM resource ID",
+        );
+        let spaced = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet 3";
+        check(
+            check_subnet_id,
+            spaced,
+            &format!("subnet ID `{spaced}` has the name `snet 3`, which ARM does not allow"),
         );
         let ws = "/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/rg-mon/providers/Microsoft.OperationalInsights/workspaces/law";
         check(check_workspace_id, ws, "ok");
