@@ -11,6 +11,21 @@ use std::time::{Duration, Instant};
 
 use support::bin::{assert_exit, kvinit};
 
+/// `kvinit apply -f examples/minimal.yaml --yes -o json --emulator=STATE`.
+fn apply_minimal(state: &std::path::Path) -> Command {
+    let mut cmd = kvinit();
+    cmd.args([
+        "apply",
+        "-f",
+        "examples/minimal.yaml",
+        "--yes",
+        "-o",
+        "json",
+    ])
+    .arg(format!("--emulator={}", state.display()));
+    cmd
+}
+
 fn run_and_signal(signal: &str) {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
@@ -19,16 +34,7 @@ fn run_and_signal(signal: &str) {
     )
     .unwrap();
     let state = dir.path().join("arm.json");
-    let child = kvinit()
-        .args([
-            "apply",
-            "-f",
-            "examples/minimal.yaml",
-            "--yes",
-            "-o",
-            "json",
-        ])
-        .arg(format!("--emulator={}", state.display()))
+    let child = apply_minimal(&state)
         .arg(format!(
             "--emulator-faults={}",
             dir.path().join("slow.yaml").display()
@@ -68,20 +74,7 @@ fn run_and_signal(signal: &str) {
     );
 
     // Without the slow budget, the next run converges and the one after changes nothing.
-    let again = || {
-        kvinit()
-            .args([
-                "apply",
-                "-f",
-                "examples/minimal.yaml",
-                "--yes",
-                "-o",
-                "json",
-            ])
-            .arg(format!("--emulator={}", state.display()))
-            .output()
-            .unwrap()
-    };
+    let again = || apply_minimal(&state).output().unwrap();
     let out = again();
     assert_exit(&out, 0);
     let out = again();
