@@ -226,7 +226,8 @@ pub struct EmulatorArgs {
     /// given in README.md (section "The ARM emulator"); any tenant ID works.
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8443")]
     pub listen: String,
-    /// State file (JSON), loaded at start and rewritten after every write.
+    /// State file (JSON), loaded at start and saved before each write is answered (one save
+    /// covers every write that came in meanwhile).
     ///
     /// Shape: `{"resources": {<lower-cased ARM resource ID>: <body GET returns>}, "deletedVaults":
     /// {...}}`. Writes go to a temp file that is renamed over the state file, so a killed

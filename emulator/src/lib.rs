@@ -48,8 +48,10 @@ pub struct EmulatorConfig {
     pub listen: SocketAddr,
     /// State file (JSON: `resources`, lower-cased ARM resource ID → body GET returns, and
     /// `deletedVaults`). Locked (exclusive advisory lock on `.{name}.lock` next to it) for the
-    /// emulator's lifetime, loaded at start, rewritten atomically after every successful write
-    /// and never written (nor created) when nothing changed. `None`: in memory only.
+    /// emulator's lifetime, loaded at start, rewritten atomically by a background saver (a
+    /// write is answered once the file holds it; one save covers every write made before it,
+    /// at most one save per 200 ms on a large state) and never written (nor created) when
+    /// nothing changed. `None`: in memory only.
     pub state_path: Option<PathBuf>,
     /// Faults and limits to inject.
     pub faults: FaultProfile,
@@ -80,13 +82,21 @@ impl Default for EmulatorConfig {
 }
 
 /// A running emulator. Dropping it without [`RunningEmulator::shutdown`] stops accepting
-/// requests when the runtime ends; the state file is already current after every write.
+/// requests when the runtime ends; the state file already holds every acknowledged write.
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
     app: Arc<app::App>,
     shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
+    /// The background saver (with a state file): its stop signal and task.
+    #[allow(clippy::type_complexity)]
+    saver: Mutex<
+        Option<(
+            tokio::sync::oneshot::Sender<()>,
+            tokio::task::JoinHandle<()>,
+        )>,
+    >,
     /// Held until the emulator is dropped (after the final save).
     _lock: Option<lock::StateLock>,
 }
@@ -133,6 +143,12 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         recorder: stats::Recorder::default(),
         client_secret: config.client_secret,
         assume_referenced_exist: config.assume_referenced_exist,
+        save_wanted: tokio::sync::Notify::new(),
+        save_status: tokio::sync::watch::Sender::new(app::SaveStatus::default()),
+    });
+    let saver = app.state_path.as_ref().map(|_| {
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        (stop, tokio::spawn(app::saver(app.clone(), stopped)))
     });
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = server::router(app.clone());
@@ -148,6 +164,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         app,
         shutdown: Mutex::new(Some(tx)),
         task,
+        saver: Mutex::new(saver),
         _lock: lock,
     })
 }
@@ -188,12 +205,13 @@ impl RunningEmulator {
             Ok(Err(e)) => return Err(EmulatorError::Server(e.to_string())),
             Err(e) => return Err(EmulatorError::Server(e.to_string())),
         }
-        if let Some(path) = &self.app.state_path {
-            let store = self.app.store.lock().expect("store");
-            if store.is_dirty() {
-                store.persist(path)?;
-            }
+        // In-flight writes have been saved (they wait for the saver); stop it, then save what
+        // changed since (e.g. provisioning settled by a read).
+        let saver = self.saver.lock().expect("saver").take();
+        if let Some((stop, task)) = saver {
+            let _ = stop.send(());
+            let _ = task.await;
         }
-        Ok(())
+        self.app.save_now()
     }
 }

@@ -302,21 +302,27 @@ async fn arm(
         body,
         client_id,
     };
-    let answer = {
+    let outcome = {
         let mut store = app.store.lock().expect("store");
-        let outcome = routes::dispatch(&req, &mut store);
-        match outcome {
-            Ok(reply) => {
-                let is_write = access == Access::Write
-                    && reply.status.is_success()
-                    && !matches!(req.target, Target::CheckVaultName { .. });
-                match if is_write { app.commit(&store) } else { Ok(()) } {
-                    Ok(()) => from_reply(reply),
-                    Err(e) => from_error(e),
-                }
+        routes::dispatch(&req, &mut store).map(|reply| (reply, store.generation()))
+    };
+    // A successful write is answered once the state file holds it (the store lock is not held
+    // while waiting: the saver writes many requests' changes at once).
+    let answer = match outcome {
+        Ok((reply, generation)) => {
+            let is_write = access == Access::Write
+                && reply.status.is_success()
+                && !matches!(req.target, Target::CheckVaultName { .. });
+            match if is_write {
+                app.commit(generation).await
+            } else {
+                Ok(())
+            } {
+                Ok(()) => from_reply(reply),
+                Err(e) => from_error(e),
             }
-            Err(e) => from_error(e),
         }
+        Err(e) => from_error(e),
     };
     if let Some(key) = &vault_key {
         app.faults.end_write(key);

@@ -1,11 +1,14 @@
 //! The emulator's resource store and its state file. Owns the in-memory maps (resources by
 //! lower-cased ARM resource ID, soft-deleted vaults, read-after-write and provisioning timers) and
-//! crash-safe persistence (write a temp file, then rename). It does not apply ARM's rules; the
+//! crash-safe persistence (write a temp file, then rename), a scope index of role assignments,
+//! and the change generation the saver (`app.rs`) follows. It does not apply ARM's rules; the
 //! routes do.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -25,12 +28,13 @@ pub(crate) struct DeletedVault {
 }
 
 /// The state file: `resources` (lower-cased ARM resource ID → body GET returns) and
-/// `deletedVaults` (lower-cased deleted-vault ID → [`DeletedVault`]).
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// `deletedVaults` (lower-cased deleted-vault ID → [`DeletedVault`]). Bodies are shared (`Arc`)
+/// so a snapshot for saving costs one pointer per resource, not a deep copy.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub(crate) struct StateFile {
     #[serde(default)]
-    pub resources: BTreeMap<String, Value>,
+    pub resources: BTreeMap<String, Arc<Value>>,
     #[serde(default)]
     pub deleted_vaults: BTreeMap<String, DeletedVault>,
 }
@@ -43,8 +47,33 @@ pub(crate) struct Store {
     pub created_at: HashMap<String, Instant>,
     /// Vaults whose creation (long-running operation) completes at the given instant.
     pub provisioning_until: HashMap<String, Instant>,
-    /// Changed since the last successful [`Store::persist`] (set by every mutation).
-    dirty: AtomicBool,
+    /// Role-assignment keys by their lower-cased `properties.scope` (lists and the duplicate
+    /// check look up scopes instead of scanning every resource).
+    role_assignments_by_scope: HashMap<String, BTreeSet<String>>,
+    /// Bumped by every mutation ([`Store::mark_dirty`]).
+    generation: AtomicU64,
+    /// The generation the state file holds (dirty while it differs from `generation`).
+    saved_generation: AtomicU64,
+}
+
+/// The type of the resources [`Store::role_assignments_at`] indexes.
+const ROLE_ASSIGNMENT_TYPE: &str = "microsoft.authorization/roleassignments";
+
+/// The lower-cased `properties.scope` of a role assignment body, `None` for other types.
+fn role_assignment_scope(body: &Value) -> Option<String> {
+    let is_ra = body
+        .get("type")
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case(ROLE_ASSIGNMENT_TYPE));
+    if !is_ra {
+        return None;
+    }
+    Some(
+        body.pointer("/properties/scope")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_ascii_lowercase(),
+    )
 }
 
 static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
@@ -74,21 +103,82 @@ impl Store {
             ),
         })?;
         for body in state.resources.values_mut() {
-            if let Some(ps) = body.pointer_mut("/properties/provisioningState") {
+            if let Some(ps) = Arc::make_mut(body).pointer_mut("/properties/provisioningState") {
                 if ps == "RegisteringDns" {
                     *ps = Value::from("Succeeded");
                 }
             }
         }
-        Ok(Self {
+        let mut store = Self {
             state,
             ..Self::default()
-        })
+        };
+        let indexed: Vec<(String, String)> = store
+            .state
+            .resources
+            .iter()
+            .filter_map(|(k, v)| role_assignment_scope(v).map(|s| (s, k.clone())))
+            .collect();
+        for (scope, key) in indexed {
+            store
+                .role_assignments_by_scope
+                .entry(scope)
+                .or_default()
+                .insert(key);
+        }
+        Ok(store)
     }
 
     /// The resource at `id` (any casing).
     pub fn get(&self, id: &str) -> Option<&Value> {
-        self.state.resources.get(&id.to_ascii_lowercase())
+        self.state
+            .resources
+            .get(&id.to_ascii_lowercase())
+            .map(|v| &**v)
+    }
+
+    /// Stored resources whose (lower-cased) key starts with `prefix` (lower-case), in key order.
+    pub fn with_prefix<'s>(
+        &'s self,
+        prefix: &'s str,
+    ) -> impl Iterator<Item = (&'s String, &'s Value)> + 's {
+        self.state
+            .resources
+            .range::<str, _>((
+                std::ops::Bound::Included(prefix),
+                std::ops::Bound::Unbounded,
+            ))
+            .take_while(move |(k, _)| k.starts_with(prefix))
+            .map(|(k, v)| (k, &**v))
+    }
+
+    /// Every stored resource, in key order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Value)> {
+        self.state.resources.iter().map(|(k, v)| (k, &**v))
+    }
+
+    /// Keys of the role assignments whose `properties.scope` is `scope` (any casing).
+    pub fn role_assignments_at(&self, scope: &str) -> impl Iterator<Item = &String> {
+        self.role_assignments_by_scope
+            .get(&scope.to_ascii_lowercase())
+            .into_iter()
+            .flatten()
+    }
+
+    /// Keys of every role assignment.
+    pub fn role_assignments(&self) -> impl Iterator<Item = &String> {
+        self.role_assignments_by_scope.values().flatten()
+    }
+
+    fn unindex(&mut self, key: &str, old: Option<&Value>) {
+        if let Some(scope) = old.and_then(role_assignment_scope) {
+            if let Some(set) = self.role_assignments_by_scope.get_mut(&scope) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.role_assignments_by_scope.remove(&scope);
+                }
+            }
+        }
     }
 
     /// Inserts or replaces the resource at `id`; `created` starts its read-after-write window.
@@ -98,7 +188,16 @@ impl Store {
         if created {
             self.created_at.insert(key.clone(), Instant::now());
         }
-        self.state.resources.insert(key, body);
+        if let Some(old) = self.state.resources.remove(&key) {
+            self.unindex(&key, Some(&old));
+        }
+        if let Some(scope) = role_assignment_scope(&body) {
+            self.role_assignments_by_scope
+                .entry(scope)
+                .or_default()
+                .insert(key.clone());
+        }
+        self.state.resources.insert(key, Arc::new(body));
     }
 
     /// Removes the resource at `id`, returning it.
@@ -107,18 +206,36 @@ impl Store {
         self.mark_dirty();
         self.created_at.remove(&key);
         self.provisioning_until.remove(&key);
-        self.state.resources.remove(&key)
+        let old = self.state.resources.remove(&key)?;
+        self.unindex(&key, Some(&old));
+        Some(Arc::unwrap_or_clone(old))
     }
 
     /// Records that the state changed and must be saved (routes that edit `state` directly
-    /// are followed by a commit, which calls this when the save fails).
+    /// call this; a failed save leaves the state dirty).
     pub fn mark_dirty(&self) {
-        self.dirty.store(true, Ordering::SeqCst);
+        self.generation.fetch_add(1, Ordering::SeqCst);
     }
 
     /// Whether the state changed since the last successful save.
     pub fn is_dirty(&self) -> bool {
-        self.dirty.load(Ordering::SeqCst)
+        self.generation() != self.saved_generation.load(Ordering::SeqCst)
+    }
+
+    /// The current generation (bumped by every change).
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
+    }
+
+    /// Records that the state file now holds `generation`.
+    pub fn mark_saved(&self, generation: u64) {
+        self.saved_generation
+            .fetch_max(generation, Ordering::SeqCst);
+    }
+
+    /// A cheap copy of the state to save outside the store lock, and its generation.
+    pub fn snapshot(&self) -> (StateFile, u64) {
+        (self.state.clone(), self.generation())
     }
 
     /// Whether `id` was created less than `lag_ms` ago (GET must not see it yet).
@@ -147,36 +264,35 @@ impl Store {
                 .state
                 .resources
                 .get_mut(&key)
-                .and_then(|b| b.pointer_mut("/properties/provisioningState"))
+                .and_then(|b| Arc::make_mut(b).pointer_mut("/properties/provisioningState"))
             {
                 *ps = Value::from("Succeeded");
             }
         }
     }
+}
 
-    /// Writes the state file atomically: a unique temp file next to it, then `rename`, so a
-    /// process killed at any moment leaves either the old or the new file, never a torn one.
-    pub fn persist(&self, path: &Path) -> Result<(), EmulatorError> {
-        let err = |e: std::io::Error| EmulatorError::State {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        };
-        let text = serde_json::to_string_pretty(&self.state).map_err(|e| EmulatorError::State {
-            path: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(err)?;
-        }
-        let tmp = temp_path(path);
-        std::fs::write(&tmp, text.as_bytes()).map_err(err)?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            err(e)
-        })?;
-        self.dirty.store(false, Ordering::SeqCst);
-        Ok(())
+/// Writes `state` to `path` atomically: a unique temp file next to it, then `rename`, so a
+/// process killed at any moment leaves either the old or the new file, never a torn one.
+pub(crate) fn write_state(state: &StateFile, path: &Path) -> Result<(), EmulatorError> {
+    let err = |e: std::io::Error| EmulatorError::State {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
     }
+    let tmp = temp_path(path);
+    let written = (|| {
+        let mut out = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(&tmp)?);
+        serde_json::to_writer_pretty(&mut out, state).map_err(std::io::Error::other)?;
+        out.flush()?;
+        std::fs::rename(&tmp, path)
+    })();
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        err(e)
+    })
 }
 
 /// Removes temp files a killed emulator left next to `path` (never the state file itself).

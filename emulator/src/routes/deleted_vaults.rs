@@ -69,13 +69,8 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 // diagnostic settings) go with it.
                 if let Some(vault_id) = entry.vault.get("id").and_then(Value::as_str) {
                     let prefix = format!("{}/", vault_id.to_ascii_lowercase());
-                    let children: Vec<String> = store
-                        .state
-                        .resources
-                        .keys()
-                        .filter(|k| k.starts_with(&prefix))
-                        .cloned()
-                        .collect();
+                    let children: Vec<String> =
+                        store.with_prefix(&prefix).map(|(k, _)| k.clone()).collect();
                     for child in children {
                         store.remove(&child);
                     }

@@ -46,10 +46,8 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             );
             let lag = req.app.faults.profile.read_after_write_lag_ms;
             let items = store
-                .state
-                .resources
-                .iter()
-                .filter(|(k, _)| k.starts_with(&prefix) && !store.in_lag_window(k, lag))
+                .with_prefix(&prefix)
+                .filter(|(k, _)| !store.in_lag_window(k, lag))
                 .map(|(_, v)| v.clone())
                 .collect();
             list_reply(items)

@@ -232,14 +232,11 @@ pub(crate) fn list_under(req: &Req<'_>, store: &Store, prefix: &str, rtype: &str
     let prefix = format!("{}/", prefix.to_ascii_lowercase());
     let lag = req.app.faults.profile.read_after_write_lag_ms;
     store
-        .state
-        .resources
-        .iter()
+        .with_prefix(&prefix)
         .filter(|(k, v)| {
-            k.starts_with(&prefix)
-                && v.get("type")
-                    .and_then(Value::as_str)
-                    .is_some_and(|t| t.eq_ignore_ascii_case(rtype))
+            v.get("type")
+                .and_then(Value::as_str)
+                .is_some_and(|t| t.eq_ignore_ascii_case(rtype))
                 && !store.in_lag_window(k, lag)
         })
         .map(|(_, v)| v.clone())

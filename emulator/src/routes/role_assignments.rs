@@ -116,9 +116,8 @@ fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
         ));
     }
     let duplicate = store
-        .state
-        .resources
-        .values()
+        .role_assignments_at(&scope_norm)
+        .filter_map(|k| store.get(k))
         .any(|v| v.get("type").and_then(Value::as_str) == Some(TYPE) && same(v));
     if duplicate {
         // Source: Authorization RP, 409 `RoleAssignmentExists`.
@@ -174,10 +173,29 @@ fn list(req: &Req<'_>, store: &Store, scope: &str) -> Outcome {
         .and_then(|rest| rest.split('\'').next())
         .map(str::to_ascii_lowercase);
     let lag = req.app.faults.profile.read_after_write_lag_ms;
-    let items = store
-        .state
-        .resources
-        .iter()
+    // Candidates from the scope index: the scope's ancestors (and itself), plus its
+    // descendants unless `atScope()`; then the same filters as before, in ID order.
+    let mut keys: Vec<&String> = if at_scope {
+        let lower = scope.to_ascii_lowercase();
+        let mut scopes = vec!["/".to_string()];
+        let mut acc = String::new();
+        for seg in lower.split('/').filter(|s| !s.is_empty()) {
+            acc.push('/');
+            acc.push_str(seg);
+            scopes.push(acc.clone());
+        }
+        scopes
+            .iter()
+            .flat_map(|s| store.role_assignments_at(s))
+            .collect()
+    } else {
+        store.role_assignments().collect()
+    };
+    keys.sort_unstable();
+    keys.dedup();
+    let items = keys
+        .into_iter()
+        .filter_map(|k| store.get(k).map(|v| (k, v)))
         .filter(|(k, v)| {
             v.get("type").and_then(Value::as_str) == Some(TYPE) && !store.in_lag_window(k, lag)
         })

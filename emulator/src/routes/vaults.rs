@@ -77,8 +77,10 @@ fn get(req: &Req<'_>, store: &Store, sub: &str, rg: &str, name: &str) -> Outcome
 
 /// An active vault with this name anywhere (any subscription, any resource group).
 fn active_named<'s>(store: &'s Store, name: &str) -> Option<(&'s String, &'s Value)> {
-    store.state.resources.iter().find(|(k, v)| {
-        v.get("type").and_then(Value::as_str) == Some(VAULT_TYPE)
+    let suffix = format!("/{}", name.to_ascii_lowercase());
+    store.iter().find(|(k, v)| {
+        k.ends_with(&suffix)
+            && v.get("type").and_then(Value::as_str) == Some(VAULT_TYPE)
             && parse_resource_id(k).is_some_and(|(_, _, _, n)| n.eq_ignore_ascii_case(name))
     })
 }
