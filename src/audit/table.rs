@@ -31,28 +31,14 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
         }
         out.push_str(&format!("✗ {}\n", vault.id));
         for f in report.findings.iter().filter(|f| f.vault_id == vault.id) {
-            out.push_str(&format!(
-                "  {:<6}  {:<9}  {}\n",
-                f.severity.as_str().to_ascii_uppercase(),
-                f.rule,
-                f.found
-            ));
-            out.push_str(&format!("          compliant: {}\n", f.compliant));
-            out.push_str(&format!("          fix:       {}\n", f.fix));
-            out.push_str(&format!("          see:       {}\n", f.docs));
+            push_finding(&mut out, f, true);
         }
     }
     for id in &report.not_found {
         out.push_str(&format!("\n✗ {id}\n"));
         for f in report.findings.iter().filter(|f| &f.vault_id == id) {
-            out.push_str(&format!(
-                "  {:<6}  {:<9}  {}\n",
-                f.severity.as_str().to_ascii_uppercase(),
-                f.rule,
-                f.found
-            ));
-            out.push_str(&format!("          fix:       {}\n", f.fix));
-            out.push_str(&format!("          see:       {}\n", f.docs));
+            // A vault that is not there has nothing to compare with "compliant".
+            push_finding(&mut out, f, false);
         }
     }
     if let Some(t) = fail_on {
@@ -67,4 +53,20 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
         ));
     }
     out
+}
+
+/// One finding's lines: severity, rule and what was found, then (`with_compliant`) what
+/// compliant looks like, the fix and the rule's page.
+fn push_finding(out: &mut String, f: &super::finding::Finding, with_compliant: bool) {
+    out.push_str(&format!(
+        "  {:<6}  {:<9}  {}\n",
+        f.severity.as_str().to_ascii_uppercase(),
+        f.rule,
+        f.found
+    ));
+    if with_compliant {
+        out.push_str(&format!("          compliant: {}\n", f.compliant));
+    }
+    out.push_str(&format!("          fix:       {}\n", f.fix));
+    out.push_str(&format!("          see:       {}\n", f.docs));
 }

@@ -186,18 +186,12 @@ async fn apply_saved(
     target: &Target,
     interactive: bool,
 ) -> ExitCode {
-    let started = Instant::now();
-    let progress = Arc::new(ProgressReporter::default());
-    let reporter: Arc<dyn Reporter> = progress.clone();
-    // From here on Ctrl-C stops the run (see `azure::interrupt`) instead of killing the process.
-    let interrupt = Interrupt::new();
-    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
-    let clients = match super::target::connect(target, interrupt.clone()) {
-        Ok(c) => c,
+    let run = match Run::start(target) {
+        Ok(run) => run,
         Err(code) => return code,
     };
-    let live = crate::azure::observe::observe(&clients, desired).await;
-    if interrupt.is_set() {
+    let live = crate::azure::observe::observe(&run.clients, desired).await;
+    if run.interrupt.is_set() {
         return interrupted_before_writing();
     }
     if let Some(e) = live.nothing_readable() {
@@ -240,17 +234,8 @@ async fn apply_saved(
         );
         return ExitCode::StalePlan;
     }
-    let changes = saved.change_set();
-    let options = apply_options(args);
-    if let Err(code) = confirm(args, &changes, interactive).await {
-        return code;
-    }
-    let report =
-        crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
-    watcher.abort();
-    progress.finish();
-    print_report(&report, args.output);
-    exit_code(&report)
+    run.confirm_and_execute(args, &saved.change_set(), interactive)
+        .await
 }
 
 /// The tenant the plan's vaults trust (the emulator's token is issued for it).
@@ -288,35 +273,81 @@ async fn converge(
     target: &Target,
     interactive: bool,
 ) -> ExitCode {
-    let started = Instant::now();
-    let progress = Arc::new(ProgressReporter::default());
-    let reporter: Arc<dyn Reporter> = progress.clone();
-    let options = apply_options(args);
-    // From here on Ctrl-C stops the run (see `azure::interrupt`) instead of killing the process.
-    let interrupt = Interrupt::new();
-    let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
-    let clients = match super::target::connect(target, interrupt.clone()) {
-        Ok(c) => c,
+    let run = match Run::start(target) {
+        Ok(run) => run,
         Err(code) => return code,
     };
+    let options = apply_options(args);
     let changes =
-        match crate::apply::plan_changes(&clients, desired, options, reporter.as_ref()).await {
-            Ok(_) | Err(_) if interrupt.is_set() => return interrupted_before_writing(),
+        match crate::apply::plan_changes(&run.clients, desired, options, run.reporter.as_ref())
+            .await
+        {
+            Ok(_) | Err(_) if run.interrupt.is_set() => return interrupted_before_writing(),
             Ok(c) => c,
             Err(e) => {
                 eprintln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };
-    if let Err(code) = confirm(args, &changes, interactive).await {
-        return code;
+    run.confirm_and_execute(args, &changes, interactive).await
+}
+
+/// One apply run against a target: its clients, progress reporter and Ctrl-C handling, shared
+/// by `apply PLAN` (converge) and `apply CHANGESET`.
+struct Run {
+    started: Instant,
+    progress: Arc<ProgressReporter>,
+    reporter: Arc<dyn Reporter>,
+    interrupt: Interrupt,
+    watcher: tokio::task::JoinHandle<()>,
+    clients: crate::azure::ArmClients,
+}
+
+impl Run {
+    /// Starts the clock and the Ctrl-C watch (from here on Ctrl-C stops the run, see
+    /// `azure::interrupt`, instead of killing the process), then builds the clients.
+    fn start(target: &Target) -> Result<Self, ExitCode> {
+        let started = Instant::now();
+        let progress = Arc::new(ProgressReporter::default());
+        let reporter: Arc<dyn Reporter> = progress.clone();
+        let interrupt = Interrupt::new();
+        let watcher = super::ctrl_c::watch(interrupt.clone(), reporter.clone());
+        let clients = super::target::connect(target, interrupt.clone())?;
+        Ok(Self {
+            started,
+            progress,
+            reporter,
+            interrupt,
+            watcher,
+            clients,
+        })
     }
-    let report =
-        crate::apply::execute(&clients, &changes, options, reporter, interrupt, started).await;
-    watcher.abort();
-    progress.finish();
-    print_report(&report, args.output);
-    exit_code(&report)
+
+    /// Asks for confirmation (see [`confirm`]), executes `changes`, prints the report and
+    /// returns its exit code.
+    async fn confirm_and_execute(
+        self,
+        args: &ApplyArgs,
+        changes: &ChangeSet,
+        interactive: bool,
+    ) -> ExitCode {
+        if let Err(code) = confirm(args, changes, interactive).await {
+            return code;
+        }
+        let report = crate::apply::execute(
+            &self.clients,
+            changes,
+            apply_options(args),
+            self.reporter,
+            self.interrupt,
+            self.started,
+        )
+        .await;
+        self.watcher.abort();
+        self.progress.finish();
+        print_report(&report, args.output);
+        exit_code(&report)
+    }
 }
 
 /// Ctrl-C while live state was being read: nothing was written.

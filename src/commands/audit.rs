@@ -73,7 +73,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Ok(c) => c.read_only(),
         Err(code) => return code,
     };
-    let public_azure = choice.is_public_azure();
+    let azure_cloud = choice.is_azure_cloud();
     let read = super::runtime::block_on(async {
         let run_target = RunTarget::start(choice, &tenant).await?;
         let read = read_inventory(&run_target, &scope).await;
@@ -88,7 +88,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
         Ok(r) => r,
         Err(message) => {
             crate::errln!("error: {message}");
-            if public_azure {
+            if azure_cloud {
                 crate::errln!(
                     "hint: to try kvinit without Azure, run against the emulator with --emulator"
                 );

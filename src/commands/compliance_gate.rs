@@ -15,13 +15,11 @@ pub fn check(state: &DesiredState, fail_on: Option<SeverityArg>, file: &str) -> 
         return None;
     }
     let width = found.iter().map(|v| v.vault.len()).max().unwrap_or(0);
-    let mut vaults: Vec<&str> = found.iter().map(|v| v.vault).collect();
-    vaults.dedup();
     let mut out = format!(
         "error: {} at or above --fail-on {} in {}:\n",
         crate::ui::count::count(found.len(), "compliance finding", "compliance findings"),
         threshold.as_str(),
-        crate::ui::count::vaults(vaults.len())
+        vaults_in(&found)
     );
     for v in &found {
         out.push_str(&format!(
@@ -46,13 +44,18 @@ pub fn warning(state: &DesiredState, file: &str) -> Option<String> {
     if found.is_empty() {
         return None;
     }
-    let mut vaults: Vec<&str> = found.iter().map(|v| v.vault).collect();
-    vaults.dedup();
     let rules: std::collections::BTreeSet<&str> = found.iter().map(|v| v.rule).collect();
     Some(format!(
         "warning: the plan fails compliance rules ({}) in {}; `kvinit plan -f {file}` shows \
          them, and --fail-on SEVERITY refuses such a plan",
         rules.into_iter().collect::<Vec<_>>().join(", "),
-        crate::ui::count::vaults(vaults.len())
+        vaults_in(&found)
     ))
+}
+
+/// "N vault(s)" with violations (they come in matrix order, so one vault's are adjacent).
+fn vaults_in(found: &[crate::rules::gate::Violation<'_>]) -> String {
+    let mut vaults: Vec<&str> = found.iter().map(|v| v.vault).collect();
+    vaults.dedup();
+    crate::ui::count::vaults(vaults.len())
 }

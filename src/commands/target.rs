@@ -89,7 +89,7 @@ impl TargetChoice {
 
     /// Whether this is a real Azure cloud's ARM endpoint (public or sovereign), not an
     /// emulator (`--emulator`, or `--arm-endpoint` naming another URL).
-    pub fn is_public_azure(&self) -> bool {
+    pub fn is_azure_cloud(&self) -> bool {
         matches!(self, TargetChoice::Azure { arm_endpoint, .. }
             if Cloud::of_arm_endpoint(arm_endpoint).is_some())
     }
@@ -343,7 +343,7 @@ mod tests {
             ),
         ] {
             let choice = TargetChoice::from_args(&args, cloud).unwrap();
-            assert!(choice.is_public_azure());
+            assert!(choice.is_azure_cloud());
             let (endpoint, authority) = azure(choice);
             assert_eq!(endpoint, arm);
             if sovereign_authority {
@@ -359,7 +359,7 @@ mod tests {
             ..TargetArgs::default()
         };
         let choice = TargetChoice::from_args(&args, Cloud::UsGovernment).unwrap();
-        assert!(!choice.is_public_azure());
+        assert!(!choice.is_azure_cloud());
         let (endpoint, authority) = azure(choice);
         assert_eq!(endpoint, "http://127.0.0.1:8443");
         assert_eq!(authority, None);
