@@ -13,6 +13,7 @@ pub mod commands;
 pub mod exit;
 pub mod model;
 pub mod plan_file;
+pub mod resources;
 pub mod rules;
 pub mod ui;
 pub mod wizard;

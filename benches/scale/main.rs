@@ -13,6 +13,21 @@ mod plan_gen;
 mod startup;
 mod stats;
 
+/// What `--dump-desired` prints: the desired state with each vault's compliance results last
+/// (the shape it had when the results were stored in the vault, so dumps stay comparable).
+#[derive(serde::Serialize)]
+struct Dump<'a> {
+    vaults: Vec<DumpVault<'a>>,
+}
+
+/// One vault of a [`Dump`].
+#[derive(serde::Serialize)]
+struct DumpVault<'a> {
+    #[serde(flatten)]
+    vault: &'a kvinit::model::desired::DesiredVault,
+    compliance: &'a [kvinit::rules::RuleResult],
+}
+
 #[global_allocator]
 static ALLOC: alloc_count::Counting = alloc_count::Counting;
 
@@ -31,10 +46,21 @@ fn main() {
         let text = plan_gen::plan_yaml(plan_gen::Shape::offline(cells));
         let plan = kvinit::plan_file::parse(std::path::Path::new("generated.yaml"), &text)
             .expect("valid plan");
-        let state = kvinit::model::desired::desired_state(&plan);
+        let (state, compliance) = kvinit::rules::desired_state_with_compliance(&plan);
+        let dump = Dump {
+            vaults: state
+                .vaults
+                .iter()
+                .enumerate()
+                .map(|(i, vault)| DumpVault {
+                    vault,
+                    compliance: compliance.of(i),
+                })
+                .collect(),
+        };
         println!(
             "{}",
-            serde_json::to_string_pretty(&state).expect("serialise")
+            serde_json::to_string_pretty(&dump).expect("serialise")
         );
         return;
     }

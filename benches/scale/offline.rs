@@ -1,5 +1,5 @@
 //! Benchmark 1, offline plan: parse + validate + expand (`plan_file::parse`) and desired state
-//! (`model::desired::desired_state`, which also evaluates the compliance rules) for generated
+//! (`rules::desired_state_with_compliance`: the desired state and the compliance rules on it) for generated
 //! plans of 10 … 10,000 cells; time per size, growth ratio, and the peak RSS of a child process
 //! that runs the largest size once. Must not touch the network or the file system.
 
@@ -34,10 +34,10 @@ fn once(text: &str) -> (Duration, Duration, usize) {
     let plan = kvinit::plan_file::parse(Path::new("generated.yaml"), text)
         .unwrap_or_else(|d| panic!("the generated plan is invalid:\n{d}"));
     let t1 = Instant::now();
-    let state = kvinit::model::desired::desired_state(&plan);
+    let (state, compliance) = kvinit::rules::desired_state_with_compliance(&plan);
     let t2 = Instant::now();
     let n = state.vaults.len();
-    drop(state);
+    drop((state, compliance));
     drop(plan);
     (t1 - t0, t2 - t1, n)
 }
@@ -157,7 +157,7 @@ pub fn child(cells: usize) {
     alloc_count::reset_peak();
     let plan = kvinit::plan_file::parse(Path::new("generated.yaml"), &text).expect("valid plan");
     let (live1, peak1, count1) = alloc_count::snapshot();
-    let state = kvinit::model::desired::desired_state(&plan);
+    let (state, compliance) = kvinit::rules::desired_state_with_compliance(&plan);
     let (live2, peak2, count2) = alloc_count::snapshot();
     assert_eq!(state.vaults.len(), cells);
     let peak = vm_kb("VmHWM:").unwrap_or(0) * 1024;
@@ -173,7 +173,7 @@ pub fn child(cells: usize) {
         (peak2 - live0) as f64 / 1e6,
         count2 - count1
     );
-    drop(state);
+    drop((state, compliance));
     drop(plan);
 }
 

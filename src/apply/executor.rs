@@ -24,7 +24,7 @@ use crate::azure::interrupt::Interrupt;
 use crate::azure::{ArmClients, AzureError, observe, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state, fingerprint};
-use crate::model::desired::{DesiredState, ResourceKind};
+use crate::resources::{DesiredState, ResourceKind};
 
 /// Default number of vaults converged at once.
 ///

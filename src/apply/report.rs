@@ -5,7 +5,7 @@ use serde::Serialize;
 
 use crate::azure::{AzureError, RequestCounts};
 use crate::change::FieldChange;
-use crate::model::desired::ResourceKind;
+use crate::resources::ResourceKind;
 
 /// A vault's outcome.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -5,7 +5,7 @@
 use std::sync::Mutex;
 
 use super::report::{ResourceStatus, VaultReport};
-use crate::model::desired::ResourceKind;
+use crate::resources::ResourceKind;
 
 /// Something that happened during an apply.
 #[derive(Debug, Clone, PartialEq)]

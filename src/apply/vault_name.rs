@@ -9,7 +9,8 @@ use crate::azure::{ArmClients, AzureError, NameStatus, names, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, NameCheck, VaultChanges, diff_resource};
 use crate::model::body::Body;
-use crate::model::desired::{DesiredResource, OnSoftDeleted, ResourceKind};
+use crate::model::settings::OnSoftDeleted;
+use crate::resources::{DesiredResource, ResourceKind};
 
 /// Creates the vault of `vault` (its change `body` is the desired body), after checking its
 /// name: free → create; soft-deleted here → fail or recover per `onSoftDeleted`; taken

@@ -13,7 +13,7 @@ use super::guard;
 use super::live::LiveState;
 use super::merge::{read_modify_write, sanitize, set_path};
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
-use crate::model::desired::{DesiredResource, DesiredState, ResourceKind};
+use crate::resources::{DesiredResource, DesiredState, ResourceKind};
 
 /// Switches that relax the diff's refusals.
 #[derive(Debug, Clone, Copy, Default)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::live::LiveState;
-use crate::model::desired::ResourceKind;
+use crate::resources::ResourceKind;
 
 /// One resource at a vault's scope that kvinit does not manage.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -15,108 +15,10 @@ use super::compare::matches;
 use super::live::LiveState;
 use super::merge::set_path;
 use super::set::{Action, FieldChange, ResourceChange};
-use crate::model::desired::{DesiredResource, ResourceKind};
+use crate::resources::{DesiredResource, ResourceKind};
 
-/// Which live value of a guarded field is the stricter one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stricter {
-    /// This string (compared case-insensitively) is stricter than any other value.
-    Is(&'static str),
-    /// `true` is stricter than `false` or absent.
-    True,
-    /// A higher number is stricter.
-    Higher,
-}
-
-/// Who can undo the live value, which decides the note and whether raising it can be sent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Permanence {
-    /// A person can change it (portal, `az`): the note says "change it by hand if intended".
-    ByHand,
-    /// Key Vault cannot turn it off once on: not reconcilable.
-    Irreversible,
-    /// Key Vault fixes it when the vault is created: no change is ever sent; a plan asking for a
-    /// stricter value than live is blocked (the plan cannot be met on this vault).
-    SetOnce,
-}
-
-/// One vault field kvinit never weakens.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct GuardedField {
-    /// Dotted path in the vault body, as in [`FieldChange::path`].
-    pub path: &'static str,
-    /// Which direction is stricter.
-    pub stricter: Stricter,
-    /// What the plan means when its body leaves the field out (`None`: the server's default,
-    /// not compared).
-    pub plan_absent: Option<bool>,
-    /// Who can undo the live value.
-    pub permanence: Permanence,
-    /// The plan-file setting that matches the live value (shown in the note), e.g.
-    /// `purgeProtection: true`.
-    pub plan_setting: &'static str,
-}
-
-/// The guarded vault fields, with their stricter direction. Sources: Key Vault network security
-/// (`publicNetworkAccess`, `networkAcls.defaultAction`, `networkAcls.bypass`), Azure RBAC for Key
-/// Vault (`enableRbacAuthorization`), Key Vault soft-delete overview (purge protection and soft
-/// delete cannot be turned off; the retention is set when the vault is created).
-pub const GUARDED_FIELDS: &[GuardedField] = &[
-    GuardedField {
-        path: "properties.publicNetworkAccess",
-        stricter: Stricter::Is("Disabled"),
-        plan_absent: None,
-        permanence: Permanence::ByHand,
-        plan_setting: "network.publicNetworkAccess: Disabled",
-    },
-    GuardedField {
-        path: "properties.networkAcls.defaultAction",
-        stricter: Stricter::Is("Deny"),
-        plan_absent: None,
-        permanence: Permanence::ByHand,
-        plan_setting: "network.defaultAction: Deny",
-    },
-    GuardedField {
-        path: "properties.networkAcls.bypass",
-        stricter: Stricter::Is("None"),
-        plan_absent: None,
-        permanence: Permanence::ByHand,
-        plan_setting: "network.bypass: None",
-    },
-    GuardedField {
-        path: "properties.enableRbacAuthorization",
-        stricter: Stricter::True,
-        plan_absent: None,
-        permanence: Permanence::ByHand,
-        plan_setting: "RBAC (the default)",
-    },
-    GuardedField {
-        path: "properties.enablePurgeProtection",
-        stricter: Stricter::True,
-        // The desired body never carries `false`: leaving it out means off.
-        plan_absent: Some(false),
-        permanence: Permanence::Irreversible,
-        plan_setting: "purgeProtection: true",
-    },
-    GuardedField {
-        path: "properties.enableSoftDelete",
-        stricter: Stricter::True,
-        plan_absent: None,
-        permanence: Permanence::Irreversible,
-        plan_setting: "soft delete on (the default)",
-    },
-    GuardedField {
-        path: "properties.softDeleteRetentionInDays",
-        stricter: Stricter::Higher,
-        plan_absent: None,
-        permanence: Permanence::SetOnce,
-        plan_setting: "softDeleteRetentionDays",
-    },
-];
-
-/// Vault fields whose change on an existing vault kvinit never sends, in any direction, with
-/// the reason and the fix. A plan changing one is blocked (an error for that vault).
-pub const BLOCKED_FIELDS: &[&str] = &["properties.tenantId"];
+pub use crate::resources::vault::{BLOCKED_FIELDS, GUARDED_FIELDS};
+pub use crate::resources::{GuardedField, Permanence, Stricter};
 
 /// What the guard did to one vault's diff.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -137,7 +39,8 @@ pub fn guard_vault(
     body: &mut Value,
 ) -> Guarded {
     let mut out = Guarded::default();
-    for field in GUARDED_FIELDS {
+    let vault = ResourceKind::Vault.descriptor();
+    for field in vault.guarded_fields {
         let pointer = pointer(field.path);
         let Some(live_value) = live.pointer(&pointer).filter(|v| !v.is_null()) else {
             continue;
@@ -166,7 +69,7 @@ pub fn guard_vault(
             set_path(body, field.path, live_value.clone());
         }
     }
-    for path in BLOCKED_FIELDS {
+    for path in vault.blocked_fields {
         let pointer = pointer(path);
         let (Some(Value::String(live_value)), Some(Value::String(plan_value))) =
             (live.pointer(&pointer), desired.pointer(&pointer))

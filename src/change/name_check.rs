@@ -7,7 +7,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::set::{Action, VaultChanges};
-use crate::model::desired::{OnSoftDeleted, ResourceKind};
+use crate::model::settings::OnSoftDeleted;
+use crate::resources::ResourceKind;
 
 /// Who holds a vault name, as ARM answered, with what kvinit will do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -182,7 +183,7 @@ mod tests {
     use super::*;
     use crate::change::diff::{DiffOptions, diff_state};
     use crate::change::live::LiveState;
-    use crate::model::desired::{DesiredResource, DesiredState, DesiredVault};
+    use crate::resources::{DesiredResource, DesiredState, DesiredVault};
     use serde_json::json;
 
     fn changes(on: OnSoftDeleted) -> VaultChanges {
@@ -212,7 +213,6 @@ mod tests {
                         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/metricAlerts/m".into(),
                         json!({ "properties": { "scopes": [vault] } })),
                 ],
-                compliance: Vec::new(),
             }],
         };
         diff_state(&desired, &LiveState::new(), DiffOptions::default())

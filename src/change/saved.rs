@@ -22,9 +22,8 @@ use super::live::LiveState;
 use super::name_check::NameCheck;
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
 use crate::model::body::Body;
-use crate::model::desired::{
-    DesiredResource, DesiredState, DesiredVault, OnSoftDeleted, ResourceKind,
-};
+use crate::model::settings::OnSoftDeleted;
+use crate::resources::{DesiredResource, DesiredState, DesiredVault, ResourceKind};
 
 /// The `format` value of this version.
 pub const FORMAT: &str = "kvinit-changeset/v1";
@@ -143,20 +142,6 @@ impl std::fmt::Display for SavedError {
     }
 }
 
-fn kind_of(arm_type: &str) -> Option<ResourceKind> {
-    [
-        ResourceKind::ResourceGroup,
-        ResourceKind::Vault,
-        ResourceKind::RoleAssignment,
-        ResourceKind::DiagnosticSetting,
-        ResourceKind::ActionGroup,
-        ResourceKind::MetricAlert,
-        ResourceKind::ActivityLogAlert,
-    ]
-    .into_iter()
-    .find(|k| k.arm_type().eq_ignore_ascii_case(arm_type))
-}
-
 impl SavedChangeSet {
     /// Builds the saved form of `changes`, computed from `desired` (same vaults and resources,
     /// same order, as `diff_state` yields them).
@@ -222,7 +207,7 @@ impl SavedChangeSet {
         }
         for v in &saved.vaults {
             for r in &v.resources {
-                if kind_of(&r.kind).is_none() {
+                if ResourceKind::from_arm_type(&r.kind).is_none() {
                     return Err(SavedError(format!("unknown resource type `{}`", r.kind)));
                 }
             }
@@ -250,7 +235,7 @@ impl SavedChangeSet {
                         .resources
                         .iter()
                         .filter_map(|r| {
-                            let kind = kind_of(&r.kind)?;
+                            let kind = ResourceKind::from_arm_type(&r.kind)?;
                             Some(DesiredResource {
                                 kind,
                                 id: r.id.clone(),
@@ -259,7 +244,6 @@ impl SavedChangeSet {
                             })
                         })
                         .collect(),
-                    compliance: Vec::new(),
                 })
                 .collect(),
         }
@@ -282,7 +266,7 @@ impl SavedChangeSet {
                         .iter()
                         .filter_map(|r| {
                             Some(ResourceChange {
-                                kind: kind_of(&r.kind)?,
+                                kind: ResourceKind::from_arm_type(&r.kind)?,
                                 id: r.id.clone(),
                                 action: r.action,
                                 changes: r.changes.clone(),
@@ -374,7 +358,6 @@ mod tests {
                         .into(),
                     },
                 ],
-                compliance: Vec::new(),
             }],
         }
     }

@@ -4,7 +4,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::model::desired::{OnSoftDeleted, ResourceKind};
+use crate::model::settings::OnSoftDeleted;
+use crate::resources::ResourceKind;
 
 /// What apply does with one resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -17,7 +17,7 @@ use crate::change::diff::DiffOptions;
 use crate::change::saved::{SavedChangeSet, SavedTarget};
 use crate::cli::{ApplyArgs, ApplyFormat};
 use crate::exit::ExitCode;
-use crate::model::desired::DesiredState;
+use crate::resources::DesiredState;
 use crate::ui::apply_view::{render_json, render_summary, render_table};
 use crate::ui::progress::ProgressReporter;
 
@@ -44,17 +44,20 @@ pub fn run(args: ApplyArgs) -> ExitCode {
             return ExitCode::BadInput;
         }
     };
-    let desired = crate::model::desired::desired_state(&plan);
-    if let Some(message) =
-        super::compliance_gate::check(&desired, args.fail_on, &args.file.display().to_string())
-    {
+    let (desired, compliance) = crate::rules::desired_state_with_compliance(&plan);
+    if let Some(message) = super::compliance_gate::check(
+        &desired,
+        &compliance,
+        args.fail_on,
+        &args.file.display().to_string(),
+    ) {
         crate::errln!("{message}");
         crate::errln!("nothing was sent to ARM");
         return ExitCode::FindingsAtThreshold;
     }
     if args.fail_on.is_none() {
         if let Some(warning) =
-            super::compliance_gate::warning(&desired, &args.file.display().to_string())
+            super::compliance_gate::warning(&desired, &compliance, &args.file.display().to_string())
         {
             crate::errln!("{warning}");
         }
@@ -244,7 +247,7 @@ pub(crate) fn tenant_of(desired: &DesiredState) -> String {
         .vaults
         .iter()
         .flat_map(|v| &v.resources)
-        .find(|r| r.kind == crate::model::desired::ResourceKind::Vault)
+        .find(|r| r.kind == crate::resources::ResourceKind::Vault)
         .and_then(|r| {
             r.body
                 .to_value()

@@ -9,7 +9,7 @@ use crate::azure::{ArmClients, ClientSettings, RequestCounts};
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::commands::target::{RunTarget, TargetChoice};
 use crate::exit::ExitCode;
-use crate::model::desired::ResourceKind;
+use crate::resources::ResourceKind;
 use crate::rules::Severity;
 
 /// Runs `kvinit audit`.

@@ -3,14 +3,20 @@
 //! (`rules::gate`).
 
 use crate::cli::SeverityArg;
-use crate::model::desired::DesiredState;
+use crate::resources::DesiredState;
+use crate::rules::Compliance;
 use crate::rules::gate::violations;
 
 /// `None` when `fail_on` is unset or no planned vault fails a rule at or above it; otherwise
 /// the error and hint lines to print (to stderr) before exiting 4.
-pub fn check(state: &DesiredState, fail_on: Option<SeverityArg>, file: &str) -> Option<String> {
+pub fn check(
+    state: &DesiredState,
+    compliance: &Compliance,
+    fail_on: Option<SeverityArg>,
+    file: &str,
+) -> Option<String> {
     let threshold = crate::audit::threshold::severity(fail_on?);
-    let found = violations(state, threshold);
+    let found = violations(state, compliance, threshold);
     if found.is_empty() {
         return None;
     }
@@ -39,8 +45,8 @@ pub fn check(state: &DesiredState, fail_on: Option<SeverityArg>, file: &str) -> 
 
 /// Without `--fail-on`, `apply` still says when the plan it is about to apply fails rules: one
 /// warning line (stderr) with the count per severity, or `None` when every rule passes.
-pub fn warning(state: &DesiredState, file: &str) -> Option<String> {
-    let found = violations(state, crate::rules::Severity::Low);
+pub fn warning(state: &DesiredState, compliance: &Compliance, file: &str) -> Option<String> {
+    let found = violations(state, compliance, crate::rules::Severity::Low);
     if found.is_empty() {
         return None;
     }

@@ -16,18 +16,20 @@ use crate::change::diff::DiffOptions;
 use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::exit::ExitCode;
-use crate::model::desired::{DesiredState, desired_state};
+use crate::resources::{DesiredState, desired_state};
+use crate::rules::{Compliance, desired_state_with_compliance};
 use crate::ui::{change_view, plan_view};
 
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
 /// take `-f FILE`.
 pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
-    load_with_text(path).map(|(state, _)| state)
+    read_plan(path).map(|(plan, _)| desired_state(&plan))
 }
 
-/// [`load`], also returning the file's bytes (for the saved change set's hash).
-fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
+/// The plan file at `path`, parsed and validated, with its bytes (for the saved change set's
+/// hash); problems are printed and mapped to an exit code.
+fn read_plan(path: &Path) -> Result<(crate::model::Plan, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -39,7 +41,7 @@ fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
         }
     };
     match crate::plan_file::parse(path, &text) {
-        Ok(plan) => Ok((desired_state(&plan), text)),
+        Ok(plan) => Ok((plan, text)),
         Err(diags) => {
             eprintln!("{diags}");
             Err(ExitCode::BadInput)
@@ -64,21 +66,27 @@ fn wants_live(args: &PlanArgs) -> bool {
 
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
-    let (state, text) = match load_with_text(&args.file) {
+    let (plan, text) = match read_plan(&args.file) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let gate =
-        super::compliance_gate::check(&state, args.fail_on, &args.file.display().to_string());
+    let (state, compliance) = desired_state_with_compliance(&plan);
+    drop(plan);
+    let gate = super::compliance_gate::check(
+        &state,
+        &compliance,
+        args.fail_on,
+        &args.file.display().to_string(),
+    );
     let code = if !wants_live(&args) {
-        offline(&args, &state)
+        offline(&args, &state, &compliance)
     } else {
         let choice = match TargetChoice::from_args(&args.target, super::target::cloud_of(&state)) {
             // A plan only reads: it shares the emulator's state file and never writes it.
             Ok(c) => c.read_only(),
             Err(code) => return code,
         };
-        super::runtime::run(live(args, state, text, choice))
+        super::runtime::run(live(args, state, compliance, text, choice))
     };
     // The plan is shown in full first; the gate only changes the exit code of a run that
     // otherwise succeeded.
@@ -91,17 +99,17 @@ pub fn run(args: PlanArgs) -> ExitCode {
     }
 }
 
-fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
+fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> ExitCode {
     let file = args.file.display().to_string();
     let text = match args.output {
-        PlanFormat::Table => plan_view::render_table(&file, state),
+        PlanFormat::Table => plan_view::render_table(&file, state, compliance),
         PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&plan_view::to_json(state))
+            let mut s = serde_json::to_string_pretty(&plan_view::to_json(state, compliance))
                 .expect("JSON values serialise");
             s.push('\n');
             s
         }
-        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state))
+        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state, compliance))
             .expect("JSON values serialise as YAML"),
     };
     crate::ui::output::stdout(&text);
@@ -131,10 +139,25 @@ pub fn describe_target(choice: &TargetChoice) -> (SavedTarget, String) {
     }
 }
 
-async fn live(args: PlanArgs, state: DesiredState, text: String, choice: TargetChoice) -> ExitCode {
+async fn live(
+    args: PlanArgs,
+    state: DesiredState,
+    compliance: Compliance,
+    text: String,
+    choice: TargetChoice,
+) -> ExitCode {
     let (saved_target, source) = describe_target(&choice);
     RunTarget::run(choice, &super::apply::tenant_of(&state), async |target| {
-        plan_live(&args, &state, &text, saved_target, &source, target).await
+        plan_live(
+            &args,
+            &state,
+            &compliance,
+            &text,
+            saved_target,
+            &source,
+            target,
+        )
+        .await
     })
     .await
 }
@@ -142,6 +165,7 @@ async fn live(args: PlanArgs, state: DesiredState, text: String, choice: TargetC
 async fn plan_live(
     args: &PlanArgs,
     state: &DesiredState,
+    compliance: &Compliance,
     text: &str,
     saved_target: SavedTarget,
     source: &str,
@@ -169,16 +193,21 @@ async fn plan_live(
     let requests = clients.counter().snapshot();
     let file = args.file.display().to_string();
     let rendered = match args.output {
-        PlanFormat::Table => change_view::render_table(&file, source, state, &changes, requests),
+        PlanFormat::Table => {
+            change_view::render_table(&file, source, state, compliance, &changes, requests)
+        }
         PlanFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&change_view::to_json(state, &changes, requests))
-                    .expect("JSON values serialise");
+            let mut s = serde_json::to_string_pretty(&change_view::to_json(
+                state, compliance, &changes, requests,
+            ))
+            .expect("JSON values serialise");
             s.push('\n');
             s
         }
-        PlanFormat::Yaml => serde_yaml::to_string(&change_view::to_json(state, &changes, requests))
-            .expect("JSON values serialise as YAML"),
+        PlanFormat::Yaml => {
+            serde_yaml::to_string(&change_view::to_json(state, compliance, &changes, requests))
+                .expect("JSON values serialise as YAML")
+        }
     };
     crate::ui::output::stdout(&rendered);
     if changes.any_unreadable() {

@@ -96,7 +96,7 @@ impl TargetChoice {
 }
 
 /// The cloud a desired state's vaults live in (see [`Cloud::of_locations`]).
-pub fn cloud_of(state: &crate::model::desired::DesiredState) -> Cloud {
+pub fn cloud_of(state: &crate::resources::DesiredState) -> Cloud {
     Cloud::of_locations(state.vaults.iter().map(|v| v.location.as_str()))
 }
 

@@ -30,5 +30,6 @@ pub mod profile;
 pub mod regions;
 pub mod roles;
 pub mod settings;
+pub mod tags;
 
 pub use plan::{Cell, Plan, PlanEnvironment};

@@ -7,9 +7,19 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::model::desired::OnSoftDeleted;
 use crate::model::names::Invalid;
 use crate::model::roles::Role;
+
+/// What to do when a vault's name is held by a soft-deleted vault in the same subscription.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum OnSoftDeleted {
+    /// Stop and tell the user (default): recovering brings back old secrets and settings.
+    #[default]
+    Fail,
+    /// Recover the deleted vault (`createMode: recover`), then converge it to the plan.
+    Recover,
+}
 
 /// Parses `value` case-insensitively against `(input, arm)` pairs and returns the ARM spelling;
 /// unknown values list the allowed ones. `field` names the setting in messages.

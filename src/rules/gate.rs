@@ -2,8 +2,9 @@
 //! vaults fail a rule at or above a severity. Pure; evaluated on the desired state, so `apply`
 //! refuses before any ARM call.
 
+use super::Compliance;
 use super::{Severity, Status};
-use crate::model::desired::DesiredState;
+use crate::resources::DesiredState;
 
 /// One failing rule of one planned vault.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +22,11 @@ pub struct Violation<'a> {
 /// Every failing rule at or above `threshold`, in matrix order and rule order. Rules are looked
 /// up in [`super::audit_catalog`]; a result whose rule is unknown (cannot happen for a desired
 /// state computed by this build) counts as [`Severity::High`].
-pub fn violations(state: &DesiredState, threshold: Severity) -> Vec<Violation<'_>> {
+pub fn violations<'a>(
+    state: &'a DesiredState,
+    compliance: &'a Compliance,
+    threshold: Severity,
+) -> Vec<Violation<'a>> {
     let severity_of = |id: &str| {
         super::audit_catalog()
             .iter()
@@ -31,8 +36,10 @@ pub fn violations(state: &DesiredState, threshold: Severity) -> Vec<Violation<'_
     state
         .vaults
         .iter()
-        .flat_map(|v| {
-            v.compliance
+        .enumerate()
+        .flat_map(|(i, v)| {
+            compliance
+                .of(i)
                 .iter()
                 .filter(|c| c.status == Status::Fail)
                 .map(move |c| Violation {

@@ -6,8 +6,10 @@
 //! checks run over the desired state (`plan`) and over vaults read from Azure (`audit`).
 
 pub mod access;
+pub mod compliance;
 pub mod detail_pool;
-pub mod evidence;
+/// The input of every check (lives with the resource types, which say where each body goes).
+pub use crate::resources::evidence;
 pub mod gate;
 pub mod ip_ranges;
 pub mod monitoring;
@@ -19,6 +21,7 @@ pub mod separation;
 
 use serde::Serialize;
 
+pub use compliance::{Compliance, desired_state_with_compliance};
 pub use evidence::VaultEvidence;
 
 /// Outcome of one rule for one vault.

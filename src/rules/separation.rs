@@ -1,7 +1,7 @@
 //! KV-SEP: one vault per application, environment and region. Check only; no I/O.
 
 use super::{BEST_PRACTICES, Rule, Severity, Status, VaultEvidence};
-use crate::model::desired::{TAG_APP, TAG_ENV, TAG_REGION};
+use crate::model::tags::{TAG_APP, TAG_ENV, TAG_REGION};
 
 /// KV-SEP.
 pub const KV_SEP: Rule = Rule {

@@ -22,11 +22,17 @@ use serde_json::{Value, json};
 
 use crate::azure::RequestCounts;
 use crate::change::{Action, ChangeSet, ResourceChange};
-use crate::model::desired::DesiredState;
+use crate::resources::DesiredState;
+use crate::rules::Compliance;
 
 /// The `-o json` value of a live plan (also used for `-o yaml`).
-pub fn to_json(state: &DesiredState, changes: &ChangeSet, requests: RequestCounts) -> Value {
-    let mut out = super::plan_view::to_json(state);
+pub fn to_json(
+    state: &DesiredState,
+    compliance: &Compliance,
+    changes: &ChangeSet,
+    requests: RequestCounts,
+) -> Value {
+    let mut out = super::plan_view::to_json(state, compliance);
     out["liveState"] = json!("read");
     let count = |a: Action| distinct_resources(changes, a);
     if let Some(summary) = out["summary"].as_object_mut() {
@@ -92,6 +98,7 @@ pub fn render_table(
     file: &str,
     source: &str,
     state: &DesiredState,
+    compliance: &Compliance,
     changes: &ChangeSet,
     requests: RequestCounts,
 ) -> String {
@@ -154,7 +161,7 @@ pub fn render_table(
         }
     }
     let count = |a: Action| distinct_resources(changes, a);
-    let failed = super::plan_view::failed_rule_checks(state);
+    let failed = super::plan_view::failed_rule_checks(compliance);
     let _ = writeln!(
         out,
         "\nPlan: {} to create, {} to update, {} unchanged, {} blocked{}; {failed} failed rule \

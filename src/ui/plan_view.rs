@@ -1,4 +1,4 @@
-//! Renders the offline plan preview from a [`DesiredState`]: the `-o json` / `-o yaml` value
+//! Renders the offline plan preview from a [`DesiredState`] and its [`Compliance`]: the `-o json` / `-o yaml` value
 //! (the documented, stable contract) and the human table. Formatting only; must not compute
 //! or change the plan.
 //!
@@ -18,19 +18,17 @@ use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
-use crate::model::desired::{DesiredState, DesiredVault};
-use crate::rules::Status;
+use crate::resources::{DesiredState, DesiredVault};
+use crate::rules::{Compliance, Status};
 
 /// The `-o json` value (also used for `-o yaml`).
-pub fn to_json(state: &DesiredState) -> Value {
+pub fn to_json(state: &DesiredState, compliance: &Compliance) -> Value {
     let resources = state.distinct_resources();
-    let passed = state
-        .vaults
+    let passed = compliance
         .iter()
-        .flat_map(|v| &v.compliance)
         .filter(|r| r.status == Status::Pass)
         .count();
-    let failed = failed_rule_checks(state);
+    let failed = failed_rule_checks(compliance);
     json!({
         "liveState": "notRead",
         "summary": {
@@ -39,11 +37,16 @@ pub fn to_json(state: &DesiredState) -> Value {
             "rulesPassed": passed,
             "rulesFailed": failed,
         },
-        "vaults": state.vaults.iter().map(vault_json).collect::<Vec<_>>(),
+        "vaults": state
+            .vaults
+            .iter()
+            .enumerate()
+            .map(|(i, v)| vault_json(v, compliance.of(i)))
+            .collect::<Vec<_>>(),
     })
 }
 
-fn vault_json(v: &DesiredVault) -> Value {
+fn vault_json(v: &DesiredVault, compliance: &[crate::rules::RuleResult]) -> Value {
     let resources: Vec<Value> = v
         .resources
         .iter()
@@ -68,7 +71,7 @@ fn vault_json(v: &DesiredVault) -> Value {
         "resourceGroup": v.resource_group,
         "onSoftDeleted": v.on_soft_deleted,
         "resources": resources,
-        "compliance": v.compliance,
+        "compliance": compliance,
     })
 }
 
@@ -126,7 +129,7 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 
 /// The human preview: the matrix, then per vault every resource with every setting, then the
 /// compliance results, and a closing line saying live state was not read.
-pub fn render_table(file: &str, state: &DesiredState) -> String {
+pub fn render_table(file: &str, state: &DesiredState, compliance: &Compliance) -> String {
     let mut out = String::new();
     let n = state.vaults.len();
     let _ = writeln!(
@@ -149,7 +152,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
         ]);
     }
     out.push_str(&table(&rows));
-    for v in &state.vaults {
+    for (i, v) in state.vaults.iter().enumerate() {
         let _ = writeln!(
             out,
             "\n== vault {} (app {}, environment {}, region {} / {})",
@@ -174,8 +177,8 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
             out.push_str(&table(&rows));
         }
         out.push_str("  compliance:\n");
-        let rows: Vec<Vec<String>> = v
-            .compliance
+        let rows: Vec<Vec<String>> = compliance
+            .of(i)
             .iter()
             .map(|c| {
                 let s = match c.status {
@@ -187,7 +190,7 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
             .collect();
         out.push_str(&table(&rows));
     }
-    let failed = failed_rule_checks(state);
+    let failed = failed_rule_checks(compliance);
     let resources = state.distinct_resources();
     let _ = writeln!(
         out,
@@ -201,13 +204,11 @@ pub fn render_table(file: &str, state: &DesiredState) -> String {
     out
 }
 
-/// How many compliance rule checks fail across every vault of `state` (each vault × rule that
-/// has [`Status::Fail`] counts once); the `failed` figure of the plan views' summaries.
-pub(crate) fn failed_rule_checks(state: &DesiredState) -> usize {
-    state
-        .vaults
+/// How many compliance rule checks fail across every vault (each vault × rule that has
+/// [`Status::Fail`] counts once); the `failed` figure of the plan views' summaries.
+pub(crate) fn failed_rule_checks(compliance: &Compliance) -> usize {
+    compliance
         .iter()
-        .flat_map(|v| &v.compliance)
         .filter(|r| r.status == Status::Fail)
         .count()
 }

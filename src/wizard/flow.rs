@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::model::desired::DesiredState;
 use crate::model::names::{self, Invalid};
 use crate::model::plan::Plan;
 use crate::model::{naming, regions, roles};
@@ -14,6 +13,7 @@ use crate::plan_file::schema::{
     API_VERSION, ActionGroupSetting, AlertSettings, App, DiagnosticsSettings, Environment, Naming,
     NetworkSettings, PlanFile, RoleAssignmentSetting, Settings,
 };
+use crate::resources::DesiredState;
 use crate::wizard::ask::{self, reason};
 use crate::wizard::prompt::{Answer, Prompt};
 use crate::wizard::{check, review};
@@ -91,8 +91,8 @@ pub fn run(p: &mut dyn Prompt, ctx: &Context<'_>) -> Result<Outcome, Stop> {
     p.show("\n5/5  Review");
     let yaml = crate::plan_file::render::render(&plan);
     let checked = crate::plan_file::parse(ctx.plan_path, &yaml);
-    let state = match checked {
-        Ok(checked) => crate::model::desired::desired_state(&checked),
+    let (state, compliance) = match checked {
+        Ok(checked) => crate::rules::desired_state_with_compliance(&checked),
         Err(diags) => {
             // Every answer was checked as typed, so this is a combination the per-answer
             // checks cannot see; show it exactly as `kvinit plan` would and stop.
@@ -101,7 +101,7 @@ pub fn run(p: &mut dyn Prompt, ctx: &Context<'_>) -> Result<Outcome, Stop> {
         }
     };
     p.show(&review::matrix_table(&state));
-    p.show(&review::compliance_summary(&state));
+    p.show(&review::compliance_summary(&state, &compliance));
     if !p.confirm(
         &format!(
             "Write this plan ({})?",

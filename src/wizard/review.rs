@@ -4,8 +4,8 @@
 
 use std::fmt::Write;
 
-use crate::model::desired::DesiredState;
 use crate::model::plan::Plan;
+use crate::resources::DesiredState;
 use crate::rules::Status;
 
 /// Left-aligned columns separated by two spaces, with a header row.
@@ -80,10 +80,10 @@ pub fn matrix_table(state: &DesiredState) -> String {
 }
 
 /// One line per rule ID: how many vaults pass, and the first failure's detail.
-pub fn compliance_summary(state: &DesiredState) -> String {
+pub fn compliance_summary(state: &DesiredState, compliance: &crate::rules::Compliance) -> String {
     let mut rules: Vec<(&'static str, usize, usize, Option<String>)> = Vec::new();
-    for vault in &state.vaults {
-        for r in &vault.compliance {
+    for (i, vault) in state.vaults.iter().enumerate() {
+        for r in compliance.of(i) {
             let idx = match rules.iter().position(|(id, ..)| *id == r.rule) {
                 Some(i) => i,
                 None => {

@@ -1,9 +1,10 @@
 //! The input of every compliance check: a vault's ARM JSON body and its child resources, as
-//! ARM receives (desired state) or returns them (live state). Must not depend on plan types.
+//! ARM receives (desired state) or returns them (live state). Each type's descriptor says where
+//! its body goes (`ResourceType::evidence`). Must not depend on plan types.
 
 use serde_json::Value;
 
-use crate::model::desired::ResourceKind;
+use super::ResourceKind;
 
 /// One vault and the resources around it, as ARM JSON bodies.
 #[derive(Debug, Clone, Default)]
@@ -28,24 +29,14 @@ impl<'a> VaultEvidence<'a> {
     /// Builds evidence from one vault's resources as `(kind, ARM resource ID, body)`, e.g. the
     /// desired state's while their bodies are still [`Value`]s: the vault (the last one wins if
     /// there were several), its role assignments, diagnostic settings, metric and activity log
-    /// alerts, and the action groups; resource groups are ignored.
+    /// alerts, and the action groups; resource groups are ignored. Each resource goes where its
+    /// type's descriptor puts it (`ResourceType::evidence`).
     pub fn from_resources(
         resources: impl IntoIterator<Item = (ResourceKind, &'a str, &'a Value)>,
     ) -> Self {
         let mut e = VaultEvidence::default();
         for (kind, id, body) in resources {
-            match kind {
-                ResourceKind::Vault => {
-                    e.vault_id = id;
-                    e.vault = Some(body);
-                }
-                ResourceKind::RoleAssignment => e.role_assignments.push(body),
-                ResourceKind::DiagnosticSetting => e.diagnostic_settings.push(body),
-                ResourceKind::MetricAlert => e.metric_alerts.push(body),
-                ResourceKind::ActivityLogAlert => e.activity_log_alerts.push(body),
-                ResourceKind::ActionGroup => e.action_groups.push((id, body)),
-                ResourceKind::ResourceGroup => {}
-            }
+            (kind.descriptor().evidence)(&mut e, id, body);
         }
         e
     }
