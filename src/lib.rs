@@ -11,6 +11,7 @@ pub mod change;
 pub mod cli;
 pub mod commands;
 pub mod exit;
+pub mod live;
 pub mod model;
 pub mod plan_file;
 pub mod resources;

@@ -23,7 +23,7 @@ use super::vault_name::create_vault;
 use crate::azure::interrupt::Interrupt;
 use crate::azure::{ArmClients, AzureError, observe, write};
 use crate::change::diff::DiffOptions;
-use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, diff_state, fingerprint};
+use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, fingerprint};
 use crate::resources::{DesiredState, ResourceKind};
 
 /// Default number of vaults converged at once.
@@ -52,7 +52,8 @@ impl Default for ApplyOptions {
     }
 }
 
-/// Reads live state for `desired` and computes the change set (the read phase). Emits
+/// Reads live state for `desired` and computes the change set (the read phase,
+/// [`crate::live::read_changes`]). Emits
 /// [`ApplyEvent::Observing`]. Fails only when nothing at all could be read (no credential, no
 /// connection); a read failing for some resources fails just the vaults concerned.
 pub async fn plan_changes(
@@ -69,11 +70,7 @@ pub async fn plan_changes(
     reporter.report(ApplyEvent::Observing {
         resources: distinct.len(),
     });
-    let live = observe::observe(clients, desired).await;
-    if let Some(e) = live.nothing_readable() {
-        return Err(AzureError::new(e.code.clone(), e.message.clone()));
-    }
-    Ok(diff_state(desired, &live, options.diff))
+    crate::live::read_changes(clients, desired, options.diff).await
 }
 
 /// Observe, diff and execute in one go (what `kvinit apply --yes` does).

@@ -134,7 +134,7 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     warn_if_plan_file_changed(&saved);
     super::runtime::run(async move {
         let desired = saved.desired_state();
-        RunTarget::run(choice, &tenant_of(&desired), async |target| {
+        RunTarget::run(choice, &crate::live::tenant_of(&desired), async |target| {
             apply_saved(&args, &saved, &desired, target, interactive).await
         })
         .await
@@ -241,30 +241,13 @@ async fn apply_saved(
         .await
 }
 
-/// The tenant the plan's vaults trust (the emulator's token is issued for it).
-pub(crate) fn tenant_of(desired: &DesiredState) -> String {
-    desired
-        .vaults
-        .iter()
-        .flat_map(|v| &v.resources)
-        .find(|r| r.kind == crate::resources::ResourceKind::Vault)
-        .and_then(|r| {
-            r.body
-                .to_value()
-                .pointer("/properties/tenantId")
-                .and_then(|t| t.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| "common".to_string())
-}
-
 async fn run_async(
     args: ApplyArgs,
     desired: DesiredState,
     choice: TargetChoice,
     interactive: bool,
 ) -> ExitCode {
-    RunTarget::run(choice, &tenant_of(&desired), async |target| {
+    RunTarget::run(choice, &crate::live::tenant_of(&desired), async |target| {
         converge(&args, &desired, target, interactive).await
     })
     .await

@@ -3,14 +3,14 @@
 //! target (`--emulator`, `--arm-endpoint`) or with `--out` / `--detailed-exitcode` (which need
 //! live state; without a target flag they read Azure) it reads live state through the same
 //! observe phase as `apply`, diffs, checks the names of vaults to create, and renders the change
-//! set; `--out` saves it for `kvinit apply FILE`. Glue only: logic lives in `change`, `azure`,
-//! `apply` and `ui`.
+//! set; `--out` saves it for `kvinit apply FILE`. Glue only: logic lives in `live` (the read phase), `change`,
+//! `azure` and `ui`.
 
 use std::path::Path;
 
 use super::target::{RunTarget, TargetChoice};
-use crate::apply::{ApplyOptions, SilentReporter};
 use crate::azure::Target;
+use crate::azure::interrupt::Interrupt;
 use crate::change::ChangeSet;
 use crate::change::diff::DiffOptions;
 use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
@@ -147,7 +147,7 @@ async fn live(
     choice: TargetChoice,
 ) -> ExitCode {
     let (saved_target, source) = describe_target(&choice);
-    RunTarget::run(choice, &super::apply::tenant_of(&state), async |target| {
+    RunTarget::run(choice, &crate::live::tenant_of(&state), async |target| {
         plan_live(
             &args,
             &state,
@@ -171,25 +171,21 @@ async fn plan_live(
     source: &str,
     target: &Target,
 ) -> ExitCode {
-    let clients = match super::target::connect(target, crate::apply::Interrupt::new()) {
+    let clients = match super::target::connect(target, Interrupt::new()) {
         Ok(c) => c,
         Err(code) => return code,
     };
-    let options = ApplyOptions {
-        diff: DiffOptions {
-            allow_permission_model_switch: args.allow_permission_model_switch,
-        },
-        ..ApplyOptions::default()
+    let diff = DiffOptions {
+        allow_permission_model_switch: args.allow_permission_model_switch,
     };
-    let mut changes =
-        match crate::apply::plan_changes(&clients, state, options, &SilentReporter).await {
-            Ok(c) => c,
-            Err(e) => {
-                eprintln!("error: reading live state from {target} failed: {e}");
-                return ExitCode::Failure;
-            }
-        };
-    crate::apply::vault_name::check_names(&clients, &mut changes).await;
+    let mut changes = match crate::live::read_changes(&clients, state, diff).await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: reading live state from {target} failed: {e}");
+            return ExitCode::Failure;
+        }
+    };
+    crate::live::check_names(&clients, &mut changes).await;
     let requests = clients.counter().snapshot();
     let file = args.file.display().to_string();
     let rendered = match args.output {

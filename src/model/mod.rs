@@ -1,12 +1,14 @@
-//! The domain model: checked names, regions and roles tables, layering, matrix expansion and
-//! desired ARM resources. Pure: no I/O.
+//! The domain model: checked names, regions and roles tables, layering, matrix expansion,
+//! settings and cell tags. Pure: no I/O. The desired ARM resources are built per type in
+//! `crate::resources`; [`desired`] re-exports them under their stable path.
 //!
 //! Entry points other modules use:
 //! - `kvinit::plan_file::parse(path: &Path, text: &str) -> Result<model::Plan, plan_file::Diagnostics>`
 //!   (pure: the caller reads the file; `Diagnostics: Display` renders every problem).
 //! - [`desired::desired_state`]`(plan: &Plan) -> DesiredState` — every vault with its ARM
-//!   resources (dependency order) and compliance results; each request body is a
-//!   [`body::Body`] (compact JSON text; `to_value()` parses it).
+//!   resources (dependency order); each request body is a [`body::Body`] (compact JSON text;
+//!   `to_value()` parses it). The compliance results come from
+//!   `rules::desired_state_with_compliance(plan) -> (DesiredState, Compliance)`.
 //! - Field validators for the wizard (same rules as `parse`), each `Result<_, names::Invalid>`
 //!   with `message` and optional `hint`:
 //!   [`names::check_label`]`(what, name)` (app/env names), [`names::check_vault_name`],

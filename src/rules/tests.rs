@@ -127,3 +127,17 @@ fn catalog_ids_are_unique_and_documented() {
         |r| r.source.starts_with("https://learn.microsoft.com/") && !r.best_practice.is_empty()
     ));
 }
+
+/// The built-in compliance profile (model) lists exactly the catalog's rules, in order, with
+/// their severities and titles (moved here from `model::profile`: the rules sit above the model).
+#[test]
+fn profile_parses_and_lists_every_rule_of_the_catalog() {
+    let p = crate::model::profile::builtin();
+    let ids: Vec<&str> = p.rules.iter().map(|r| r.id.as_str()).collect();
+    let catalog: Vec<&str> = crate::rules::catalog().iter().map(|r| r.id).collect();
+    assert_eq!(ids, catalog);
+    for (pr, r) in p.rules.iter().zip(crate::rules::catalog()) {
+        assert_eq!(pr.severity, r.severity.as_str(), "{}", r.id);
+        assert_eq!(pr.title, r.title, "{}", r.id);
+    }
+}
