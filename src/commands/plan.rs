@@ -17,7 +17,7 @@ use crate::change::saved::{PlanFileRef, SavedChangeSet, SavedTarget};
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::exit::ExitCode;
 use crate::model::desired::{DesiredState, desired_state};
-use crate::ui::{change_view, plan_view};
+use crate::ui::{change_view, plan_view, structured};
 
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
@@ -95,14 +95,8 @@ fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
     let file = args.file.display().to_string();
     let text = match args.output {
         PlanFormat::Table => plan_view::render_table(&file, state),
-        PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&plan_view::to_json(state))
-                .expect("JSON values serialise");
-            s.push('\n');
-            s
-        }
-        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state))
-            .expect("JSON values serialise as YAML"),
+        PlanFormat::Json => structured::json(&plan_view::to_json(state)),
+        PlanFormat::Yaml => structured::yaml(&plan_view::to_json(state)),
     };
     crate::ui::output::stdout(&text);
     ExitCode::Success
@@ -170,15 +164,8 @@ async fn plan_live(
     let file = args.file.display().to_string();
     let rendered = match args.output {
         PlanFormat::Table => change_view::render_table(&file, source, state, &changes, requests),
-        PlanFormat::Json => {
-            let mut s =
-                serde_json::to_string_pretty(&change_view::to_json(state, &changes, requests))
-                    .expect("JSON values serialise");
-            s.push('\n');
-            s
-        }
-        PlanFormat::Yaml => serde_yaml::to_string(&change_view::to_json(state, &changes, requests))
-            .expect("JSON values serialise as YAML"),
+        PlanFormat::Json => structured::json(&change_view::to_json(state, &changes, requests)),
+        PlanFormat::Yaml => structured::yaml(&change_view::to_json(state, &changes, requests)),
     };
     crate::ui::output::stdout(&rendered);
     if changes.any_unreadable() {
