@@ -10,7 +10,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// gives every vault the same controls: RBAC, firewall with default-deny, VNet rules, soft
 /// delete, purge protection, a diagnostic setting and alerts.
 #[derive(Debug, Parser)]
-#[command(name = "kvinit", version, about, long_about = None, propagate_version = true)]
+#[command(name = "kvinit", version, about, propagate_version = true)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -29,10 +29,40 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Evaluate existing vaults against the compliance rules.
     Audit(AuditArgs),
+    /// List the compliance rules, or print one rule's page (what it checks, why, how to fix).
+    Rules(RulesArgs),
     /// Run the ARM emulator as a standalone server (for tests and demos).
     #[cfg(feature = "emulator")]
     Emulator(EmulatorArgs),
+    /// Print the plan file's JSON Schema (draft 2020-12), for editors and CI checks.
+    ///
+    /// The same schema is published as docs/kvinit.schema.json; `kvinit init` points the plan at
+    /// it with a `# yaml-language-server: $schema=…` first line, so VS Code (with the YAML
+    /// extension) and other editors complete and check the plan as it is typed. It checks
+    /// structure (field names, required fields, value types); `kvinit plan` checks values.
+    Schema,
+    /// Print the shell completion script for SHELL to stdout.
+    #[command(after_long_help = COMPLETIONS_HELP)]
+    Completions(CompletionsArgs),
+    /// Print kvinit's man page (roff) to stdout, or write every page to a folder.
+    #[command(after_long_help = MAN_HELP)]
+    Man(ManArgs),
 }
+
+const COMPLETIONS_HELP: &str = "\
+Install (then open a new shell):
+  bash        kvinit completions bash > ~/.local/share/bash-completion/completions/kvinit
+  zsh         kvinit completions zsh > ~/.zfunc/_kvinit
+              (with `fpath=(~/.zfunc $fpath)` before `compinit` in ~/.zshrc)
+  fish        kvinit completions fish > ~/.config/fish/completions/kvinit.fish
+  powershell  kvinit completions powershell | Out-String | Invoke-Expression
+              (add that line to $PROFILE to keep it)
+  elvish      kvinit completions elvish >> ~/.config/elvish/rc.elv";
+
+const MAN_HELP: &str = "\
+Read it:     kvinit man | man -l -
+Install it:  kvinit man --dir ~/.local/share/man/man1   (then `man kvinit`, `man kvinit-plan`)
+System-wide: sudo kvinit man --dir /usr/local/share/man/man1";
 
 /// Output formats for `plan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -52,6 +82,8 @@ pub enum ApplyFormat {
     Table,
     /// The apply report as JSON (see README "JSON output").
     Json,
+    /// The same value as `json`, as YAML.
+    Yaml,
 }
 
 /// Output formats for `audit`.
@@ -61,6 +93,8 @@ pub enum AuditFormat {
     Table,
     /// The report as JSON: `summary`, `vaults`, `notFound`, `findings`, `requests`.
     Json,
+    /// The same value as `json`, as YAML.
+    Yaml,
     /// SARIF 2.1.0, one rule per rule ID, for code-scanning dashboards.
     Sarif,
 }
@@ -111,7 +145,7 @@ pub struct InitArgs {
         short = 'f',
         long = "file",
         value_name = "FILE",
-        default_value = "kvinit.yaml"
+        default_value = DEFAULT_PLAN_FILE
     )]
     pub file: PathBuf,
     /// Overwrite an existing file without asking (with --defaults).
@@ -127,7 +161,7 @@ pub struct PlanArgs {
         short = 'f',
         long = "file",
         value_name = "FILE",
-        default_value = "kvinit.yaml"
+        default_value = DEFAULT_PLAN_FILE
     )]
     pub file: PathBuf,
     /// Output format.
@@ -164,7 +198,7 @@ pub struct ApplyArgs {
         short = 'f',
         long = "file",
         value_name = "FILE",
-        default_value = "kvinit.yaml"
+        default_value = DEFAULT_PLAN_FILE
     )]
     pub file: PathBuf,
     /// Do not ask for confirmation.
@@ -200,7 +234,8 @@ pub struct AuditArgs {
     /// Subscriptions to list vaults in (repeatable). Without it, the plan's vaults are audited.
     #[arg(long = "subscription", value_name = "ID")]
     pub subscriptions: Vec<String>,
-    /// The plan file whose vaults (and rules) are audited.
+    /// The plan file whose vaults (and rules) are audited [default: kvinit.yaml, unless
+    /// --subscription is given].
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
     /// Output format.
@@ -212,6 +247,65 @@ pub struct AuditArgs {
     pub fail_on: Option<SeverityArg>,
     #[command(flatten)]
     pub target: TargetArgs,
+}
+
+impl AuditArgs {
+    /// The plan file to audit: `-f FILE`, else `kvinit.yaml` (as `plan` and `apply`) unless
+    /// subscriptions are named; `None` when only subscriptions are audited.
+    pub fn plan_file(&self) -> Option<PathBuf> {
+        match &self.file {
+            Some(file) => Some(file.clone()),
+            None if self.subscriptions.is_empty() => Some(PathBuf::from(DEFAULT_PLAN_FILE)),
+            None => None,
+        }
+    }
+}
+
+/// The plan file `init` writes and `plan`, `apply` and `audit` read when `-f` is not given.
+pub const DEFAULT_PLAN_FILE: &str = "kvinit.yaml";
+
+/// Output formats for `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// The rule list as a table; one rule's page as Markdown text.
+    Table,
+    /// The rules (or the one rule) as JSON: `id`, `severity`, `title`, `checkedBy`,
+    /// `bestPractice`, `source`, `checks`, `compliant`, `fix`, `page`.
+    Json,
+    /// The same value as `json`, as YAML.
+    Yaml,
+}
+
+/// `kvinit rules`.
+#[derive(Debug, Clone, Args)]
+pub struct RulesArgs {
+    /// A rule ID (e.g. `KV-FW`; any case, `KV-` optional): print that rule's page. Without it,
+    /// list every rule with its severity, title and best-practice source.
+    #[arg(value_name = "ID")]
+    pub id: Option<String>,
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = RulesFormat::Table)]
+    pub output: RulesFormat,
+}
+
+/// `kvinit completions`.
+#[derive(Debug, Clone, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum, value_name = "SHELL")]
+    pub shell: clap_complete::Shell,
+}
+
+/// `kvinit man`.
+#[derive(Debug, Clone, Args)]
+pub struct ManArgs {
+    /// Print the page of this command (`kvinit-COMMAND(1)`, e.g. `plan`) instead of kvinit(1).
+    #[arg(value_name = "COMMAND", conflicts_with = "dir")]
+    pub command: Option<String>,
+    /// Write kvinit.1 and one kvinit-COMMAND.1 per command into DIR (created if missing)
+    /// instead of printing.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// `kvinit emulator`.

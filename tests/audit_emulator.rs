@@ -581,6 +581,21 @@ fn sarif_is_valid_sarif_2_1_0_with_one_rule_per_rule_id() {
                 .unwrap()
                 .ends_with(&format!("docs/rules/{id}.md"))
         );
+        // The page in the repository Cargo.toml names, and the command that prints it offline.
+        assert_eq!(
+            r["helpUri"],
+            format!(
+                "{}/blob/main/docs/rules/{id}.md",
+                env!("CARGO_PKG_REPOSITORY")
+            )
+        );
+        assert!(
+            r["help"]["text"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!("Details: `kvinit rules {id}`")),
+            "{id}"
+        );
         let sev: f64 = r["properties"]["security-severity"]
             .as_str()
             .unwrap()
@@ -622,6 +637,14 @@ fn sarif_is_valid_sarif_2_1_0_with_one_rule_per_rule_id() {
     for r in results {
         let index = r["ruleIndex"].as_u64().unwrap() as usize;
         assert_eq!(rules[index]["id"], r["ruleId"]);
+        let message = r["message"]["text"].as_str().unwrap();
+        assert!(
+            message.ends_with(&format!(
+                "Details: `kvinit rules {}`",
+                r["ruleId"].as_str().unwrap()
+            )),
+            "{message}"
+        );
         let uri = r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
             .as_str()
             .unwrap();
@@ -632,6 +655,51 @@ fn sarif_is_valid_sarif_2_1_0_with_one_rule_per_rule_id() {
                 .unwrap()
         );
     }
+}
+
+#[test]
+fn yaml_is_the_json_report_as_yaml() {
+    seeded();
+    let (yaml, stderr, code) = audit(&["--subscription", SUB, "-o", "yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let mut from_yaml: Value = serde_yaml::from_str(&yaml).expect("stdout is YAML");
+    let (mut from_json, _) = json_audit(&["--subscription", SUB]);
+    // The request counts of two runs may differ in retries; everything else is the same report.
+    for report in [&mut from_yaml, &mut from_json] {
+        assert!(report["requests"]["reads"].as_u64().unwrap() > 0);
+        report.as_object_mut().unwrap().remove("requests");
+    }
+    assert_eq!(from_yaml, from_json);
+    assert_eq!(from_yaml["summary"]["findings"], 9);
+}
+
+/// Like `plan` and `apply`, `audit` without `-f` or `--subscription` reads `kvinit.yaml` in the
+/// current directory and audits its vaults.
+#[test]
+fn without_f_or_subscription_it_audits_kvinit_yaml_here() {
+    let s = seeded();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("kvinit.yaml"), plan_yaml(&COMPLIANT_APPS)).unwrap();
+    let out = kvinit()
+        .current_dir(dir.path())
+        .args(["audit", "-o", "json", "--fail-on", "low"])
+        .arg(format!("--emulator={}", s.state.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut ids: Vec<&str> = report["vaults"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["id"].as_str().unwrap())
+        .collect();
+    ids.sort();
+    let mut expected: Vec<&str> = s.compliant.iter().map(String::as_str).collect();
+    expected.sort();
+    assert_eq!(ids, expected);
+    assert_eq!(report["summary"]["findings"], 0);
 }
 
 #[test]

@@ -196,7 +196,12 @@ fn typing_a_two_by_two_by_two_plan_writes_exactly_those_eight_vaults() {
     assert_eq!(exit_code(&p), 0);
 
     let yaml = std::fs::read_to_string(dir.path().join("kvinit.yaml")).unwrap();
-    assert!(yaml.starts_with("# kvinit plan file"), "{yaml}");
+    // The schema line first (editors complete and check the plan), then the plan's own header.
+    let schema_line = kvinit::plan_file::json_schema::modeline();
+    assert!(
+        yaml.starts_with(&format!("{schema_line}\n# kvinit plan file")),
+        "{yaml}"
+    );
     assert!(
         yaml.contains("principalType: ServicePrincipal"),
         "the arrow key picked the second type:\n{yaml}"
@@ -307,7 +312,13 @@ fn defaults_writes_the_starter_plan_and_never_overwrites_without_force() {
         String::from_utf8_lossy(&out.stderr)
     );
     let written = std::fs::read_to_string(dir.path().join("kvinit.yaml")).unwrap();
-    assert_eq!(written, kvinit::commands::init::STARTER_YAML);
+    // The schema line for editors, then the starter plan exactly.
+    let starter = format!(
+        "{}\n{}",
+        kvinit::plan_file::json_schema::modeline(),
+        kvinit::commands::init::STARTER_YAML
+    );
+    assert_eq!(written, starter);
     // The starter plan's IDs are placeholders: `kvinit plan` lists each one to replace, and
     // nothing else is wrong with it.
     let problems = kvinit::plan_file::parse(Path::new("kvinit.yaml"), &written)
@@ -330,6 +341,6 @@ fn defaults_writes_the_starter_plan_and_never_overwrites_without_force() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
         std::fs::read_to_string(dir.path().join("kvinit.yaml")).unwrap(),
-        kvinit::commands::init::STARTER_YAML
+        starter
     );
 }

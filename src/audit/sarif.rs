@@ -1,8 +1,9 @@
 //! `kvinit audit -o sarif`: the report as SARIF 2.1.0 (OASIS), for code-scanning dashboards.
 //! One `tool.driver.rules` entry per rule ID of the audit catalog (with `helpUri` to its
-//! reference page and `properties.security-severity`), one result per finding located at the
-//! vault's ARM resource ID (as a logical location and as an artifact URI relative to the ARM
-//! endpoint). Pure rendering; must not evaluate rules. Validated against the official schema in
+//! reference page in the repository named by Cargo.toml `repository`, and
+//! `properties.security-severity`), one result per finding located at the vault's ARM resource ID
+//! (as a logical location and as an artifact URI relative to the ARM endpoint); each result's
+//! message ends with the `kvinit rules ID` command that prints the rule's page offline. Pure rendering; must not evaluate rules. Validated against the official schema in
 //! `tests/fixtures/sarif-schema-2.1.0.json`.
 
 use serde_json::{Value, json};
@@ -15,22 +16,29 @@ use crate::rules::{Rule, Severity, audit_catalog};
 pub const SARIF_SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// Where the rules reference is published: `{base}{ID}.md`. From the package's `repository`
-/// (Cargo.toml) when set, else this default.
-pub const DEFAULT_RULES_DOCS_BASE: &str = "https://github.com/kvinit/kvinit/blob/main/docs/rules/";
+/// The project's repository (Cargo.toml `repository`): the rules reference is published there.
+const REPOSITORY: &str = env!("CARGO_PKG_REPOSITORY");
+const _: () = assert!(
+    !REPOSITORY.is_empty(),
+    "set `repository` in Cargo.toml: SARIF helpUri is built from it"
+);
 
 /// The `uriBaseId` result locations are relative to (ARM's public endpoint).
 pub const ARM_URI_BASE_ID: &str = "ARM";
 
-/// `helpUri` of a rule: an absolute URL of `docs/rules/<ID>.md`.
+/// `helpUri` of a rule: `<repository>/blob/main/docs/rules/<ID>.md`, the rule's page on the
+/// repository's `main` branch (an absolute URL, as SARIF requires).
 pub fn help_uri(rule_id: &str) -> String {
-    match option_env!("CARGO_PKG_REPOSITORY").filter(|r| !r.is_empty()) {
-        Some(repo) => format!(
-            "{}/blob/main/docs/rules/{rule_id}.md",
-            repo.trim_end_matches('/')
-        ),
-        None => format!("{DEFAULT_RULES_DOCS_BASE}{rule_id}.md"),
-    }
+    format!(
+        "{}/blob/main/{}",
+        REPOSITORY.trim_end_matches('/'),
+        super::docs::page_path(rule_id)
+    )
+}
+
+/// The command that prints a rule's page from the installed binary: `kvinit rules <ID>`.
+pub fn rules_command(rule_id: &str) -> String {
+    format!("kvinit rules {rule_id}")
 }
 
 /// SARIF `level` for a severity: high → `error`, medium → `warning`, low → `note`.
@@ -76,8 +84,8 @@ fn descriptor(rule: &Rule) -> Value {
         "fullDescription": { "text": rule.best_practice },
         "helpUri": help_uri(rule.id),
         "help": {
-            "text": format!("{}\nCompliant: {}\nFix: {}\nSource: {}", r.checks, r.compliant, r.fix, rule.source),
-            "markdown": format!("{}\n\n**Compliant:** {}\n\n**Fix:** {}\n\nSource: <{}>", r.checks, r.compliant, r.fix, rule.source),
+            "text": format!("{}\nCompliant: {}\nFix: {}\nSource: {}\nDetails: `{}`", r.checks, r.compliant, r.fix, rule.source, rules_command(rule.id)),
+            "markdown": format!("{}\n\n**Compliant:** {}\n\n**Fix:** {}\n\nSource: <{}>\n\nDetails: `{}`", r.checks, r.compliant, r.fix, rule.source, rules_command(rule.id)),
         },
         "defaultConfiguration": { "level": level(rule.severity) },
         "properties": {
@@ -116,7 +124,7 @@ pub fn render(report: &AuditReport) -> Value {
                 "level": level(f.severity),
                 "kind": "fail",
                 "message": {
-                    "text": format!("{}: {}. Compliant: {} Fix: {}", name, f.found, f.compliant, f.fix),
+                    "text": format!("{}: {}. Compliant: {} Fix: {} Details: `{}`", name, f.found, f.compliant, f.fix, rules_command(f.rule)),
                 },
                 "locations": [{
                     "physicalLocation": {

@@ -379,6 +379,7 @@ fn apply_options(args: &ApplyArgs) -> ApplyOptions {
 fn print_report(report: &ApplyReport, format: ApplyFormat) {
     match format {
         ApplyFormat::Json => crate::ui::output::stdout(&format!("{}\n", render_json(report))),
+        ApplyFormat::Yaml => crate::ui::output::stdout(&crate::ui::structured::yaml(report)),
         ApplyFormat::Table => crate::ui::output::stdout(&render_table(report)),
     }
 }

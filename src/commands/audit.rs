@@ -1,7 +1,8 @@
-//! `kvinit audit`: check the arguments and read the plan (bad input → exit 2 before any request
-//! or emulator), start the target, read every vault with `azure::inventory`, evaluate the rules
-//! with `audit::audit`, render table / JSON / SARIF to stdout, and exit 4 when a finding is at
-//! or above `--fail-on`. Glue only: the logic lives in `audit`, `rules` and `azure`.
+//! `kvinit audit`: check the arguments and read the plan (`-f FILE`, default `kvinit.yaml` unless
+//! `--subscription` is given; bad input → exit 2 before any request or emulator), start the
+//! target, read every vault with `azure::inventory`, evaluate the rules with `audit::audit`,
+//! render table / JSON / YAML / SARIF to stdout, and exit 4 when a finding is at or above
+//! `--fail-on`. Glue only: the logic lives in `audit`, `rules` and `azure`.
 
 use crate::audit::{self, AuditReport};
 use crate::azure::inventory::{self, InventoryScope};
@@ -11,11 +12,19 @@ use crate::commands::target::{RunTarget, TargetChoice};
 use crate::exit::ExitCode;
 use crate::resources::ResourceKind;
 use crate::rules::Severity;
+use crate::ui::structured;
 
 /// Runs `kvinit audit`.
 pub fn run(args: AuditArgs) -> ExitCode {
-    if args.subscriptions.is_empty() && args.file.is_none() {
-        crate::errln!("error: kvinit audit needs vaults to audit, and none were named");
+    let plan_file = args.plan_file();
+    let missing_default = plan_file
+        .as_deref()
+        .filter(|f| args.file.is_none() && !f.exists());
+    if let Some(default) = missing_default {
+        crate::errln!(
+            "error: kvinit audit needs vaults to audit: none were named, and there is no `{}` here",
+            default.display()
+        );
         crate::errln!(
             "hint: pass --subscription ID (repeatable) to audit every vault in a subscription, \
              or -f PLAN to audit the plan's vaults"
@@ -42,7 +51,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     };
     let mut tenant = "common".to_string();
     let mut cloud = crate::model::regions::Cloud::Public;
-    if let Some(file) = &args.file {
+    if let Some(file) = &plan_file {
         let desired = match crate::commands::plan::load(file) {
             Ok(d) => d,
             Err(code) => return code,
@@ -126,13 +135,8 @@ fn render(
 ) -> String {
     match format {
         AuditFormat::Table => audit::table::render(report, fail_on),
-        AuditFormat::Json => pretty(&audit::json::render(report, fail_on, requests)),
-        AuditFormat::Sarif => pretty(&audit::sarif::render(report)),
+        AuditFormat::Json => structured::json(&audit::json::render(report, fail_on, requests)),
+        AuditFormat::Yaml => structured::yaml(&audit::json::render(report, fail_on, requests)),
+        AuditFormat::Sarif => structured::json(&audit::sarif::render(report)),
     }
-}
-
-fn pretty(value: &serde_json::Value) -> String {
-    let mut s = serde_json::to_string_pretty(value).expect("JSON values serialise");
-    s.push('\n');
-    s
 }

@@ -1,6 +1,9 @@
 //! `kvinit init`: runs the wizard on the terminal (or writes the starter plan with
 //! `--defaults`), writes the plan file without ever overwriting silently, then offers `plan` and
 //! `apply` by calling those commands in-process. Glue only: the questions live in `wizard`.
+//!
+//! Every plan it writes starts with `# yaml-language-server: $schema=<url>`
+//! ([`crate::plan_file::json_schema::modeline`]), so editors complete and check it as it is typed.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -9,11 +12,13 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{ApplyArgs, ApplyFormat, InitArgs, PlanArgs, PlanFormat, TargetArgs};
 use crate::exit::ExitCode;
+use crate::plan_file::json_schema::with_modeline;
 use crate::ui::prompter::{TerminalPrompter, restore_terminal};
 use crate::wizard::flow::{self, Context, Stop};
 use crate::wizard::prompt::{Answer, Prompt};
 
-/// The starter plan `kvinit init --defaults` writes (a 1 × 1 × 1 plan to edit).
+/// The starter plan `kvinit init --defaults` writes (a 1 × 1 × 1 plan to edit), after the schema
+/// line ([`with_modeline`]).
 pub const STARTER_YAML: &str = include_str!("../../templates/starter.yaml");
 
 /// A temporary file being written; removed if the user interrupts before it is renamed.
@@ -62,7 +67,7 @@ pub fn run(args: InitArgs) -> ExitCode {
             return ExitCode::Success;
         }
     };
-    let path = match write_plan(&mut prompter, &args.file, &outcome.yaml) {
+    let path = match write_plan(&mut prompter, &args.file, &with_modeline(&outcome.yaml)) {
         Ok(path) => path,
         Err(_) => return interrupted(),
     };
@@ -155,7 +160,7 @@ fn write_starter(path: &Path, force: bool) -> ExitCode {
         crate::errln!("hint: pass --force to replace it, or -f OTHER.yaml to write elsewhere");
         return ExitCode::BadInput;
     }
-    match write_atomically(&target, STARTER_YAML) {
+    match write_atomically(&target, &with_modeline(STARTER_YAML)) {
         Ok(()) => {
             crate::outln!(
                 "Wrote {}. Edit it, then run `kvinit plan -f {}`.",

@@ -3,13 +3,17 @@
 
 pub mod apply;
 pub mod audit;
+pub mod completions;
 pub mod compliance_gate;
 pub mod ctrl_c;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod init;
+pub mod man;
 pub mod plan;
+pub mod rules;
 pub mod runtime;
+pub mod schema;
 pub mod target;
 
 use crate::cli::{Cli, Command};
@@ -22,7 +26,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Plan(args) => plan::run(args),
         Command::Apply(args) => apply::run(args),
         Command::Audit(args) => audit::run(args),
+        Command::Rules(args) => rules::run(args),
         #[cfg(feature = "emulator")]
         Command::Emulator(args) => emulator::run(args),
+        Command::Schema => schema::run(),
+        Command::Completions(args) => completions::run(args),
+        Command::Man(args) => man::run(args),
     }
 }

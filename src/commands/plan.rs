@@ -18,7 +18,7 @@ use crate::cli::{PlanArgs, PlanFormat};
 use crate::exit::ExitCode;
 use crate::resources::{DesiredState, desired_state};
 use crate::rules::{Compliance, desired_state_with_compliance};
-use crate::ui::{change_view, plan_view};
+use crate::ui::{change_view, plan_view, structured};
 
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
@@ -103,14 +103,8 @@ fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> Ex
     let file = args.file.display().to_string();
     let text = match args.output {
         PlanFormat::Table => plan_view::render_table(&file, state, compliance),
-        PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&plan_view::to_json(state, compliance))
-                .expect("JSON values serialise");
-            s.push('\n');
-            s
-        }
-        PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state, compliance))
-            .expect("JSON values serialise as YAML"),
+        PlanFormat::Json => structured::json(&plan_view::to_json(state, compliance)),
+        PlanFormat::Yaml => structured::yaml(&plan_view::to_json(state, compliance)),
     };
     crate::ui::output::stdout(&text);
     ExitCode::Success
@@ -193,16 +187,10 @@ async fn plan_live(
             change_view::render_table(&file, source, state, compliance, &changes, requests)
         }
         PlanFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&change_view::to_json(
-                state, compliance, &changes, requests,
-            ))
-            .expect("JSON values serialise");
-            s.push('\n');
-            s
+            structured::json(&change_view::to_json(state, compliance, &changes, requests))
         }
         PlanFormat::Yaml => {
-            serde_yaml::to_string(&change_view::to_json(state, compliance, &changes, requests))
-                .expect("JSON values serialise as YAML")
+            structured::yaml(&change_view::to_json(state, compliance, &changes, requests))
         }
     };
     crate::ui::output::stdout(&rendered);

@@ -4,6 +4,7 @@
 //! Entry point: [`parse`]`(path, text) -> Result<model::Plan, Diagnostics>`.
 
 pub mod diagnostics;
+pub mod json_schema;
 pub mod locate;
 pub mod render;
 pub mod schema;

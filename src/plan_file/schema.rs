@@ -3,9 +3,14 @@
 //!
 //! Field names are the user's contract; see README "Plan reference". Values are kept as the user
 //! wrote them (strings) and turned into checked newtypes by validation.
+//!
+//! The same types derive the plan file's JSON Schema (`schemars`, reading these serde attributes;
+//! see [`super::json_schema`]). A field read with `null_as_default` is declared `Option<…>` to
+//! schemars, because an empty value is accepted there.
 
 use std::collections::BTreeMap;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// An empty value (`defaults:` with nothing under it, `regions:`) means "nothing set": the
@@ -22,7 +27,7 @@ where
 pub const API_VERSION: &str = "kvinit/v1";
 
 /// A whole plan file.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlanFile {
     /// Must be `kvinit/v1`.
@@ -30,18 +35,23 @@ pub struct PlanFile {
     /// Microsoft Entra tenant ID (GUID) every vault trusts.
     pub tenant_id: String,
     /// Name patterns; defaults apply when absent.
+    #[schemars(with = "Option<Naming>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub naming: Naming,
     /// Azure location names (e.g. `westeurope`), at least one.
+    #[schemars(with = "Option<Vec<String>>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub regions: Vec<String>,
     /// Environments, each bound to one subscription. At least one.
+    #[schemars(with = "Option<Vec<Environment>>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub environments: Vec<Environment>,
     /// Applications, at least one.
+    #[schemars(with = "Option<Vec<App>>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub apps: Vec<App>,
     /// Cells to leave out of the matrix; each entry must match at least one cell.
+    #[schemars(with = "Option<Vec<CellSelector>>")]
     #[serde(
         default,
         deserialize_with = "null_as_default",
@@ -49,6 +59,7 @@ pub struct PlanFile {
     )]
     pub exclude: Vec<CellSelector>,
     /// Settings for the cells a selector matches; deepest layer wins.
+    #[schemars(with = "Option<Vec<Override>>")]
     #[serde(
         default,
         deserialize_with = "null_as_default",
@@ -56,6 +67,7 @@ pub struct PlanFile {
     )]
     pub overrides: Vec<Override>,
     /// Settings for every vault.
+    #[schemars(with = "Option<Settings>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub defaults: Settings,
 }
@@ -64,7 +76,7 @@ pub struct PlanFile {
 /// `model::regions`), `{location}` (full name, e.g. `westeurope`) and `{subscriptionId}`.
 /// `{env:N}` and `{app:N}` truncate to N characters. Generated vault names must follow the Key
 /// Vault rules (3–24 characters, …; see `model::names::check_vault_name`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Naming {
     /// Vault name pattern. Default `kv-{app}-{env}-{region}`.
@@ -95,7 +107,7 @@ impl Default for Naming {
 }
 
 /// One environment (e.g. `prod`) and the subscription its vaults live in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Environment {
     /// Environment name: 1–20 lower-case letters, digits, hyphens (used by `{env}`).
@@ -103,6 +115,7 @@ pub struct Environment {
     /// Subscription ID (GUID).
     pub subscription_id: String,
     /// Settings for every vault of this environment.
+    #[schemars(with = "Option<Settings>")]
     #[serde(
         default,
         deserialize_with = "null_as_default",
@@ -112,12 +125,13 @@ pub struct Environment {
 }
 
 /// One application.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct App {
     /// App name: 1–20 lower-case letters, digits, hyphens (used by `{app}`).
     pub name: String,
     /// Settings for every vault of this app.
+    #[schemars(with = "Option<Settings>")]
     #[serde(
         default,
         deserialize_with = "null_as_default",
@@ -127,7 +141,7 @@ pub struct App {
 }
 
 /// Selects matrix cells: every given key must match; absent keys match anything.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct CellSelector {
     /// App name to match.
@@ -142,7 +156,7 @@ pub struct CellSelector {
 }
 
 /// Settings for the cells a selector matches.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Override {
     /// App name to match.
@@ -155,13 +169,14 @@ pub struct Override {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     /// Settings for the matched cells.
+    #[schemars(with = "Option<Settings>")]
     #[serde(default, deserialize_with = "null_as_default")]
     pub settings: Settings,
 }
 
 /// Vault settings. Every field is optional so layers (defaults < environment < app < override)
 /// can set only what they change: maps merge, lists replace, `roleAssignments` accumulate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     /// `standard` | `premium`.
@@ -202,7 +217,7 @@ impl Settings {
 }
 
 /// The vault firewall (`properties.networkAcls`) and public network access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct NetworkSettings {
     /// `Enabled` | `Disabled`.
@@ -223,7 +238,7 @@ pub struct NetworkSettings {
 }
 
 /// One role assignment at vault scope.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RoleAssignmentSetting {
     /// Object ID (GUID) of the user, group or service principal.
@@ -238,7 +253,7 @@ pub struct RoleAssignmentSetting {
 }
 
 /// The diagnostic setting sending vault logs and metrics to Log Analytics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DiagnosticsSettings {
     /// Log Analytics workspace ARM resource ID.
@@ -254,7 +269,7 @@ pub struct DiagnosticsSettings {
 }
 
 /// Alerting: an action group plus metric and activity log alerts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AlertSettings {
     /// The environment's shared action group.
@@ -275,7 +290,7 @@ pub struct AlertSettings {
 }
 
 /// The action group alerts notify. One per environment and subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ActionGroupSetting {
     /// Name pattern; `{env}` and `{subscriptionId}` expand (the group is shared by all vaults of
@@ -291,7 +306,7 @@ pub struct ActionGroupSetting {
 }
 
 /// Alert when a metric falls below a threshold (Availability, percent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct BelowThreshold {
     /// Availability percentage (0–100] below which the alert fires.
@@ -302,7 +317,7 @@ pub struct BelowThreshold {
 }
 
 /// Alert when a metric rises above a threshold (SaturationShoebox, percent).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AboveThreshold {
     /// Saturation percentage (0–100) above which the alert fires.
@@ -313,7 +328,7 @@ pub struct AboveThreshold {
 }
 
 /// Alert when ServiceApiLatency rises above a threshold in milliseconds.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct LatencyThreshold {
     /// Latency in milliseconds (> 0) above which the alert fires.

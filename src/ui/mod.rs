@@ -8,3 +8,5 @@ pub mod output;
 pub mod plan_view;
 pub mod progress;
 pub mod prompter;
+pub mod rules_view;
+pub mod structured;
