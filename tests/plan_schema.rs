@@ -328,3 +328,29 @@ fn init_points_the_plan_at_the_schema() {
     let errors = violations(&validator(), &as_json(&text).unwrap());
     assert!(errors.is_empty(), "{errors:#?}");
 }
+
+/// What `kvinit init`'s wizard writes (`plan_file::render`, here of every example read back into
+/// the parser's types) is valid against the schema, modeline included.
+#[test]
+fn plans_the_wizard_renders_are_valid() {
+    let v = validator();
+    for plan in files("examples") {
+        let parsed: kvinit::plan_file::schema::PlanFile =
+            serde_yaml::from_str(&std::fs::read_to_string(&plan).unwrap()).unwrap();
+        let written = kvinit::plan_file::json_schema::with_modeline(
+            &kvinit::plan_file::render::render(&parsed),
+        );
+        let doc = as_json(&written).unwrap();
+        let errors = violations(&v, &doc);
+        assert!(
+            errors.is_empty(),
+            "{}: {errors:#?}\n{written}",
+            plan.display()
+        );
+        assert_eq!(
+            doc,
+            as_json(&kvinit::plan_file::render::render(&parsed)).unwrap(),
+            "the schema line is a comment"
+        );
+    }
+}
