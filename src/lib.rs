@@ -14,5 +14,6 @@ pub mod exit;
 pub mod model;
 pub mod plan_file;
 pub mod rules;
+pub mod terminal_text;
 pub mod ui;
 pub mod wizard;

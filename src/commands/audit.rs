@@ -98,7 +98,11 @@ pub fn run(args: AuditArgs) -> ExitCode {
     };
     let report = audit::audit(&observed);
     let fail_on = args.fail_on.map(audit::threshold::severity);
-    crate::ui::output::stdout(&render(&report, args.output, fail_on, requests));
+    let rendered = render(&report, args.output, fail_on, requests);
+    match args.output {
+        AuditFormat::Table => crate::ui::output::human(&rendered),
+        _ => crate::ui::output::stdout(&rendered),
+    }
     if audit::threshold::at_or_above(&report, fail_on) > 0 {
         ExitCode::FindingsAtThreshold
     } else {

@@ -31,9 +31,11 @@ fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read the plan file `{}`: {e}", path.display());
+            crate::errln!("error: cannot read the plan file `{}`: {e}", path.display());
             if e.kind() == std::io::ErrorKind::NotFound {
-                eprintln!("hint: pass the plan with `-f FILE`, or write one with `kvinit init`");
+                crate::errln!(
+                    "hint: pass the plan with `-f FILE`, or write one with `kvinit init`"
+                );
             }
             return Err(ExitCode::BadInput);
         }
@@ -41,7 +43,7 @@ fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
     match crate::plan_file::parse(path, &text) {
         Ok(plan) => Ok((desired_state(&plan), text)),
         Err(diags) => {
-            eprintln!("{diags}");
+            crate::errln!("{diags}");
             Err(ExitCode::BadInput)
         }
     }
@@ -104,7 +106,10 @@ fn offline(args: &PlanArgs, state: &DesiredState) -> ExitCode {
         PlanFormat::Yaml => serde_yaml::to_string(&plan_view::to_json(state))
             .expect("JSON values serialise as YAML"),
     };
-    crate::ui::output::stdout(&text);
+    match args.output {
+        PlanFormat::Table => crate::ui::output::human(&text),
+        _ => crate::ui::output::stdout(&text),
+    }
     ExitCode::Success
 }
 
@@ -161,7 +166,7 @@ async fn plan_live(
         match crate::apply::plan_changes(&clients, state, options, &SilentReporter).await {
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: reading live state from {target} failed: {e}");
+                crate::errln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };
@@ -180,9 +185,12 @@ async fn plan_live(
         PlanFormat::Yaml => serde_yaml::to_string(&change_view::to_json(state, &changes, requests))
             .expect("JSON values serialise as YAML"),
     };
-    crate::ui::output::stdout(&rendered);
+    match args.output {
+        PlanFormat::Table => crate::ui::output::human(&rendered),
+        _ => crate::ui::output::stdout(&rendered),
+    }
     if changes.any_unreadable() {
-        eprintln!(
+        crate::errln!(
             "error: some live state could not be read (see `unreadable` above); the plan is \
              incomplete{}",
             if args.out.is_some() {
@@ -228,13 +236,13 @@ fn save(
     let mut json = serde_json::to_string_pretty(&saved).expect("the change set serialises");
     json.push('\n');
     std::fs::write(out, json).map_err(|e| {
-        eprintln!(
+        crate::errln!(
             "error: cannot write the change set to `{}`: {e}",
             out.display()
         );
         ExitCode::Failure
     })?;
-    eprintln!(
+    crate::errln!(
         "Saved the change set to {}; apply exactly it with `kvinit apply {}` (same target flags).",
         out.display(),
         out.display()

@@ -1,6 +1,8 @@
 //! Problems found in a plan file: where (file, line, column, field path, matrix cell), what,
-//! and how to fix it. Data only plus `Display` (rendered by `ui::diagnostics`); must not decide
-//! what is valid.
+//! and how to fix it, and how they are rendered in kvinit's error style (`error: …`,
+//! `  --> file:line:col (field) for app …`, `hint: …`). Data and formatting only; must not
+//! decide what is valid. Every value shown passes through [`crate::terminal_text::escape`], so a
+//! control character in the plan cannot reach the terminal raw.
 
 use std::fmt;
 
@@ -36,7 +38,7 @@ pub struct Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::ui::diagnostics::render_one(self, f)
+        render_one(self, f)
     }
 }
 
@@ -124,8 +126,58 @@ impl<'a> IntoIterator for &'a Diagnostics {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        crate::ui::diagnostics::render_all(self, f)
+        render_all(self, f)
     }
 }
 
 impl std::error::Error for Diagnostics {}
+
+/// Writes one diagnostic (three lines at most, no trailing newline).
+fn render_one(d: &Diagnostic, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    use crate::terminal_text::escape;
+    write!(
+        f,
+        "error: {}\n  --> {}",
+        escape(&d.message),
+        escape(&d.file)
+    )?;
+    if d.line > 0 {
+        write!(f, ":{}:{}", d.line, d.column)?;
+    }
+    if !d.field.is_empty() {
+        write!(f, " ({})", escape(&d.field))?;
+    }
+    if let Some(c) = &d.cell {
+        write!(
+            f,
+            " for app `{}`, env `{}`, region `{}`",
+            escape(&c.app),
+            escape(&c.env),
+            escape(&c.region)
+        )?;
+    }
+    if let Some(h) = &d.hint {
+        write!(f, "\nhint: {}", escape(h))?;
+    }
+    Ok(())
+}
+
+/// Writes every diagnostic, separated by blank lines, then a summary line.
+fn render_all(ds: &Diagnostics, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    for d in ds {
+        render_one(d, f)?;
+        f.write_str("\n\n")?;
+    }
+    let n = ds.len();
+    let file = ds
+        .iter()
+        .next()
+        .map(|d| d.file.as_str())
+        .unwrap_or("the plan file");
+    write!(
+        f,
+        "error: {n} problem{} in {}; nothing was sent to Azure",
+        if n == 1 { "" } else { "s" },
+        crate::terminal_text::escape(file)
+    )
+}

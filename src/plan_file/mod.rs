@@ -104,7 +104,50 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
                 hint,
             });
         };
-    let tree = match locate::parse_tree(text) {
+    // Characters YAML does not allow (NUL, other C0/C1 controls): reported where they are, before
+    // any parser sees them (libyaml would only give a byte offset, shown as 1:1).
+    let controls = forbidden_characters(text);
+    if !controls.is_empty() {
+        for (line, column, c) in controls {
+            push(
+                line,
+                column,
+                String::new(),
+                format!(
+                    "the plan file holds the control character U+{:04X}{} here; YAML allows only printable characters, tab and line breaks",
+                    c as u32,
+                    control_name(c)
+                ),
+                Some(
+                    "delete it (it is often left by a copy and paste or a binary file); to see it, open the file with `cat -A`"
+                        .into(),
+                ),
+            );
+        }
+        return Err(diags);
+    }
+    let (tree, tags) = match locate::parse_tree_and_tags(text) {
+        Ok((tree, tags)) => (Ok(tree), tags),
+        Err(e) => (Err(e), Vec::new()),
+    };
+    if !tags.is_empty() {
+        for (loc, tag) in tags {
+            push(
+                loc.line,
+                loc.column,
+                String::new(),
+                format!(
+                    "unknown YAML tag `{tag}`; a plan file is plain data and kvinit refuses tags it would otherwise ignore"
+                ),
+                Some(
+                    "remove the tag and write the plain value (a string, number, list or mapping)"
+                        .into(),
+                ),
+            );
+        }
+        return Err(diags);
+    }
+    let tree = match tree {
         Ok(Some(t)) => t,
         Ok(None) => {
             push(
@@ -167,6 +210,40 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
         }
     };
     validate::validate(&pf, &idx, &file)
+}
+
+/// Every character YAML 1.2 does not allow in a stream (C0 controls other than tab, LF and CR;
+/// DEL; C1 controls other than NEL), as (1-based line, 1-based column in characters, the
+/// character). A lone `\r` does not start a line here, matching what editors show for `\r\n`.
+fn forbidden_characters(text: &str) -> Vec<(usize, usize, char)> {
+    let mut out = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+            continue;
+        }
+        let allowed = matches!(c, '\t' | '\r' | '\u{85}') || !c.is_control();
+        if !allowed {
+            out.push((line, column, c));
+        }
+        column += 1;
+    }
+    out
+}
+
+/// A control character's usual name, for messages (` (NUL)`, ` (ESC)`), or nothing.
+fn control_name(c: char) -> &'static str {
+    match c {
+        '\0' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (backspace)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        '\u{9b}' => " (CSI)",
+        _ => "",
+    }
 }
 
 #[cfg(test)]

@@ -971,11 +971,31 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                 );
             }
         }
+        let mut first: Option<(usize, LogSelector)> = None;
         for (i, l) in d.logs.iter().flatten().enumerate() {
-            cx.check(
-                &format!("{path}.diagnostics.logs[{i}]"),
-                parse_log_selector(l),
-            );
+            let field = format!("{path}.diagnostics.logs[{i}]");
+            let Some(sel) = cx.check(&field, parse_log_selector(l)) else {
+                continue;
+            };
+            match first {
+                None => first = Some((i, sel)),
+                Some((fi, f)) if is_group(f) != is_group(sel) => {
+                    // ARM: "Diagnostic setting does not support mix of log category and log
+                    // category group." (400 BadRequest from Microsoft.Insights).
+                    let (group, category) = if is_group(f) { (f, sel) } else { (sel, f) };
+                    cx.report(
+                        &field,
+                        None,
+                        format!(
+                            "`{path}.diagnostics.logs` mixes the category group `{}` and the category `{}` (logs[{fi}] and logs[{i}]); Azure refuses a diagnostic setting that mixes both forms",
+                            selector_name(group),
+                            selector_name(category)
+                        ),
+                        Some("use either category groups (`allLogs` or `audit`) or individual categories (`AuditEvent`, `AzurePolicyEvaluationDetails`), not both: e.g. `logs: [allLogs]` (allLogs already includes AuditEvent)".into()),
+                    );
+                }
+                Some(_) => {}
+            }
         }
     }
     if let Some(a) = &s.alerts {
@@ -1131,6 +1151,18 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
 
 /// Turns merged (already checked) settings into typed settings; `None` when any value is
 /// invalid (its problem has been reported at the layer that set it).
+/// True for a category group (`audit`, `allLogs`), false for a single category.
+fn is_group(s: LogSelector) -> bool {
+    matches!(s, LogSelector::CategoryGroup(_))
+}
+
+/// A log selector's name as the plan writes it.
+fn selector_name(s: LogSelector) -> &'static str {
+    match s {
+        LogSelector::CategoryGroup(n) | LogSelector::Category(n) => n,
+    }
+}
+
 fn resolve(
     s: &Settings,
     vnet_rules: Vec<String>,
