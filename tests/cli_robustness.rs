@@ -273,3 +273,72 @@ fn init_without_a_terminal_names_the_file_it_was_given() {
     );
     assert!(!err.contains("kvinit.yaml"), "{err}");
 }
+
+/// True when `text` holds a control character other than the line break (ESC, CR, BEL, C1…).
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c != '\n' && c.is_control())
+}
+
+#[test]
+fn control_characters_from_arm_are_escaped_in_human_output() {
+    // Issue 11 item 11: text ARM sends back (here a vault listed by the emulator whose name
+    // carries ESC, CR and BEL, and ARM's error message that quotes it) reaches the terminal
+    // escaped, never raw, so it cannot erase or rewrite kvinit's lines.
+    let dir = tempfile::tempdir().unwrap();
+    let sub = "0a1b2c3d-4e5f-4a6b-8c7d-0000000000b1";
+    let name = "kv-evil\u{1b}[2K\rkv-fine: compliant\u{7}";
+    let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
+    let id = format!("{rg}/providers/Microsoft.KeyVault/vaults/{name}");
+    let state = serde_json::json!({"resources": {
+        rg.to_lowercase(): {"id": rg, "name": "rg", "type": "Microsoft.Resources/resourceGroups",
+            "location": "westeurope", "properties": {"provisioningState": "Succeeded"}},
+        id.to_lowercase(): {"id": id, "name": name, "type": "Microsoft.KeyVault/vaults",
+            "location": "westeurope", "properties": {
+                "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": true,
+                "enableSoftDelete": true, "softDeleteRetentionInDays": 90,
+                "enablePurgeProtection": true, "publicNetworkAccess": "Enabled",
+                "networkAcls": {"defaultAction": "Allow", "bypass": "AzureServices",
+                    "ipRules": [], "virtualNetworkRules": []},
+                "vaultUri": "https://kv-evil.vault.azure.net/", "provisioningState": "Succeeded"}}
+    }});
+    let path = dir.path().join("state.json");
+    std::fs::write(&path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let out = kvinit()
+        .args(["audit", "--subscription", sub])
+        .arg(format!("--emulator={}", path.display()))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("kv-evil") || stderr.contains("kv-evil"),
+        "the vault is reported: {stdout}{stderr}"
+    );
+    assert!(
+        !has_raw_control(&stdout),
+        "raw control in stdout: {stdout:?}"
+    );
+    assert!(
+        !has_raw_control(&stderr),
+        "raw control in stderr: {stderr:?}"
+    );
+    assert!(
+        stdout.contains("kv-evil\\u{1b}[2K") || stderr.contains("kv-evil\\u{1b}[2K"),
+        "{stdout}{stderr}"
+    );
+}
+
+#[test]
+fn control_characters_in_a_plan_path_are_escaped_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kvinit()
+        .current_dir(dir.path())
+        .args(["plan", "-f", "plan\u{1b}[1A\r\u{7}.yaml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+    assert!(stderr.contains("plan\\u{1b}[1A\\r\\u{7}.yaml"), "{stderr}");
+}

@@ -3,6 +3,7 @@
 //!
 //! Entry point: [`parse`]`(path, text) -> Result<model::Plan, Diagnostics>`.
 
+pub mod control_text;
 pub mod diagnostics;
 pub mod locate;
 pub mod render;
@@ -183,7 +184,8 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
             return Err(diags);
         }
     };
-    let problems = locate::check_structure(&tree);
+    let mut problems = control_text::check(&tree);
+    problems.extend(locate::check_structure(&tree));
     if !problems.is_empty() {
         for p in problems {
             push(p.loc.line, p.loc.column, p.field, p.message, p.hint);
