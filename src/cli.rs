@@ -141,6 +141,11 @@ pub struct PlanArgs {
     /// ("plan is stale") when live state moved since. Reads live state.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --out: replace an existing FILE (or the file a symlink FILE points to). Without it
+    /// an existing FILE or a symlink is refused (exit 2) before anything is read; the plan file
+    /// itself, a dangling symlink and a missing directory are refused always.
+    #[arg(long, requires = "out")]
+    pub force: bool,
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,

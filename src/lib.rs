@@ -14,6 +14,7 @@ pub mod exit;
 pub mod model;
 pub mod plan_file;
 pub mod rules;
+pub mod safe_write;
 pub mod terminal_text;
 pub mod ui;
 pub mod wizard;

@@ -342,3 +342,144 @@ fn control_characters_in_a_plan_path_are_escaped_in_errors() {
     assert!(!has_raw_control(&stderr), "{stderr:?}");
     assert!(stderr.contains("plan\\u{1b}[1A\\r\\u{7}.yaml"), "{stderr}");
 }
+
+/// A copy of `examples/minimal.yaml` in `dir`.
+fn minimal_plan_in(dir: &Path) -> PathBuf {
+    let plan = dir.join("plan.yaml");
+    std::fs::copy(example("minimal.yaml"), &plan).unwrap();
+    plan
+}
+
+#[test]
+fn plan_out_never_overwrites_silently_nor_writes_the_plan_or_through_a_symlink() {
+    // Issue 11 item 12: every refusal exits 2 before live state is read (the emulator's state
+    // file is never created: no request was served) and leaves every file as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = minimal_plan_in(dir.path());
+    let plan_text = std::fs::read(&plan).unwrap();
+    let state = dir.path().join("arm.json");
+    let existing = dir.path().join("cs.json");
+    std::fs::write(&existing, "keep me\n").unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "victim\n").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("victim.txt", &link).unwrap();
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink("nowhere/cs.json", &dangling).unwrap();
+    let plan_link = dir.path().join("plan-link.json");
+    std::os::unix::fs::symlink("plan.yaml", &plan_link).unwrap();
+    let cases: [(&Path, bool, &str); 7] = [
+        (
+            &existing,
+            false,
+            "already exists; kvinit does not overwrite it",
+        ),
+        (&plan, false, "is the input file"),
+        (&plan, true, "is the input file"),
+        (&plan_link, true, "is the input file"),
+        (
+            &link,
+            false,
+            "kvinit does not write through a symlink without --force",
+        ),
+        (
+            &dangling,
+            true,
+            "which does not exist; kvinit does not create files",
+        ),
+        (
+            &dir.path().join("missing/dir/cs.json"),
+            true,
+            "does not exist; kvinit does not create directories",
+        ),
+    ];
+    for (out, force, want) in cases {
+        let mut cmd = kvinit();
+        cmd.args(["plan", "-f"])
+            .arg(&plan)
+            .arg(format!("--emulator={}", state.display()))
+            .arg("--out")
+            .arg(out);
+        if force {
+            cmd.arg("--force");
+        }
+        let res = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "{}: {err}", out.display());
+        assert!(err.contains(want), "{}: {err}", out.display());
+        assert!(!state.exists(), "{}: live state was read", out.display());
+    }
+    assert_eq!(std::fs::read(&plan).unwrap(), plan_text);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me\n");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "victim\n");
+    assert!(!dir.path().join("nowhere").exists());
+    assert!(!dir.path().join("missing").exists());
+
+    // With --force an existing file is replaced atomically (no temporary file left over).
+    let res = kvinit()
+        .args(["plan", "-f"])
+        .arg(&plan)
+        .arg(format!("--emulator={}", state.display()))
+        .arg("--out")
+        .arg(&existing)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(
+        res.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let saved = std::fs::read_to_string(&existing).unwrap();
+    assert!(saved.trim_start().starts_with('{'), "{saved}");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn init_never_follows_a_dangling_symlink_nor_creates_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let dangling = dir.path().join("kvinit.yaml");
+    std::os::unix::fs::symlink("made/by/link/plan.yaml", &dangling).unwrap();
+    let out = kvinit()
+        .args(["init", "--defaults", "--force", "-f"])
+        .arg(&dangling)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("does not exist; kvinit does not create files through symlinks"),
+        "{err}"
+    );
+    assert!(!dir.path().join("made").exists());
+
+    let nested = dir.path().join("new/dir/kvinit.yaml");
+    let out = kvinit()
+        .args(["init", "--defaults", "-f"])
+        .arg(&nested)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("kvinit does not create directories"), "{err}");
+    assert!(!dir.path().join("new").exists());
+
+    // A symlink to an existing file is refused without --force (never written silently).
+    let real = dir.path().join("real.yaml");
+    std::fs::write(&real, "old\n").unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+    let out = kvinit()
+        .args(["init", "--defaults", "-f"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old\n");
+}

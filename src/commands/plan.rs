@@ -70,6 +70,13 @@ pub fn run(args: PlanArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // `--out FILE` is refused before anything is read when it could not be written safely
+    // (exists without --force, a symlink, the plan file itself, a missing directory).
+    if let Some(out) = &args.out {
+        if let Err(code) = check_out(out, &args) {
+            return code;
+        }
+    }
     let gate =
         super::compliance_gate::check(&state, args.fail_on, &args.file.display().to_string());
     let code = if !wants_live(&args) {
@@ -202,7 +209,7 @@ async fn plan_live(
         return ExitCode::Failure;
     }
     if let Some(out) = &args.out {
-        if let Err(code) = save(out, &args.file, text, saved_target, state, &changes) {
+        if let Err(code) = save(out, args, text, saved_target, state, &changes) {
             return code;
         }
     }
@@ -213,9 +220,51 @@ async fn plan_live(
     }
 }
 
+/// The files `plan --out` must never write: the plan file and the emulator's state file.
+fn protected(args: &PlanArgs) -> Vec<&Path> {
+    let mut files = vec![args.file.as_path()];
+    #[cfg(feature = "emulator")]
+    if let Some(state) = &args.target.emulator {
+        files.push(state.as_path());
+    }
+    files
+}
+
+/// Prints why `--out` cannot be written (exit 2), before any work is done.
+fn check_out(out: &Path, args: &PlanArgs) -> Result<(), ExitCode> {
+    let protect = protected(args);
+    let opts = crate::safe_write::Options {
+        force: args.force,
+        protect: &protect,
+        what: "change sets",
+    };
+    crate::safe_write::check(out, &opts)
+        .map(|_| ())
+        .map_err(|refusal| report_refusal(out, &refusal, &opts))
+}
+
+fn report_refusal(
+    out: &Path,
+    refusal: &crate::safe_write::Refusal,
+    opts: &crate::safe_write::Options<'_>,
+) -> ExitCode {
+    crate::errln!(
+        "error: --out: {}; nothing was saved",
+        refusal.message(out, opts.what)
+    );
+    if let Some(hint) = refusal.hint() {
+        crate::errln!("hint: {hint}");
+    }
+    if refusal.is_bad_input() {
+        ExitCode::BadInput
+    } else {
+        ExitCode::Failure
+    }
+}
+
 fn save(
     out: &Path,
-    plan: &Path,
+    args: &PlanArgs,
     text: &str,
     target: SavedTarget,
     state: &DesiredState,
@@ -226,7 +275,7 @@ fn save(
     let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
     let saved = SavedChangeSet::new(
         PlanFileRef {
-            path: plan.display().to_string(),
+            path: args.file.display().to_string(),
             sha256,
         },
         target,
@@ -235,13 +284,21 @@ fn save(
     );
     let mut json = serde_json::to_string_pretty(&saved).expect("the change set serialises");
     json.push('\n');
-    std::fs::write(out, json).map_err(|e| {
+    let protect = protected(args);
+    let opts = crate::safe_write::Options {
+        force: args.force,
+        protect: &protect,
+        what: "change sets",
+    };
+    let written = crate::safe_write::write(out, json.as_bytes(), &opts)
+        .map_err(|refusal| report_refusal(out, &refusal, &opts))?;
+    if written.through_symlink {
         crate::errln!(
-            "error: cannot write the change set to `{}`: {e}",
-            out.display()
+            "note: {} is a symlink; wrote its target {} (--force)",
+            out.display(),
+            written.file.display()
         );
-        ExitCode::Failure
-    })?;
+    }
     crate::errln!(
         "Saved the change set to {}; apply exactly it with `kvinit apply {}` (same target flags).",
         out.display(),
