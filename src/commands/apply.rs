@@ -37,7 +37,10 @@ pub fn run(args: ApplyArgs) -> ExitCode {
             return ExitCode::BadInput;
         }
     };
-    let plan = match crate::plan_file::parse(&args.file, &text) {
+    let limits = crate::plan_file::Limits {
+        max_cells: args.max_cells,
+    };
+    let plan = match crate::plan_file::parse_with_limits(&args.file, &text, &limits) {
         Ok(p) => p,
         Err(diagnostics) => {
             crate::errln!("{diagnostics}");

@@ -43,7 +43,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let mut tenant = "common".to_string();
     let mut cloud = crate::model::regions::Cloud::Public;
     if let Some(file) = &args.file {
-        let desired = match crate::commands::plan::load(file) {
+        let desired = match crate::commands::plan::load(file, args.max_cells) {
             Ok(d) => d,
             Err(code) => return code,
         };

@@ -70,7 +70,7 @@ pub fn run(args: InitArgs) -> ExitCode {
         path.display(),
         outcome.state.vaults.len()
     ));
-    match next_steps(&mut prompter, &path, credentials_found()) {
+    match next_steps(&mut prompter, &path, credentials_found(), args.max_cells) {
         Ok(code) => code,
         Err(_) => interrupted(),
     }
@@ -249,7 +249,12 @@ pub const EMULATOR_STATE: &str = ".kvinit/emulator.json";
 
 /// Offers `kvinit plan`, then `kvinit apply` (with the emulator when no Azure credentials are
 /// found), running the real commands in-process.
-fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer<ExitCode> {
+fn next_steps(
+    p: &mut dyn Prompt,
+    path: &Path,
+    have_credentials: bool,
+    max_cells: usize,
+) -> Answer<ExitCode> {
     if p.confirm(
         "Run `kvinit plan` on it now (a dry run; sends nothing)?",
         true,
@@ -261,6 +266,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
                 detailed_exitcode: false,
                 out: None,
                 force: false,
+                max_cells,
                 allow_permission_model_switch: false,
                 fail_on: None,
                 target: TargetArgs::default(),
@@ -303,6 +309,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
             file: path.to_path_buf(),
             yes: true,
             concurrency: 8,
+            max_cells,
             output: ApplyFormat::Table,
             allow_permission_model_switch: false,
             fail_on: None,

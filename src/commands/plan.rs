@@ -22,12 +22,13 @@ use crate::ui::{change_view, plan_view};
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
 /// take `-f FILE`.
-pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
-    load_with_text(path).map(|(state, _)| state)
+/// `max_cells`: see [`crate::plan_file::Limits::max_cells`] (`--max-cells`).
+pub fn load(path: &Path, max_cells: usize) -> Result<DesiredState, ExitCode> {
+    load_with_text(path, max_cells).map(|(state, _)| state)
 }
 
 /// [`load`], also returning the file's bytes (for the saved change set's hash).
-fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
+fn load_with_text(path: &Path, max_cells: usize) -> Result<(DesiredState, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -40,7 +41,8 @@ fn load_with_text(path: &Path) -> Result<(DesiredState, String), ExitCode> {
             return Err(ExitCode::BadInput);
         }
     };
-    match crate::plan_file::parse(path, &text) {
+    let limits = crate::plan_file::Limits { max_cells };
+    match crate::plan_file::parse_with_limits(path, &text, &limits) {
         Ok(plan) => Ok((desired_state(&plan), text)),
         Err(diags) => {
             crate::errln!("{diags}");
@@ -66,7 +68,7 @@ fn wants_live(args: &PlanArgs) -> bool {
 
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
-    let (state, text) = match load_with_text(&args.file) {
+    let (state, text) = match load_with_text(&args.file, args.max_cells) {
         Ok(s) => s,
         Err(code) => return code,
     };

@@ -26,7 +26,33 @@ use crate::model::Plan;
 /// the first type error, in user terms: see [`type_error`]) → semantics (all at once; see
 /// [`validate`]). Quoted values longer than 200 characters are abbreviated in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
-    parse_inner(path, text).map_err(|d| d.abbreviated())
+    parse_with_limits(path, text, &Limits::default())
+}
+
+/// The default for [`Limits::max_cells`] (and `--max-cells`).
+pub const DEFAULT_MAX_CELLS: usize = 50_000;
+
+/// Bounds on what a plan may expand to, checked before the matrix is expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most cells (vaults) the matrix may hold after `exclude`: apps × environments × regions.
+    /// Default [`DEFAULT_MAX_CELLS`]; `--max-cells N` changes it. A larger matrix is refused
+    /// with one diagnostic at `apps`, before any cell is built (memory stays proportional to
+    /// the file, not to the product).
+    pub max_cells: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cells: DEFAULT_MAX_CELLS,
+        }
+    }
+}
+
+/// [`parse`] with explicit [`Limits`].
+pub fn parse_with_limits(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnostics> {
+    parse_inner(path, text, limits).map_err(|d| d.abbreviated())
 }
 
 /// Like [`parse`], from the file's raw bytes: a file that is not UTF-8 (e.g. saved as UTF-16 or
@@ -87,7 +113,7 @@ pub fn read_error_hint(kind: std::io::ErrorKind) -> Option<&'static str> {
 /// The UTF-8 byte order mark some editors (Windows Notepad) write at the start of a file.
 pub const BOM: char = '\u{feff}';
 
-fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
+fn parse_inner(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnostics> {
     // A leading BOM is not content: drop it. It sits before line 1, column 1, so every
     // line:column below stays what the user's editor shows.
     let text = text.strip_prefix(BOM).unwrap_or(text);
@@ -211,7 +237,7 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
             return Err(diags);
         }
     };
-    validate::validate(&pf, &idx, &file)
+    validate::validate(&pf, &idx, &file, limits)
 }
 
 /// Every character YAML 1.2 does not allow in a stream (C0 controls other than tab, LF and CR;

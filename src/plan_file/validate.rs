@@ -2,7 +2,7 @@
 //! every settings layer, matrix expansion with generated names, exclude/override selectors.
 //! Collects every problem before returning. Pure; must not read files or call Azure.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::desired::OnSoftDeleted;
 use crate::model::layering;
@@ -132,7 +132,12 @@ fn did_you_mean<'a>(value: &str, known: impl Iterator<Item = &'a str>) -> Option
 }
 
 /// Validates `pf` (whose text was indexed into `idx`; `file` is the path shown in messages).
-pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, Diagnostics> {
+pub fn validate(
+    pf: &PlanFile,
+    idx: &LocationIndex,
+    file: &str,
+    limits: &super::Limits,
+) -> Result<Plan, Diagnostics> {
     let mut cx = Ctx {
         file,
         idx,
@@ -163,9 +168,10 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         );
     }
     let mut first_region: Option<(usize, &'static Region)> = None;
+    let mut region_seen: HashSet<&'static str> = HashSet::new();
     for (i, r) in pf.regions.iter().enumerate() {
         if let Some(region) = cx.check(&format!("regions[{i}]"), regions::parse(r)) {
-            if regions.iter().any(|x| x.name == region.name) {
+            if region_seen.contains(region.name) {
                 cx.report(
                     &format!("regions[{i}]"),
                     None,
@@ -192,15 +198,20 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                 }
                 None => {
                     first_region = Some((i, region));
+                    region_seen.insert(region.name);
                     regions.push(region);
                 }
-                Some(_) => regions.push(region),
+                Some(_) => {
+                    region_seen.insert(region.name);
+                    regions.push(region);
+                }
             }
         }
     }
 
     // Environments.
     let mut envs: Vec<(usize, PlanEnvironment)> = Vec::new();
+    let mut env_seen: HashSet<String> = HashSet::with_capacity(pf.environments.len());
     if pf.environments.is_empty() {
         cx.report(
             "environments",
@@ -220,10 +231,8 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
             &format!("environments[{i}].subscriptionId"),
             names::parse_guid("subscription ID", &e.subscription_id),
         );
-        if envs
-            .iter()
-            .any(|(_, x)| x.name.eq_ignore_ascii_case(&e.name))
-        {
+        // Linear: a set of lower-cased names, not a scan of the names so far.
+        if !env_seen.insert(e.name.to_ascii_lowercase()) {
             cx.report(
                 &format!("environments[{i}].name"),
                 None,
@@ -245,6 +254,7 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
 
     // Apps.
     let mut apps: Vec<(usize, String)> = Vec::new();
+    let mut app_seen: HashSet<String> = HashSet::with_capacity(pf.apps.len());
     if pf.apps.is_empty() {
         cx.report(
             "apps",
@@ -260,7 +270,7 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                 names::check_label("app", &a.name),
             )
             .is_some();
-        if apps.iter().any(|(_, x)| x.eq_ignore_ascii_case(&a.name)) {
+        if !app_seen.insert(a.name.to_ascii_lowercase()) {
             cx.report(
                 &format!("apps[{i}].name"),
                 None,
@@ -423,6 +433,41 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         .iter()
         .map(|e| layering::merge_all([base, &pf.defaults, &e.settings]))
         .collect();
+
+    // The matrix size is checked before any cell is built: a plan of millions of cells is
+    // refused in time and memory proportional to the file.
+    let cells_after_exclude = count_cells(
+        &apps,
+        &envs,
+        &regions,
+        limits.max_cells,
+        |a: &str, e: &str, r: &Region| {
+            pf.exclude
+                .iter()
+                .enumerate()
+                .any(|(i, s)| exclude_ok[i] && matches(&s.app, &s.env, &s.region, a, e, r))
+        },
+    );
+    if cells_after_exclude > limits.max_cells {
+        let product = apps.len() * envs.len() * regions.len();
+        cx.report(
+            "apps",
+            None,
+            format!(
+                "the matrix has more than {} cells ({} apps × {} environments × {} regions = {product}{}); kvinit refuses to expand it",
+                limits.max_cells,
+                apps.len(),
+                envs.len(),
+                regions.len(),
+                if pf.exclude.is_empty() { "" } else { " before `exclude`" }
+            ),
+            Some(format!(
+                "split the plan into several files, or raise the limit with `--max-cells N` (default {})",
+                super::DEFAULT_MAX_CELLS
+            )),
+        );
+        return Err(cx.diags);
+    }
 
     let mut exclude_hits = vec![0usize; pf.exclude.len()];
     let mut override_hits = vec![0usize; pf.overrides.len()];
@@ -1151,6 +1196,39 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
 
 /// Turns merged (already checked) settings into typed settings; `None` when any value is
 /// invalid (its problem has been reported at the layer that set it).
+/// How many cells of apps × environments × regions `excluded` leaves, counting without building
+/// any cell and stopping as soon as the count passes `max` (the result is then `max + 1`).
+fn count_cells(
+    apps: &[(usize, String)],
+    envs: &[(usize, PlanEnvironment)],
+    regions: &[&'static Region],
+    max: usize,
+    excluded: impl Fn(&str, &str, &Region) -> bool,
+) -> usize {
+    let product = apps
+        .len()
+        .saturating_mul(envs.len())
+        .saturating_mul(regions.len());
+    if product <= max {
+        // Exact enough: the limit cannot be passed; `exclude` is checked cell by cell later.
+        return product;
+    }
+    let mut n = 0usize;
+    for (_, a) in apps {
+        for (_, e) in envs {
+            for r in regions {
+                if !excluded(a, &e.name, r) {
+                    n += 1;
+                    if n > max {
+                        return n;
+                    }
+                }
+            }
+        }
+    }
+    n
+}
+
 /// True for a category group (`audit`, `allLogs`), false for a single category.
 fn is_group(s: LogSelector) -> bool {
     matches!(s, LogSelector::CategoryGroup(_))
