@@ -209,6 +209,16 @@ pub fn validate(
         }
     }
 
+    // App and environment names may be longer than 20 characters when `naming.vault` truncates
+    // them (`{app:8}`) or does not use them: their generated names are checked per cell.
+    let label_max = |token: &str| {
+        if pf.naming.vault.contains(&format!("{{{token}}}")) {
+            names::LABEL_MAX
+        } else {
+            names::LABEL_MAX_TRUNCATED
+        }
+    };
+
     // Environments.
     let mut envs: Vec<(usize, PlanEnvironment)> = Vec::new();
     let mut env_seen: HashSet<String> = HashSet::with_capacity(pf.environments.len());
@@ -224,7 +234,7 @@ pub fn validate(
         let name_ok = cx
             .check(
                 &format!("environments[{i}].name"),
-                names::check_label("environment", &e.name),
+                names::check_label_max("environment", &e.name, label_max("env")),
             )
             .is_some();
         let sub = cx.check(
@@ -267,7 +277,7 @@ pub fn validate(
         let ok = cx
             .check(
                 &format!("apps[{i}].name"),
-                names::check_label("app", &a.name),
+                names::check_label_max("app", &a.name, label_max("app")),
             )
             .is_some();
         if !app_seen.insert(a.name.to_ascii_lowercase()) {
@@ -469,6 +479,12 @@ pub fn validate(
         return Err(cx.diags);
     }
 
+    // For the naming hint (computed at most once, see below).
+    let mut length_hint: Option<Option<String>> = None;
+    let app_names: Vec<&str> = apps.iter().map(|(_, a)| a.as_str()).collect();
+    let env_names: Vec<&str> = envs.iter().map(|(_, e)| e.name.as_str()).collect();
+    let region_tokens: Vec<(&str, &str)> = regions.iter().map(|r| (r.code, r.name)).collect();
+
     let mut exclude_hits = vec![0usize; pf.exclude.len()];
     let mut override_hits = vec![0usize; pf.overrides.len()];
     let mut cells: Vec<Cell> = Vec::new();
@@ -538,53 +554,24 @@ pub fn validate(
                     let name = naming::expand(&pf.naming.vault, &tokens).unwrap_or_default();
                     if let Err(e) = names::check_vault_name(&name) {
                         cell_ok = false;
-                        let longest_app = pf.apps.iter().map(|a| a.name.len()).max().unwrap_or(0);
-                        let longest_env = pf
-                            .environments
-                            .iter()
-                            .map(|e| e.name.len())
-                            .max()
-                            .unwrap_or(0);
-                        let longest_region =
-                            regions.iter().map(|r| r.code.len()).max().unwrap_or(0);
                         let hint = if name.chars().count() > names::VAULT_NAME_MAX {
-                            let suggestion = naming::suggest_vault_pattern(
-                                &pf.naming.vault,
-                                longest_app,
-                                longest_env,
-                                longest_region,
-                            );
-                            // Only suggest a pattern that itself gives valid names for the
-                            // longest app, environment and region of this plan.
-                            let fits = |p: &str| {
-                                let app = "a".repeat(longest_app.max(1));
-                                let env = "e".repeat(longest_env.max(1));
-                                let code = "r".repeat(longest_region.max(1));
-                                naming::expand(
-                                    p,
-                                    &Tokens {
-                                        app: Some(&app),
-                                        env: Some(&env),
-                                        region: Some(&code),
-                                        location: Some(region.name),
-                                        subscription_id: Some(
-                                            "00000000-0000-0000-0000-000000000000",
-                                        ),
-                                    },
+                            // Computed once per plan: the suggestion is checked against the
+                            // whole matrix (O(cells)), never offered when it would collide.
+                            let suggestion = length_hint.get_or_insert_with(|| {
+                                naming::suggest_collision_free_pattern(
+                                    &pf.naming.vault,
+                                    &app_names,
+                                    &env_names,
+                                    &region_tokens,
                                 )
-                                .is_ok_and(|n| {
-                                    !p.contains("{subscriptionId}")
-                                        && n.chars().count() <= names::VAULT_NAME_MAX
-                                })
-                            };
-                            if pf.naming.vault.contains("{subscriptionId}") && !fits(&suggestion) {
-                                "a subscription ID is 36 characters and a vault name at most 24: remove `{subscriptionId}` from `naming.vault` (vault names are global; {app}, {env} and {region} already make them unique), e.g. `kv-{app}-{env}-{region}`".to_string()
-                            } else if fits(&suggestion) {
-                                format!(
+                                .filter(|p| !p.contains("{subscriptionId}"))
+                            });
+                            match suggestion {
+                                Some(suggestion) => format!(
                                     "use a shorter pattern such as `{suggestion}`, or shorten the app or environment name"
-                                )
-                            } else {
-                                "shorten the app or environment names, or the fixed text in `naming.vault`; a vault name has at most 24 characters".to_string()
+                                ),
+                                None if pf.naming.vault.contains("{subscriptionId}") => "a subscription ID is 36 characters and a vault name at most 24: remove `{subscriptionId}` from `naming.vault` (vault names are global; {app}, {env} and {region} already make them unique), e.g. `kv-{app}-{env}-{region}`".to_string(),
+                                None => "shorten the app or environment names, or the fixed text in `naming.vault`; a vault name has at most 24 characters (no truncation keeps every vault name of this plan distinct)".to_string(),
                             }
                         } else {
                             "change `naming.vault` or the app/environment names so every generated name follows the Key Vault rules".into()
@@ -604,14 +591,43 @@ pub fn validate(
                         }
                     } else if let Some(other) = seen_vaults.get(&name.to_ascii_lowercase()) {
                         cell_ok = false;
+                        let causes = naming::truncation_collisions(
+                            &pf.naming.vault,
+                            &Tokens {
+                                app: Some(&other.app),
+                                env: Some(&other.env),
+                                ..Tokens::default()
+                            },
+                            &tokens,
+                        );
+                        let (because, hint) = if causes.is_empty() {
+                            (String::new(), "include {app}, {env} and {region} in `naming.vault` so every cell gets its own vault".to_string())
+                        } else {
+                            let suggestion = length_hint.get_or_insert_with(|| {
+                                naming::suggest_collision_free_pattern(
+                                    &pf.naming.vault,
+                                    &app_names,
+                                    &env_names,
+                                    &region_tokens,
+                                )
+                                .filter(|p| !p.contains("{subscriptionId}"))
+                            });
+                            (
+                                format!(": {}", causes.join(", ")),
+                                match suggestion {
+                                    Some(p) => format!("widen the truncation so every name stays distinct, e.g. `{p}` (checked against every vault of this plan)"),
+                                    None => "widen or remove the truncation, or rename the apps or environments so their truncated names differ".to_string(),
+                                },
+                            )
+                        };
                         cx.report(
                             "naming.vault",
                             Some(cref.clone()),
                             format!(
-                                "vault name `{name}` is also generated for app `{}`, env `{}`, region `{}`; vault names are global",
+                                "vault name `{name}` is also generated for app `{}`, env `{}`, region `{}`; vault names are global{because}",
                                 other.app, other.env, other.region
                             ),
-                            Some("include {app}, {env} and {region} in `naming.vault` so every cell gets its own vault".into()),
+                            Some(hint),
                         );
                     } else {
                         seen_vaults.insert(name.to_ascii_lowercase(), cref.clone());
