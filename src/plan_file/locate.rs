@@ -434,9 +434,14 @@ pub fn check_structure(root: &Node) -> Vec<StructuralProblem> {
 fn check_duplicate_keys(node: &Node, path: &str, out: &mut Vec<StructuralProblem>) {
     match node {
         Node::Map(entries, _) => {
-            for (i, (k, kl, v)) in entries.iter().enumerate() {
+            // Linear: the first location of each key, looked up by key.
+            let mut firsts: HashMap<&str, Loc> = HashMap::with_capacity(entries.len());
+            for (k, kl, v) in entries {
                 let p = join(path, k);
-                if let Some((_, first, _)) = entries[..i].iter().find(|(k2, _, _)| k2 == k) {
+                if let Some(first) = firsts.get(k.as_str()).copied().or_else(|| {
+                    firsts.insert(k, *kl);
+                    None
+                }) {
                     out.push(StructuralProblem {
                         loc: *kl,
                         field: p.clone(),
