@@ -6,6 +6,7 @@
 pub mod control_text;
 pub mod diagnostics;
 pub mod locate;
+pub mod prescan;
 pub mod render;
 pub mod schema;
 pub mod type_error;
@@ -153,6 +154,32 @@ fn parse_inner(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnos
         }
         return Err(diags);
     }
+    // The matrix size, from a counting pass that builds nothing: a plan of millions of apps is
+    // refused before its tree and values are built. With `exclude` the exact count needs the
+    // values; `validate` checks it then, still before expanding.
+    if let Some(sizes) = prescan::sizes(text) {
+        let product = sizes
+            .apps
+            .saturating_mul(sizes.environments)
+            .saturating_mul(sizes.regions);
+        if !sizes.has_exclude && product > limits.max_cells {
+            push(
+                sizes.apps_loc.line,
+                sizes.apps_loc.column,
+                "apps".into(),
+                too_many_cells(
+                    limits.max_cells,
+                    sizes.apps,
+                    sizes.environments,
+                    sizes.regions,
+                    product,
+                    false,
+                ),
+                Some(too_many_cells_hint()),
+            );
+            return Err(diags);
+        }
+    }
     let (tree, tags) = match locate::parse_tree_and_tags(text) {
         Ok((tree, tags)) => (Ok(tree), tags),
         Err(e) => (Err(e), Vec::new()),
@@ -238,6 +265,33 @@ fn parse_inner(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnos
         }
     };
     validate::validate(&pf, &idx, &file, limits)
+}
+
+/// The message for a matrix over [`Limits::max_cells`] (shared by the counting pass and
+/// `validate`).
+pub(crate) fn too_many_cells(
+    max: usize,
+    apps: usize,
+    envs: usize,
+    regions: usize,
+    product: usize,
+    before_exclude: bool,
+) -> String {
+    format!(
+        "the matrix has more than {max} cells ({apps} apps × {envs} environments × {regions} regions = {product}{}); kvinit refuses to expand it",
+        if before_exclude {
+            " before `exclude`"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The hint for [`too_many_cells`].
+pub(crate) fn too_many_cells_hint() -> String {
+    format!(
+        "split the plan into several files, or raise the limit with `--max-cells N` (default {DEFAULT_MAX_CELLS})"
+    )
 }
 
 /// Every character YAML 1.2 does not allow in a stream (C0 controls other than tab, LF and CR;

@@ -463,18 +463,15 @@ pub fn validate(
         cx.report(
             "apps",
             None,
-            format!(
-                "the matrix has more than {} cells ({} apps × {} environments × {} regions = {product}{}); kvinit refuses to expand it",
+            super::too_many_cells(
                 limits.max_cells,
                 apps.len(),
                 envs.len(),
                 regions.len(),
-                if pf.exclude.is_empty() { "" } else { " before `exclude`" }
+                product,
+                !pf.exclude.is_empty(),
             ),
-            Some(format!(
-                "split the plan into several files, or raise the limit with `--max-cells N` (default {})",
-                super::DEFAULT_MAX_CELLS
-            )),
+            Some(super::too_many_cells_hint()),
         );
         return Err(cx.diags);
     }
