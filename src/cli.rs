@@ -151,6 +151,11 @@ pub struct InitArgs {
     /// Overwrite an existing file without asking (with --defaults).
     #[arg(long)]
     pub force: bool,
+    /// Most vaults (cells of apps × environments × regions, after `exclude`) the plan may
+    /// expand to when `init` goes on to `plan`/`apply` it (default 50,000).
+    #[arg(long, value_name = "N", default_value_t = crate::plan_file::DEFAULT_MAX_CELLS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_cells: usize,
 }
 
 /// `kvinit plan`.
@@ -175,6 +180,16 @@ pub struct PlanArgs {
     /// ("plan is stale") when live state moved since. Reads live state.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// With --out: replace an existing FILE (or the file a symlink FILE points to). Without it
+    /// an existing FILE or a symlink is refused (exit 2) before anything is read; the plan file
+    /// itself, a dangling symlink and a missing directory are refused always.
+    #[arg(long, requires = "out")]
+    pub force: bool,
+    /// Most vaults (cells of apps × environments × regions, after `exclude`) the plan may
+    /// expand to; a larger plan is refused (exit 2) before its matrix is built.
+    #[arg(long, value_name = "N", default_value_t = crate::plan_file::DEFAULT_MAX_CELLS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_cells: usize,
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,
@@ -209,6 +224,11 @@ pub struct ApplyArgs {
     #[arg(long, value_name = "N", default_value_t = 32,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub concurrency: u16,
+    /// Most vaults (cells of apps × environments × regions, after `exclude`) the plan may
+    /// expand to; a larger plan is refused (exit 2) before its matrix is built.
+    #[arg(long, value_name = "N", default_value_t = crate::plan_file::DEFAULT_MAX_CELLS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_cells: usize,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ApplyFormat::Table)]
     pub output: ApplyFormat,
@@ -238,6 +258,11 @@ pub struct AuditArgs {
     /// --subscription is given].
     #[arg(short = 'f', long = "file", value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Most vaults (cells of apps × environments × regions, after `exclude`) the plan may
+    /// expand to; a larger plan is refused (exit 2) before its matrix is built.
+    #[arg(long, value_name = "N", default_value_t = crate::plan_file::DEFAULT_MAX_CELLS,
+          value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    pub max_cells: usize,
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = AuditFormat::Table)]
     pub output: AuditFormat,

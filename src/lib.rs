@@ -16,5 +16,7 @@ pub mod model;
 pub mod plan_file;
 pub mod resources;
 pub mod rules;
+pub mod safe_write;
+pub mod terminal_text;
 pub mod ui;
 pub mod wizard;

@@ -119,3 +119,33 @@ fn a_bad_plan_with_live_flags_exits_2_before_reading_live_state() {
         "no change set saved"
     );
 }
+
+/// Issue 11 item 10: an app name starting with a digit is fine when the vault pattern starts
+/// with a letter (`kv-{app}`), and an app name longer than 20 characters is fine when
+/// `naming.vault` truncates it (`{app:8}`); the generated names are what ARM checks.
+#[test]
+fn digit_first_and_long_truncated_app_names_are_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("names.yaml");
+    std::fs::write(
+        &plan,
+        "apiVersion: kvinit/v1\ntenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\nregions: [westeurope]\nnaming:\n  vault: \"kv-{app:8}-{env}\"\n  resourceGroup: \"rg-{app}-{env}\"\nenvironments:\n  - name: prod\n    subscriptionId: 2b4c6d8e-0f1a-4b3c-9d5e-7f8a9b0c1d2e\napps:\n  - name: 365portal\n  - name: customer-self-service-portal\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .args(["plan", "-o", "json", "-f"])
+        .arg(&plan)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"kv-365porta-prod\""), "{text}");
+    assert!(text.contains("\"kv-customer-prod\""), "{text}");
+    assert!(
+        text.contains("\"rg-customer-self-service-portal-prod\""),
+        "{text}"
+    );
+}

@@ -273,3 +273,213 @@ fn init_without_a_terminal_names_the_file_it_was_given() {
     );
     assert!(!err.contains("kvinit.yaml"), "{err}");
 }
+
+/// True when `text` holds a control character other than the line break (ESC, CR, BEL, C1…).
+fn has_raw_control(text: &str) -> bool {
+    text.chars().any(|c| c != '\n' && c.is_control())
+}
+
+#[test]
+fn control_characters_from_arm_are_escaped_in_human_output() {
+    // Issue 11 item 11: text ARM sends back (here a vault listed by the emulator whose name
+    // carries ESC, CR and BEL, and ARM's error message that quotes it) reaches the terminal
+    // escaped, never raw, so it cannot erase or rewrite kvinit's lines.
+    let dir = tempfile::tempdir().unwrap();
+    let sub = "0a1b2c3d-4e5f-4a6b-8c7d-0000000000b1";
+    let name = "kv-evil\u{1b}[2K\rkv-fine: compliant\u{7}";
+    let rg = format!("/subscriptions/{sub}/resourceGroups/rg");
+    let id = format!("{rg}/providers/Microsoft.KeyVault/vaults/{name}");
+    let state = serde_json::json!({"resources": {
+        rg.to_lowercase(): {"id": rg, "name": "rg", "type": "Microsoft.Resources/resourceGroups",
+            "location": "westeurope", "properties": {"provisioningState": "Succeeded"}},
+        id.to_lowercase(): {"id": id, "name": name, "type": "Microsoft.KeyVault/vaults",
+            "location": "westeurope", "properties": {
+                "tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": true,
+                "enableSoftDelete": true, "softDeleteRetentionInDays": 90,
+                "enablePurgeProtection": true, "publicNetworkAccess": "Enabled",
+                "networkAcls": {"defaultAction": "Allow", "bypass": "AzureServices",
+                    "ipRules": [], "virtualNetworkRules": []},
+                "vaultUri": "https://kv-evil.vault.azure.net/", "provisioningState": "Succeeded"}}
+    }});
+    let path = dir.path().join("state.json");
+    std::fs::write(&path, serde_json::to_vec(&state).unwrap()).unwrap();
+    let out = kvinit()
+        .args(["audit", "--subscription", sub])
+        .arg(format!("--emulator={}", path.display()))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("kv-evil") || stderr.contains("kv-evil"),
+        "the vault is reported: {stdout}{stderr}"
+    );
+    assert!(
+        !has_raw_control(&stdout),
+        "raw control in stdout: {stdout:?}"
+    );
+    assert!(
+        !has_raw_control(&stderr),
+        "raw control in stderr: {stderr:?}"
+    );
+    assert!(
+        stdout.contains("kv-evil\\u{1b}[2K") || stderr.contains("kv-evil\\u{1b}[2K"),
+        "{stdout}{stderr}"
+    );
+}
+
+#[test]
+fn control_characters_in_a_plan_path_are_escaped_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = kvinit()
+        .current_dir(dir.path())
+        .args(["plan", "-f", "plan\u{1b}[1A\r\u{7}.yaml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!has_raw_control(&stderr), "{stderr:?}");
+    assert!(stderr.contains("plan\\u{1b}[1A\\r\\u{7}.yaml"), "{stderr}");
+}
+
+/// A copy of `examples/minimal.yaml` in `dir`.
+fn minimal_plan_in(dir: &Path) -> PathBuf {
+    let plan = dir.join("plan.yaml");
+    std::fs::copy(example("minimal.yaml"), &plan).unwrap();
+    plan
+}
+
+#[test]
+fn plan_out_never_overwrites_silently_nor_writes_the_plan_or_through_a_symlink() {
+    // Issue 11 item 12: every refusal exits 2 before live state is read (the emulator's state
+    // file is never created: no request was served) and leaves every file as it was.
+    let dir = tempfile::tempdir().unwrap();
+    let plan = minimal_plan_in(dir.path());
+    let plan_text = std::fs::read(&plan).unwrap();
+    let state = dir.path().join("arm.json");
+    let existing = dir.path().join("cs.json");
+    std::fs::write(&existing, "keep me\n").unwrap();
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "victim\n").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("victim.txt", &link).unwrap();
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink("nowhere/cs.json", &dangling).unwrap();
+    let plan_link = dir.path().join("plan-link.json");
+    std::os::unix::fs::symlink("plan.yaml", &plan_link).unwrap();
+    let cases: [(&Path, bool, &str); 7] = [
+        (
+            &existing,
+            false,
+            "already exists; kvinit does not overwrite it",
+        ),
+        (&plan, false, "is the input file"),
+        (&plan, true, "is the input file"),
+        (&plan_link, true, "is the input file"),
+        (
+            &link,
+            false,
+            "kvinit does not write through a symlink without --force",
+        ),
+        (
+            &dangling,
+            true,
+            "which does not exist; kvinit does not create files",
+        ),
+        (
+            &dir.path().join("missing/dir/cs.json"),
+            true,
+            "does not exist; kvinit does not create directories",
+        ),
+    ];
+    for (out, force, want) in cases {
+        let mut cmd = kvinit();
+        cmd.args(["plan", "-f"])
+            .arg(&plan)
+            .arg(format!("--emulator={}", state.display()))
+            .arg("--out")
+            .arg(out);
+        if force {
+            cmd.arg("--force");
+        }
+        let res = cmd.output().unwrap();
+        let err = String::from_utf8_lossy(&res.stderr);
+        assert_eq!(res.status.code(), Some(2), "{}: {err}", out.display());
+        assert!(err.contains(want), "{}: {err}", out.display());
+        assert!(!state.exists(), "{}: live state was read", out.display());
+    }
+    assert_eq!(std::fs::read(&plan).unwrap(), plan_text);
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me\n");
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "victim\n");
+    assert!(!dir.path().join("nowhere").exists());
+    assert!(!dir.path().join("missing").exists());
+
+    // With --force an existing file is replaced atomically (no temporary file left over).
+    let res = kvinit()
+        .args(["plan", "-f"])
+        .arg(&plan)
+        .arg(format!("--emulator={}", state.display()))
+        .arg("--out")
+        .arg(&existing)
+        .arg("--force")
+        .output()
+        .unwrap();
+    assert_eq!(
+        res.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&res.stderr)
+    );
+    let saved = std::fs::read_to_string(&existing).unwrap();
+    assert!(saved.trim_start().starts_with('{'), "{saved}");
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn init_never_follows_a_dangling_symlink_nor_creates_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    let dangling = dir.path().join("kvinit.yaml");
+    std::os::unix::fs::symlink("made/by/link/plan.yaml", &dangling).unwrap();
+    let out = kvinit()
+        .args(["init", "--defaults", "--force", "-f"])
+        .arg(&dangling)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("does not exist; kvinit does not create files through symlinks"),
+        "{err}"
+    );
+    assert!(!dir.path().join("made").exists());
+
+    let nested = dir.path().join("new/dir/kvinit.yaml");
+    let out = kvinit()
+        .args(["init", "--defaults", "-f"])
+        .arg(&nested)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("kvinit does not create directories"), "{err}");
+    assert!(!dir.path().join("new").exists());
+
+    // A symlink to an existing file is refused without --force (never written silently).
+    let real = dir.path().join("real.yaml");
+    std::fs::write(&real, "old\n").unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink("real.yaml", &link).unwrap();
+    let out = kvinit()
+        .args(["init", "--defaults", "-f"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&real).unwrap(), "old\n");
+}

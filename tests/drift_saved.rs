@@ -91,7 +91,7 @@ fn a_saved_change_set_applies_exactly_and_goes_stale_when_live_moves() {
     });
 
     // Plan again, apply exactly that file: converged.
-    let (plan, code) = d.plan_with(&["--out", "changes.json"]);
+    let (plan, code) = d.plan_with(&["--out", "changes.json", "--force"]);
     assert_eq!(code, 3, "{plan:#}");
     assert_only_vault_changes(
         &plan,

@@ -1,9 +1,10 @@
 //! `kvinit audit -o table`: findings grouped by vault, for people. Pure rendering; must not
-//! evaluate rules.
+//! evaluate rules. Values from ARM (vault IDs, what was found) pass through [`escape`].
 
 use super::report::AuditReport;
 use super::threshold;
 use crate::rules::Severity;
+use crate::ui::escape;
 
 /// The table text (ends with a newline).
 pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
@@ -26,16 +27,16 @@ pub fn render(report: &AuditReport, fail_on: Option<Severity>) -> String {
         }
         previous_compliant = vault.findings == 0;
         if vault.findings == 0 {
-            out.push_str(&format!("✓ {}\n", vault.id));
+            out.push_str(&format!("✓ {}\n", escape(&vault.id)));
             continue;
         }
-        out.push_str(&format!("✗ {}\n", vault.id));
+        out.push_str(&format!("✗ {}\n", escape(&vault.id)));
         for f in report.findings.iter().filter(|f| f.vault_id == vault.id) {
             push_finding(&mut out, f, true);
         }
     }
     for id in &report.not_found {
-        out.push_str(&format!("\n✗ {id}\n"));
+        out.push_str(&format!("\n✗ {}\n", escape(id)));
         for f in report.findings.iter().filter(|f| &f.vault_id == id) {
             // A vault that is not there has nothing to compare with "compliant".
             push_finding(&mut out, f, false);
@@ -62,11 +63,11 @@ fn push_finding(out: &mut String, f: &super::finding::Finding, with_compliant: b
         "  {:<6}  {:<9}  {}\n",
         f.severity.as_str().to_ascii_uppercase(),
         f.rule,
-        f.found
+        escape(&f.found)
     ));
     if with_compliant {
-        out.push_str(&format!("          compliant: {}\n", f.compliant));
+        out.push_str(&format!("          compliant: {}\n", escape(f.compliant)));
     }
-    out.push_str(&format!("          fix:       {}\n", f.fix));
+    out.push_str(&format!("          fix:       {}\n", escape(f.fix)));
     out.push_str(&format!("          see:       {}\n", f.docs));
 }

@@ -29,18 +29,21 @@ pub fn run(args: ApplyArgs) -> ExitCode {
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
+            crate::errln!(
                 "error: cannot read the plan file `{}`: {e}",
                 args.file.display()
             );
-            eprintln!("hint: write one with `kvinit init`, or pass -f FILE");
+            crate::errln!("hint: write one with `kvinit init`, or pass -f FILE");
             return ExitCode::BadInput;
         }
     };
-    let plan = match crate::plan_file::parse(&args.file, &text) {
+    let limits = crate::plan_file::Limits {
+        max_cells: args.max_cells,
+    };
+    let plan = match crate::plan_file::parse_with_limits(&args.file, &text, &limits) {
         Ok(p) => p,
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            crate::errln!("{diagnostics}");
             return ExitCode::BadInput;
         }
     };
@@ -64,7 +67,7 @@ pub fn run(args: ApplyArgs) -> ExitCode {
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
-        eprintln!(
+        crate::errln!(
             "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
              hint: review the changes with `kvinit plan -f {}`, then pass --yes",
             args.file.display()
@@ -84,11 +87,11 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
+            crate::errln!(
                 "error: cannot read the change set `{}`: {e}",
                 path.display()
             );
-            eprintln!(
+            crate::errln!(
                 "hint: save one with `kvinit plan -f PLAN --out {}`",
                 path.display()
             );
@@ -98,13 +101,13 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     let saved = match SavedChangeSet::parse(&text) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: `{}`: {e}", path.display());
+            crate::errln!("error: `{}`: {e}", path.display());
             return ExitCode::BadInput;
         }
     };
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
-        eprintln!(
+        crate::errln!(
             "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
              hint: pass --yes to apply the saved change set `{}`",
             path.display()
@@ -122,13 +125,13 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     };
     let (target, _) = super::plan::describe_target(&choice);
     if target != saved.target {
-        eprintln!(
+        crate::errln!(
             "error: the change set `{}` was computed against {}, not this run's target {}",
             path.display(),
             describe_saved(&saved.target),
             describe_saved(&target)
         );
-        eprintln!("hint: pass the same target flags as the `kvinit plan --out` that saved it");
+        crate::errln!("hint: pass the same target flags as the `kvinit plan --out` that saved it");
         return ExitCode::BadInput;
     }
     warn_if_plan_file_changed(&saved);
@@ -174,7 +177,7 @@ fn warn_if_plan_file_changed(saved: &SavedChangeSet) {
         .map(|b| format!("{b:02x}"))
         .collect();
     if digest != saved.plan_file.sha256 {
-        eprintln!(
+        crate::errln!(
             "warning: `{}` changed since this change set was saved; applying the saved change \
              set exactly (plan again to pick up the changes)",
             saved.plan_file.path
@@ -198,9 +201,10 @@ async fn apply_saved(
         return interrupted_before_writing();
     }
     if let Some(e) = live.nothing_readable() {
-        eprintln!(
+        crate::errln!(
             "error: reading live state from {target} failed: {}: {}",
-            e.code, e.message
+            e.code,
+            e.message
         );
         return ExitCode::Failure;
     }
@@ -214,7 +218,7 @@ async fn apply_saved(
         })
         .collect();
     if !unreadable.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: could not read live state to check the change set is current, so nothing \
              was written:\n  {}",
             unreadable.join("\n  ")
@@ -223,14 +227,14 @@ async fn apply_saved(
     }
     let moved = saved.moved(&live);
     if !moved.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: plan is stale: live state moved since the change set was saved, so nothing \
              was written:"
         );
         for m in &moved {
-            eprintln!("  {} {}", m.id, m.what);
+            crate::errln!("  {} {}", m.id, m.what);
         }
-        eprintln!(
+        crate::errln!(
             "hint: plan again (`kvinit plan -f {}{} --out FILE`), review, and apply the new file",
             saved.plan_file.path,
             target_flags(&saved.target)
@@ -271,7 +275,7 @@ async fn converge(
             Ok(_) | Err(_) if run.interrupt.is_set() => return interrupted_before_writing(),
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: reading live state from {target} failed: {e}");
+                crate::errln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };
@@ -353,7 +357,7 @@ async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Re
         match crate::ui::prompter::confirm_apply("Apply these changes?").await {
             Ok(true) => {}
             Ok(false) => {
-                eprintln!("Nothing was changed.");
+                crate::errln!("Nothing was changed.");
                 return Err(ExitCode::Success);
             }
             Err(_) => {
@@ -380,7 +384,7 @@ fn print_report(report: &ApplyReport, format: ApplyFormat) {
     match format {
         ApplyFormat::Json => crate::ui::output::stdout(&format!("{}\n", render_json(report))),
         ApplyFormat::Yaml => crate::ui::output::stdout(&crate::ui::structured::yaml(report)),
-        ApplyFormat::Table => crate::ui::output::stdout(&render_table(report)),
+        ApplyFormat::Table => crate::ui::output::human(&render_table(report)),
     }
 }
 

@@ -52,7 +52,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let mut tenant = "common".to_string();
     let mut cloud = crate::model::regions::Cloud::Public;
     if let Some(file) = &plan_file {
-        let desired = match crate::commands::plan::load(file) {
+        let desired = match crate::commands::plan::load(file, args.max_cells) {
             Ok(d) => d,
             Err(code) => return code,
         };
@@ -107,7 +107,11 @@ pub fn run(args: AuditArgs) -> ExitCode {
     };
     let report = audit::audit(&observed);
     let fail_on = args.fail_on.map(audit::threshold::severity);
-    crate::ui::output::stdout(&render(&report, args.output, fail_on, requests));
+    let rendered = render(&report, args.output, fail_on, requests);
+    match args.output {
+        AuditFormat::Table => crate::ui::output::human(&rendered),
+        _ => crate::ui::output::stdout(&rendered),
+    }
     if audit::threshold::at_or_above(&report, fail_on) > 0 {
         ExitCode::FindingsAtThreshold
     } else {

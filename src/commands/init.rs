@@ -5,14 +5,14 @@
 //! Every plan it writes starts with `# yaml-language-server: $schema=<url>`
 //! ([`crate::plan_file::json_schema::modeline`]), so editors complete and check it as it is typed.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::cli::{ApplyArgs, ApplyFormat, InitArgs, PlanArgs, PlanFormat, TargetArgs};
 use crate::exit::ExitCode;
 use crate::plan_file::json_schema::with_modeline;
+use crate::safe_write;
 use crate::ui::prompter::{TerminalPrompter, restore_terminal};
 use crate::wizard::flow::{self, Context, Stop};
 use crate::wizard::prompt::{Answer, Prompt};
@@ -21,8 +21,6 @@ use crate::wizard::prompt::{Answer, Prompt};
 /// line ([`with_modeline`]).
 pub const STARTER_YAML: &str = include_str!("../../templates/starter.yaml");
 
-/// A temporary file being written; removed if the user interrupts before it is renamed.
-static PENDING: Mutex<Option<PathBuf>> = Mutex::new(None);
 /// True while the wizard owns Ctrl-C (questions, writing); false once `plan`/`apply` run.
 static WIZARD_OWNS_SIGINT: AtomicBool = AtomicBool::new(false);
 /// Set once the plan file is in place (later interruptions keep it).
@@ -77,7 +75,7 @@ pub fn run(args: InitArgs) -> ExitCode {
         path.display(),
         outcome.state.vaults.len()
     ));
-    match next_steps(&mut prompter, &path, credentials_found()) {
+    match next_steps(&mut prompter, &path, credentials_found(), args.max_cells) {
         Ok(code) => code,
         Err(_) => interrupted(),
     }
@@ -135,33 +133,28 @@ fn install_interrupt_handler() {
 }
 
 fn discard_pending() {
-    let tmp = PENDING.lock().unwrap_or_else(|e| e.into_inner()).take();
-    if let Some(tmp) = tmp {
-        let _ = std::fs::remove_file(tmp);
-    }
+    crate::safe_write::discard_pending();
 }
 
-/// `--defaults`: writes the starter plan; refuses (exit 2) when the file exists, unless `force`,
-/// and always when it is not a regular file (a device, a directory, a FIFO).
+/// `--defaults`: writes the starter plan through [`crate::safe_write`]: refuses (exit 2) an
+/// existing file or a symlink unless `force` (a symlink's target is then replaced and the link
+/// kept, and kvinit says so), and always a dangling symlink, a missing directory, or what is not
+/// a regular file (a device, a directory, a FIFO).
 fn write_starter(path: &Path, force: bool) -> ExitCode {
-    let target = match write_target(path) {
-        Ok(target) => target,
-        Err(reason) => {
-            crate::errln!("error: {}: {reason}", path.display());
-            crate::errln!("hint: pass -f FILE naming a regular file (or a new one)");
-            return ExitCode::BadInput;
-        }
+    let opts = safe_write::Options {
+        force,
+        protect: &[],
+        what: "plans",
     };
-    if target.exists() && !force {
-        crate::errln!(
-            "error: {} already exists; kvinit does not overwrite it",
-            path.display()
-        );
-        crate::errln!("hint: pass --force to replace it, or -f OTHER.yaml to write elsewhere");
-        return ExitCode::BadInput;
-    }
-    match write_atomically(&target, &with_modeline(STARTER_YAML)) {
-        Ok(()) => {
+    match safe_write::write(path, with_modeline(STARTER_YAML).as_bytes(), &opts) {
+        Ok(written) => {
+            if written.through_symlink {
+                crate::errln!(
+                    "note: {} is a symlink; wrote its target {} (--force)",
+                    path.display(),
+                    written.file.display()
+                );
+            }
             crate::outln!(
                 "Wrote {}. Edit it, then run `kvinit plan -f {}`.",
                 path.display(),
@@ -169,74 +162,24 @@ fn write_starter(path: &Path, force: bool) -> ExitCode {
             );
             ExitCode::Success
         }
-        Err(e) => {
-            crate::errln!("error: cannot write {}: {e}", path.display());
-            ExitCode::Failure
-        }
-    }
-}
-
-/// The regular file a plan written to `path` must replace: `path` itself, or the file a symlink
-/// (chain) points to, so the link survives and its target gets the plan. `Err` (a sentence)
-/// when that is not a regular file: a directory, a device, a FIFO or a socket.
-pub fn write_target(path: &Path) -> Result<PathBuf, String> {
-    let mut target = path.to_path_buf();
-    for _ in 0..40 {
-        match std::fs::symlink_metadata(&target) {
-            Err(_) => return Ok(target),
-            Ok(meta) if meta.file_type().is_symlink() => {
-                let link = std::fs::read_link(&target).map_err(|e| e.to_string())?;
-                target = match target.parent() {
-                    Some(dir) if link.is_relative() => dir.join(link),
-                    _ => link,
-                };
+        Err(refusal) => {
+            crate::errln!("error: {}", refusal.message(path, opts.what));
+            if let Some(hint) = refusal.hint() {
+                crate::errln!("hint: {hint}");
             }
-            Ok(meta) if meta.is_file() => return Ok(target),
-            Ok(meta) => {
-                let what = if meta.is_dir() {
-                    "a directory"
-                } else {
-                    "not a regular file (a device, FIFO or socket)"
-                };
-                return Err(format!(
-                    "{} is {what}; kvinit writes plans only to regular files",
-                    target.display()
-                ));
+            if refusal.is_bad_input() {
+                ExitCode::BadInput
+            } else {
+                ExitCode::Failure
             }
         }
     }
-    Err("too many levels of symbolic links".to_string())
 }
 
-/// Writes `text` to a temporary file next to `path` (a regular file or a new one; callers
-/// resolve symlinks with [`write_target`]) and renames it into place, so an interruption never
-/// leaves a half-written plan.
-fn write_atomically(path: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = path.with_file_name(format!(".{name}.kvinit-{}.tmp", std::process::id()));
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = Some(tmp.clone());
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(text.as_bytes())?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    *PENDING.lock().unwrap_or_else(|e| e.into_inner()) = None;
-    result
-}
-
-/// Asks where to write the plan (default `default`), asks before replacing an existing file
-/// (default: no, then asks for another path), and writes it atomically. Write errors are shown
-/// and the path asked again.
+/// Asks where to write the plan (default `default`), asks before replacing an existing file or
+/// a symlink's target (default: no, then asks for another path), and writes it through
+/// [`crate::safe_write`] (atomic; never a dangling symlink, a missing directory or what is not a
+/// regular file: those are shown and the path asked again).
 pub fn write_plan(p: &mut dyn Prompt, default: &Path, yaml: &str) -> Answer<PathBuf> {
     let mut suggestion = default.display().to_string();
     loop {
@@ -247,26 +190,37 @@ pub fn write_plan(p: &mut dyn Prompt, default: &Path, yaml: &str) -> Answer<Path
                 Ok(PathBuf::from(s))
             }
         })?;
-        let target = match write_target(&answer) {
-            Ok(target) => target,
-            Err(reason) => {
-                p.reject(&reason);
+        let question = match safe_write::inspect(&answer) {
+            Err(refusal) => {
+                p.reject(&refusal.message(&answer, "plans"));
                 continue;
             }
+            Ok(safe_write::Existing::Nothing) => None,
+            Ok(safe_write::Existing::File) => {
+                Some(format!("{} exists. Overwrite it?", answer.display()))
+            }
+            Ok(safe_write::Existing::Symlink { target }) => Some(format!(
+                "{} is a symlink to {}, which exists. Overwrite {}?",
+                answer.display(),
+                target.display(),
+                target.display()
+            )),
         };
-        if target.exists()
-            && !p.confirm(
-                &format!("{} exists. Overwrite it?", answer.display()),
-                false,
-            )?
-        {
-            suggestion = answer.display().to_string();
-            p.show("Choose another file name.");
-            continue;
+        if let Some(question) = question {
+            if !p.confirm(&question, false)? {
+                suggestion = answer.display().to_string();
+                p.show("Choose another file name.");
+                continue;
+            }
         }
-        match write_atomically(&target, yaml) {
-            Ok(()) => return Ok(answer),
-            Err(e) => p.reject(&format!("cannot write {}: {e}", answer.display())),
+        let opts = safe_write::Options {
+            force: true,
+            protect: &[],
+            what: "plans",
+        };
+        match safe_write::write(&answer, yaml.as_bytes(), &opts) {
+            Ok(_) => return Ok(answer),
+            Err(refusal) => p.reject(&refusal.message(&answer, "plans")),
         }
     }
 }
@@ -300,7 +254,12 @@ pub const EMULATOR_STATE: &str = ".kvinit/emulator.json";
 
 /// Offers `kvinit plan`, then `kvinit apply` (with the emulator when no Azure credentials are
 /// found), running the real commands in-process.
-fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer<ExitCode> {
+fn next_steps(
+    p: &mut dyn Prompt,
+    path: &Path,
+    have_credentials: bool,
+    max_cells: usize,
+) -> Answer<ExitCode> {
     if p.confirm(
         "Run `kvinit plan` on it now (a dry run; sends nothing)?",
         true,
@@ -311,6 +270,8 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
                 output: PlanFormat::Table,
                 detailed_exitcode: false,
                 out: None,
+                force: false,
+                max_cells,
                 allow_permission_model_switch: false,
                 fail_on: None,
                 target: TargetArgs::default(),
@@ -353,6 +314,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
             file: path.to_path_buf(),
             yes: true,
             concurrency: 8,
+            max_cells,
             output: ApplyFormat::Table,
             allow_permission_model_switch: false,
             fail_on: None,

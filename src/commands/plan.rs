@@ -23,27 +23,31 @@ use crate::ui::{change_view, plan_view, structured};
 /// Reads and validates a plan file, printing problems to stderr. `Err` carries the exit code
 /// (always [`ExitCode::BadInput`]: unreadable file or invalid plan). Shared by commands that
 /// take `-f FILE`.
-pub fn load(path: &Path) -> Result<DesiredState, ExitCode> {
-    read_plan(path).map(|(plan, _)| desired_state(&plan))
+/// `max_cells`: see [`crate::plan_file::Limits::max_cells`] (`--max-cells`).
+pub fn load(path: &Path, max_cells: usize) -> Result<DesiredState, ExitCode> {
+    read_plan(path, max_cells).map(|(plan, _)| desired_state(&plan))
 }
 
 /// The plan file at `path`, parsed and validated, with its bytes (for the saved change set's
 /// hash); problems are printed and mapped to an exit code.
-fn read_plan(path: &Path) -> Result<(crate::model::Plan, String), ExitCode> {
+fn read_plan(path: &Path, max_cells: usize) -> Result<(crate::model::Plan, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read the plan file `{}`: {e}", path.display());
+            crate::errln!("error: cannot read the plan file `{}`: {e}", path.display());
             if e.kind() == std::io::ErrorKind::NotFound {
-                eprintln!("hint: pass the plan with `-f FILE`, or write one with `kvinit init`");
+                crate::errln!(
+                    "hint: pass the plan with `-f FILE`, or write one with `kvinit init`"
+                );
             }
             return Err(ExitCode::BadInput);
         }
     };
-    match crate::plan_file::parse(path, &text) {
+    let limits = crate::plan_file::Limits { max_cells };
+    match crate::plan_file::parse_with_limits(path, &text, &limits) {
         Ok(plan) => Ok((plan, text)),
         Err(diags) => {
-            eprintln!("{diags}");
+            crate::errln!("{diags}");
             Err(ExitCode::BadInput)
         }
     }
@@ -66,10 +70,17 @@ fn wants_live(args: &PlanArgs) -> bool {
 
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
-    let (plan, text) = match read_plan(&args.file) {
+    let (plan, text) = match read_plan(&args.file, args.max_cells) {
         Ok(s) => s,
         Err(code) => return code,
     };
+    // `--out FILE` is refused before anything is read when it could not be written safely
+    // (exists without --force, a symlink, the plan file itself, a missing directory).
+    if let Some(out) = &args.out {
+        if let Err(code) = check_out(out, &args) {
+            return code;
+        }
+    }
     let (state, compliance) = desired_state_with_compliance(&plan);
     drop(plan);
     let gate = super::compliance_gate::check(
@@ -106,7 +117,10 @@ fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> Ex
         PlanFormat::Json => structured::json(&plan_view::to_json(state, compliance)),
         PlanFormat::Yaml => structured::yaml(&plan_view::to_json(state, compliance)),
     };
-    crate::ui::output::stdout(&text);
+    match args.output {
+        PlanFormat::Table => crate::ui::output::human(&text),
+        _ => crate::ui::output::stdout(&text),
+    }
     ExitCode::Success
 }
 
@@ -175,7 +189,7 @@ async fn plan_live(
     let mut changes = match crate::live::read_changes(&clients, state, diff).await {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: reading live state from {target} failed: {e}");
+            crate::errln!("error: reading live state from {target} failed: {e}");
             return ExitCode::Failure;
         }
     };
@@ -193,9 +207,12 @@ async fn plan_live(
             structured::yaml(&change_view::to_json(state, compliance, &changes, requests))
         }
     };
-    crate::ui::output::stdout(&rendered);
+    match args.output {
+        PlanFormat::Table => crate::ui::output::human(&rendered),
+        _ => crate::ui::output::stdout(&rendered),
+    }
     if changes.any_unreadable() {
-        eprintln!(
+        crate::errln!(
             "error: some live state could not be read (see `unreadable` above); the plan is \
              incomplete{}",
             if args.out.is_some() {
@@ -207,7 +224,7 @@ async fn plan_live(
         return ExitCode::Failure;
     }
     if let Some(out) = &args.out {
-        if let Err(code) = save(out, &args.file, text, saved_target, state, &changes) {
+        if let Err(code) = save(out, args, text, saved_target, state, &changes) {
             return code;
         }
     }
@@ -218,9 +235,51 @@ async fn plan_live(
     }
 }
 
+/// The files `plan --out` must never write: the plan file and the emulator's state file.
+fn protected(args: &PlanArgs) -> Vec<&Path> {
+    let mut files = vec![args.file.as_path()];
+    #[cfg(feature = "emulator")]
+    if let Some(state) = &args.target.emulator {
+        files.push(state.as_path());
+    }
+    files
+}
+
+/// Prints why `--out` cannot be written (exit 2), before any work is done.
+fn check_out(out: &Path, args: &PlanArgs) -> Result<(), ExitCode> {
+    let protect = protected(args);
+    let opts = crate::safe_write::Options {
+        force: args.force,
+        protect: &protect,
+        what: "change sets",
+    };
+    crate::safe_write::check(out, &opts)
+        .map(|_| ())
+        .map_err(|refusal| report_refusal(out, &refusal, &opts))
+}
+
+fn report_refusal(
+    out: &Path,
+    refusal: &crate::safe_write::Refusal,
+    opts: &crate::safe_write::Options<'_>,
+) -> ExitCode {
+    crate::errln!(
+        "error: --out: {}; nothing was saved",
+        refusal.message(out, opts.what)
+    );
+    if let Some(hint) = refusal.hint() {
+        crate::errln!("hint: {hint}");
+    }
+    if refusal.is_bad_input() {
+        ExitCode::BadInput
+    } else {
+        ExitCode::Failure
+    }
+}
+
 fn save(
     out: &Path,
-    plan: &Path,
+    args: &PlanArgs,
     text: &str,
     target: SavedTarget,
     state: &DesiredState,
@@ -231,7 +290,7 @@ fn save(
     let sha256 = digest.iter().map(|b| format!("{b:02x}")).collect();
     let saved = SavedChangeSet::new(
         PlanFileRef {
-            path: plan.display().to_string(),
+            path: args.file.display().to_string(),
             sha256,
         },
         target,
@@ -240,14 +299,22 @@ fn save(
     );
     let mut json = serde_json::to_string_pretty(&saved).expect("the change set serialises");
     json.push('\n');
-    std::fs::write(out, json).map_err(|e| {
-        eprintln!(
-            "error: cannot write the change set to `{}`: {e}",
-            out.display()
+    let protect = protected(args);
+    let opts = crate::safe_write::Options {
+        force: args.force,
+        protect: &protect,
+        what: "change sets",
+    };
+    let written = crate::safe_write::write(out, json.as_bytes(), &opts)
+        .map_err(|refusal| report_refusal(out, &refusal, &opts))?;
+    if written.through_symlink {
+        crate::errln!(
+            "note: {} is a symlink; wrote its target {} (--force)",
+            out.display(),
+            written.file.display()
         );
-        ExitCode::Failure
-    })?;
-    eprintln!(
+    }
+    crate::errln!(
         "Saved the change set to {}; apply exactly it with `kvinit apply {}` (same target flags).",
         out.display(),
         out.display()

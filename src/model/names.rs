@@ -137,27 +137,43 @@ pub fn check_resource_group_name(name: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
-/// Longest app or environment name (characters).
+/// Longest app or environment name (characters) when the vault name pattern uses it whole
+/// (`{app}`, `{env}`): longer ones cannot fit a 24-character vault name with any other part.
 pub const LABEL_MAX: usize = 20;
 
+/// Longest app or environment name (characters) when the vault name pattern truncates it
+/// (`{app:8}`) or does not use it: a DNS label's length, so any name kvinit derives from it
+/// (resource group names, tags) stays within ARM's limits, which are checked per cell anyway.
+pub const LABEL_MAX_TRUNCATED: usize = 63;
+
 /// Checks an app or environment name as used in the plan and in name patterns: 1–20
-/// characters, lower-case ASCII letters, digits and hyphens, starting with a letter and not
+/// ([`LABEL_MAX`]) characters, lower-case ASCII letters, digits and hyphens, not starting or
 /// ending with a hyphen. Lower case because vault names are case-insensitive and DNS labels.
+/// A leading digit is fine (`365portal`): whether a generated name may start with it is the
+/// generated name's rule (a vault name starts with a letter), checked per cell.
 ///
 /// `what` names the kind in messages (`app` or `environment`).
 pub fn check_label(what: &str, name: &str) -> Result<(), Invalid> {
+    check_label_max(what, name, LABEL_MAX)
+}
+
+/// [`check_label`] with another length limit: [`LABEL_MAX_TRUNCATED`] when every name pattern
+/// that uses the name truncates it.
+pub fn check_label_max(what: &str, name: &str, max: usize) -> Result<(), Invalid> {
     let len = name.chars().count();
-    if len == 0 || len > LABEL_MAX {
+    if len == 0 || len > max {
         return Err(Invalid::new(format!(
-            "{what} name `{name}` is {len} characters; kvinit allows 1–{LABEL_MAX}"
+            "{what} name `{name}` is {len} characters; kvinit allows 1–{max}"
         ))
         .with_hint("use a short name such as `payments` or `prod`"));
     }
     let hint = || {
-        format!(
-            "use lower-case letters, digits and hyphens, e.g. `{}`",
-            suggest_label(name)
-        )
+        let suggestion = suggest_label(name);
+        if suggestion == name {
+            "use lower-case letters, digits and hyphens".to_string()
+        } else {
+            format!("use lower-case letters, digits and hyphens, e.g. `{suggestion}`")
+        }
     };
     if !name
         .chars()
@@ -168,9 +184,9 @@ pub fn check_label(what: &str, name: &str) -> Result<(), Invalid> {
         ))
         .with_hint(hint()));
     }
-    if !name.starts_with(|c: char| c.is_ascii_lowercase()) || name.ends_with('-') {
+    if name.starts_with('-') || name.ends_with('-') {
         return Err(Invalid::new(format!(
-            "{what} name `{name}` must start with a letter and end with a letter or digit"
+            "{what} name `{name}` must start and end with a letter or digit"
         ))
         .with_hint(hint()));
     }
@@ -578,10 +594,20 @@ mod tests {
             "Payments",
             "app name `Payments` may contain only lower-case letters, digits and hyphens",
         );
+        // Issue 11 item 10: a leading digit is fine (the vault name's own rule decides).
+        check(|s| check_label("app", s), "365portal", "ok");
         check(
             |s| check_label("environment", s),
-            "9x",
-            "environment name `9x` must start with a letter and end with a letter or digit",
+            "-x",
+            "environment name `-x` must start and end with a letter or digit",
+        );
+        // The hint never proposes the rejected name itself.
+        let e = check_label("app", "pay-").unwrap_err();
+        assert!(!e.hint.unwrap_or_default().contains("`pay-`"));
+        check(
+            |s| check_label_max("app", s, LABEL_MAX_TRUNCATED),
+            "customer-self-service-portal",
+            "ok",
         );
     }
 

@@ -145,6 +145,139 @@ pub fn suggest_vault_pattern(
     p
 }
 
+/// The `{app:N}` / `{env:N}` truncations in `pattern` that give the same text for two different
+/// values of one token: e.g. `{env:3}` with `prod` and `production-eu` (both `pro`). Each entry
+/// is a sentence for an error message. Empty when no truncation is to blame.
+pub fn truncation_collisions(pattern: &str, a: &Tokens<'_>, b: &Tokens<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    for (name, x, y) in [("app", a.app, b.app), ("env", a.env, b.env)] {
+        let (Some(x), Some(y)) = (x, y) else { continue };
+        for w in widths(pattern, name) {
+            let (tx, ty): (String, String) =
+                (x.chars().take(w).collect(), y.chars().take(w).collect());
+            if !x.eq_ignore_ascii_case(y) && tx.eq_ignore_ascii_case(&ty) {
+                out.push(format!(
+                    "`{{{name}:{w}}}` makes `{x}` and `{y}` both `{tx}`"
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The widths `N` of every `{token:N}` in `pattern`.
+fn widths(pattern: &str, token: &str) -> Vec<usize> {
+    let open = format!("{{{token}:");
+    pattern
+        .match_indices(&open)
+        .filter_map(|(i, _)| {
+            let rest = &pattern[i + open.len()..];
+            rest[..rest.find('}')?].parse().ok()
+        })
+        .collect()
+}
+
+/// Suggests a vault name pattern for a whole matrix: like [`suggest_vault_pattern`] (same
+/// normalisation, `{env}` cut to 3 characters, then `{app}` as much as the 24-character budget
+/// needs) but each width is raised until it keeps every app (environment) name distinct, and
+/// the result is checked against every cell of `apps × envs × regions` (`regions` as (short
+/// code, location)): `Some` only when every generated name has at most 24 characters and no two
+/// cells share one (vault names are global). `None` when no such truncation exists; callers then
+/// suggest shortening names instead. O(cells) for the final check.
+pub fn suggest_collision_free_pattern(
+    pattern: &str,
+    apps: &[&str],
+    envs: &[&str],
+    regions: &[(&str, &str)],
+) -> Option<String> {
+    let budget = crate::model::names::VAULT_NAME_MAX;
+    let longest = |v: &[&str]| v.iter().map(|s| s.chars().count()).max().unwrap_or(0);
+    let (longest_app, longest_env) = (longest(apps), longest(envs));
+    let longest_region = regions
+        .iter()
+        .map(|r| r.0.chars().count())
+        .max()
+        .unwrap_or(0);
+    // Normalised pattern without truncations: its literal text and tokens.
+    // With no lengths to fit, this only normalises: `{region}` for `{location}`, no truncation.
+    let mut p = suggest_vault_pattern(pattern, 0, 0, 0);
+    let has_app = p.contains("{app}");
+    let has_env = p.contains("{env}");
+    let region = if p.contains("{region}") {
+        longest_region
+    } else {
+        0
+    };
+    let literal = expand(
+        &p,
+        &Tokens {
+            app: Some(""),
+            env: Some(""),
+            region: Some(""),
+            location: Some(""),
+            subscription_id: Some(""),
+        },
+    )
+    .ok()?
+    .chars()
+    .count();
+    // The narrowest width that keeps every value distinct (case-insensitively).
+    let unique_width = |values: &[&str], longest: usize| -> usize {
+        (1..=longest)
+            .find(|w| {
+                let mut seen = std::collections::HashSet::new();
+                values.iter().all(|v| {
+                    seen.insert(v.chars().take(*w).collect::<String>().to_ascii_lowercase())
+                })
+            })
+            .unwrap_or(longest)
+    };
+    let env = if has_env {
+        longest_env.min(3).max(unique_width(envs, longest_env))
+    } else {
+        0
+    };
+    let mut app = if has_app { longest_app } else { 0 };
+    if literal + app + env + region > budget {
+        if !has_app {
+            return None;
+        }
+        app = budget.checked_sub(literal + env + region)?;
+        if app == 0 || app < unique_width(apps, longest_app) {
+            return None;
+        }
+    }
+    if has_app && app < longest_app {
+        p = p.replace("{app}", &format!("{{app:{app}}}"));
+    }
+    if has_env && env < longest_env {
+        p = p.replace("{env}", &format!("{{env:{env}}}"));
+    }
+    // The whole matrix: every name fits and none repeats.
+    let mut seen = std::collections::HashSet::new();
+    for a in apps {
+        for e in envs {
+            for (code, location) in regions {
+                let name = expand(
+                    &p,
+                    &Tokens {
+                        app: Some(a),
+                        env: Some(e),
+                        region: Some(code),
+                        location: Some(location),
+                        subscription_id: None,
+                    },
+                )
+                .ok()?;
+                if name.chars().count() > budget || !seen.insert(name.to_ascii_lowercase()) {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(p)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +333,44 @@ mod tests {
         assert_eq!(
             expand("ag-{app}", &t).unwrap_err().message,
             "pattern `ag-{app}` uses `{app}`, which has no value here"
+        );
+    }
+
+    #[test]
+    fn collision_free_suggestion_never_truncates_into_a_collision() {
+        let regions = [("weu", "westeurope")];
+        // `{env:3}` would make `prod` and `production-eu` both `pro`: the width grows instead.
+        assert_eq!(
+            suggest_collision_free_pattern(
+                "kv-{app}-{env}-{region}",
+                &["payments"],
+                &["prod", "production-eu"],
+                &regions
+            )
+            .as_deref(),
+            Some("kv-{app}-{env:5}-{region}")
+        );
+        // No width works (the apps differ only after 12 characters): no suggestion at all.
+        assert_eq!(
+            suggest_collision_free_pattern(
+                "kv-{app}-{env}-{region}",
+                &["customer-portal-east", "customer-portal-west"],
+                &["prod"],
+                &regions
+            ),
+            None
+        );
+        let a = Tokens {
+            env: Some("prod"),
+            ..Tokens::default()
+        };
+        let b = Tokens {
+            env: Some("production-eu"),
+            ..Tokens::default()
+        };
+        assert_eq!(
+            truncation_collisions("kv-{app}-{env:3}", &a, &b),
+            ["`{env:3}` makes `prod` and `production-eu` both `pro`"]
         );
     }
 

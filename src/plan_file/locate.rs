@@ -54,6 +54,9 @@ struct Builder {
     root: Option<Node>,
     /// Where each document of the stream starts (a plan is exactly one document).
     documents: Vec<Loc>,
+    /// Every explicit YAML tag that is not one of the core schema's (see [`is_core_tag`]), with
+    /// where it is written.
+    unknown_tags: Vec<(Loc, String)>,
 }
 
 enum Partial {
@@ -88,6 +91,20 @@ impl Builder {
 impl MarkedEventReceiver for Builder {
     fn on_event(&mut self, ev: Event, mark: Marker) {
         let loc = Loc::from(mark);
+        if let Event::Scalar(_, _, _, Some(tag))
+        | Event::SequenceStart(_, Some(tag))
+        | Event::MappingStart(_, Some(tag)) = &ev
+        {
+            if !is_core_tag(&tag.handle, &tag.suffix) {
+                // `!!x` is parsed as `tag:yaml.org,2002:x`: show it as written.
+                let handle = match tag.handle.as_str() {
+                    "tag:yaml.org,2002:" => "!!",
+                    h => h,
+                };
+                self.unknown_tags
+                    .push((loc, format!("{handle}{}", tag.suffix)));
+            }
+        }
         match ev {
             Event::DocumentStart => self.documents.push(loc),
             Event::Scalar(v, ..) => self.add(Node::Scalar(v, loc)),
@@ -113,7 +130,16 @@ impl MarkedEventReceiver for Builder {
 
 /// Parses YAML into a marked tree. `Err` carries the syntax error's location and message.
 /// A stream of several documents (`---` between plans) is an error at the second document.
+/// Explicit tags are not checked here: see [`unknown_tags`].
 pub fn parse_tree(text: &str) -> Result<Option<Node>, (Loc, String)> {
+    parse_tree_and_tags(text).map(|(root, _)| root)
+}
+
+/// Like [`parse_tree`], also returning every explicit tag that is not a YAML core schema tag
+/// (e.g. `!python/object:os.system`, `!Ref`, `!!binary`), as written, with its location. A plan
+/// file is plain data: such a tag would be silently dropped by the deserialiser, so the caller
+/// refuses it.
+pub fn parse_tree_and_tags(text: &str) -> Result<(Option<Node>, Vec<Tagged>), (Loc, String)> {
     let mut b = Builder::default();
     let mut p = Parser::new_from_str(text);
     p.load(&mut b, true)
@@ -123,7 +149,45 @@ pub fn parse_tree(text: &str) -> Result<Option<Node>, (Loc, String)> {
         // first document is empty; report every second document.
         return Err((*second, MULTI_DOCUMENT.to_string()));
     }
-    Ok(b.root)
+    // The parser marks the tagged node, after its tag: point at the tag itself when it is
+    // written earlier on the same line (it always is for a scalar or a flow collection).
+    let lines: Vec<&str> = text.lines().collect();
+    let tags = b
+        .unknown_tags
+        .into_iter()
+        .map(|(loc, tag)| {
+            let before: String = lines
+                .get(loc.line.wrapping_sub(1))
+                .map(|l| l.chars().take(loc.column.saturating_sub(1)).collect())
+                .unwrap_or_default();
+            let column = before
+                .rfind(tag.as_str())
+                .map_or(loc.column, |i| before[..i].chars().count() + 1);
+            (Loc { column, ..loc }, tag)
+        })
+        .collect();
+    Ok((b.root, tags))
+}
+
+/// An explicit tag as written (`!Ref`, `!!binary`) and where it starts.
+pub type Tagged = (Loc, String);
+
+/// True for the YAML 1.2 core schema tags, which only restate what a plain value already is:
+/// `!!str`, `!!int`, `!!float`, `!!bool`, `!!null`, `!!seq`, `!!map` (written `!!x` or in full,
+/// `!<tag:yaml.org,2002:x>`). Every other tag (local `!x`, `!!binary`, `!!set`, URIs) is unknown.
+pub fn is_core_tag(handle: &str, suffix: &str) -> bool {
+    let suffix = match handle {
+        "!!" | "tag:yaml.org,2002:" => suffix,
+        "!" | "" => match suffix.strip_prefix("tag:yaml.org,2002:") {
+            Some(s) => s,
+            None => return false,
+        },
+        _ => return false,
+    };
+    matches!(
+        suffix,
+        "str" | "int" | "float" | "bool" | "null" | "seq" | "map"
+    )
 }
 
 /// The message for a file holding more than one YAML document (see [`parse_tree`]).
@@ -370,9 +434,14 @@ pub fn check_structure(root: &Node) -> Vec<StructuralProblem> {
 fn check_duplicate_keys(node: &Node, path: &str, out: &mut Vec<StructuralProblem>) {
     match node {
         Node::Map(entries, _) => {
-            for (i, (k, kl, v)) in entries.iter().enumerate() {
+            // Linear: the first location of each key, looked up by key.
+            let mut firsts: HashMap<&str, Loc> = HashMap::with_capacity(entries.len());
+            for (k, kl, v) in entries {
                 let p = join(path, k);
-                if let Some((_, first, _)) = entries[..i].iter().find(|(k2, _, _)| k2 == k) {
+                if let Some(first) = firsts.get(k.as_str()).copied().or_else(|| {
+                    firsts.insert(k, *kl);
+                    None
+                }) {
                     out.push(StructuralProblem {
                         loc: *kl,
                         field: p.clone(),

@@ -3,9 +3,11 @@
 //!
 //! Entry point: [`parse`]`(path, text) -> Result<model::Plan, Diagnostics>`.
 
+pub mod control_text;
 pub mod diagnostics;
 pub mod json_schema;
 pub mod locate;
+pub mod prescan;
 pub mod render;
 pub mod schema;
 pub mod type_error;
@@ -26,7 +28,33 @@ use crate::model::Plan;
 /// the first type error, in user terms: see [`type_error`]) → semantics (all at once; see
 /// [`validate`]). Quoted values longer than 200 characters are abbreviated in messages.
 pub fn parse(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
-    parse_inner(path, text).map_err(|d| d.abbreviated())
+    parse_with_limits(path, text, &Limits::default())
+}
+
+/// The default for [`Limits::max_cells`] (and `--max-cells`).
+pub const DEFAULT_MAX_CELLS: usize = 50_000;
+
+/// Bounds on what a plan may expand to, checked before the matrix is expanded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most cells (vaults) the matrix may hold after `exclude`: apps × environments × regions.
+    /// Default [`DEFAULT_MAX_CELLS`]; `--max-cells N` changes it. A larger matrix is refused
+    /// with one diagnostic at `apps`, before any cell is built (memory stays proportional to
+    /// the file, not to the product).
+    pub max_cells: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_cells: DEFAULT_MAX_CELLS,
+        }
+    }
+}
+
+/// [`parse`] with explicit [`Limits`].
+pub fn parse_with_limits(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnostics> {
+    parse_inner(path, text, limits).map_err(|d| d.abbreviated())
 }
 
 /// Like [`parse`], from the file's raw bytes: a file that is not UTF-8 (e.g. saved as UTF-16 or
@@ -87,7 +115,7 @@ pub fn read_error_hint(kind: std::io::ErrorKind) -> Option<&'static str> {
 /// The UTF-8 byte order mark some editors (Windows Notepad) write at the start of a file.
 pub const BOM: char = '\u{feff}';
 
-fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
+fn parse_inner(path: &Path, text: &str, limits: &Limits) -> Result<Plan, Diagnostics> {
     // A leading BOM is not content: drop it. It sits before line 1, column 1, so every
     // line:column below stays what the user's editor shows.
     let text = text.strip_prefix(BOM).unwrap_or(text);
@@ -105,7 +133,76 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
                 hint,
             });
         };
-    let tree = match locate::parse_tree(text) {
+    // Characters YAML does not allow (NUL, other C0/C1 controls): reported where they are, before
+    // any parser sees them (libyaml would only give a byte offset, shown as 1:1).
+    let controls = forbidden_characters(text);
+    if !controls.is_empty() {
+        for (line, column, c) in controls {
+            push(
+                line,
+                column,
+                String::new(),
+                format!(
+                    "the plan file holds the control character U+{:04X}{} here; YAML allows only printable characters, tab and line breaks",
+                    c as u32,
+                    control_name(c)
+                ),
+                Some(
+                    "delete it (it is often left by a copy and paste or a binary file); to see it, open the file with `cat -A`"
+                        .into(),
+                ),
+            );
+        }
+        return Err(diags);
+    }
+    // The matrix size, from a counting pass that builds nothing: a plan of millions of apps is
+    // refused before its tree and values are built. With `exclude` the exact count needs the
+    // values; `validate` checks it then, still before expanding.
+    if let Some(sizes) = prescan::sizes(text) {
+        let product = sizes
+            .apps
+            .saturating_mul(sizes.environments)
+            .saturating_mul(sizes.regions);
+        if !sizes.has_exclude && product > limits.max_cells {
+            push(
+                sizes.apps_loc.line,
+                sizes.apps_loc.column,
+                "apps".into(),
+                too_many_cells(
+                    limits.max_cells,
+                    sizes.apps,
+                    sizes.environments,
+                    sizes.regions,
+                    product,
+                    false,
+                ),
+                Some(too_many_cells_hint()),
+            );
+            return Err(diags);
+        }
+    }
+    let (tree, tags) = match locate::parse_tree_and_tags(text) {
+        Ok((tree, tags)) => (Ok(tree), tags),
+        Err(e) => (Err(e), Vec::new()),
+    };
+    if !tags.is_empty() {
+        for (loc, tag) in tags {
+            push(
+                loc.line,
+                loc.column,
+                String::new(),
+                format!(
+                    "unknown YAML tag `{tag}`; a plan file is plain data and kvinit refuses tags it would otherwise ignore"
+                ),
+                Some(
+                    "remove the tag and write the plain value (a string, number, list or mapping)"
+                        .into(),
+                ),
+            );
+        }
+        return Err(diags);
+    }
+    let tree = match tree {
         Ok(Some(t)) => t,
         Ok(None) => {
             push(
@@ -141,7 +238,8 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
             return Err(diags);
         }
     };
-    let problems = locate::check_structure(&tree);
+    let mut problems = control_text::check(&tree);
+    problems.extend(locate::check_structure(&tree));
     if !problems.is_empty() {
         for p in problems {
             push(p.loc.line, p.loc.column, p.field, p.message, p.hint);
@@ -167,7 +265,68 @@ fn parse_inner(path: &Path, text: &str) -> Result<Plan, Diagnostics> {
             return Err(diags);
         }
     };
-    validate::validate(&pf, &idx, &file)
+    validate::validate(&pf, &idx, &file, limits)
+}
+
+/// The message for a matrix over [`Limits::max_cells`] (shared by the counting pass and
+/// `validate`).
+pub(crate) fn too_many_cells(
+    max: usize,
+    apps: usize,
+    envs: usize,
+    regions: usize,
+    product: usize,
+    before_exclude: bool,
+) -> String {
+    format!(
+        "the matrix has more than {max} cells ({apps} apps × {envs} environments × {regions} regions = {product}{}); kvinit refuses to expand it",
+        if before_exclude {
+            " before `exclude`"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The hint for [`too_many_cells`].
+pub(crate) fn too_many_cells_hint() -> String {
+    format!(
+        "split the plan into several files, or raise the limit with `--max-cells N` (default {DEFAULT_MAX_CELLS})"
+    )
+}
+
+/// Every character YAML 1.2 does not allow in a stream (C0 controls other than tab, LF and CR;
+/// DEL; C1 controls other than NEL), as (1-based line, 1-based column in characters, the
+/// character). A lone `\r` does not start a line here, matching what editors show for `\r\n`.
+fn forbidden_characters(text: &str) -> Vec<(usize, usize, char)> {
+    let mut out = Vec::new();
+    let (mut line, mut column) = (1, 1);
+    for c in text.chars() {
+        if c == '\n' {
+            line += 1;
+            column = 1;
+            continue;
+        }
+        let allowed = matches!(c, '\t' | '\r' | '\u{85}') || !c.is_control();
+        if !allowed {
+            out.push((line, column, c));
+        }
+        column += 1;
+    }
+    out
+}
+
+/// A control character's usual name, for messages (` (NUL)`, ` (ESC)`), or nothing.
+fn control_name(c: char) -> &'static str {
+    match c {
+        '\0' => " (NUL)",
+        '\u{7}' => " (BEL)",
+        '\u{8}' => " (backspace)",
+        '\u{1b}' => " (ESC)",
+        '\u{7f}' => " (DEL)",
+        '\u{9b}' => " (CSI)",
+        _ => "",
+    }
 }
 
 #[cfg(test)]

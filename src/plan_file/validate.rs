@@ -2,7 +2,7 @@
 //! every settings layer, matrix expansion with generated names, exclude/override selectors.
 //! Collects every problem before returning. Pure; must not read files or call Azure.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::model::desired::OnSoftDeleted;
 use crate::model::layering;
@@ -132,7 +132,12 @@ fn did_you_mean<'a>(value: &str, known: impl Iterator<Item = &'a str>) -> Option
 }
 
 /// Validates `pf` (whose text was indexed into `idx`; `file` is the path shown in messages).
-pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, Diagnostics> {
+pub fn validate(
+    pf: &PlanFile,
+    idx: &LocationIndex,
+    file: &str,
+    limits: &super::Limits,
+) -> Result<Plan, Diagnostics> {
     let mut cx = Ctx {
         file,
         idx,
@@ -163,9 +168,10 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         );
     }
     let mut first_region: Option<(usize, &'static Region)> = None;
+    let mut region_seen: HashSet<&'static str> = HashSet::new();
     for (i, r) in pf.regions.iter().enumerate() {
         if let Some(region) = cx.check(&format!("regions[{i}]"), regions::parse(r)) {
-            if regions.iter().any(|x| x.name == region.name) {
+            if region_seen.contains(region.name) {
                 cx.report(
                     &format!("regions[{i}]"),
                     None,
@@ -192,15 +198,30 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                 }
                 None => {
                     first_region = Some((i, region));
+                    region_seen.insert(region.name);
                     regions.push(region);
                 }
-                Some(_) => regions.push(region),
+                Some(_) => {
+                    region_seen.insert(region.name);
+                    regions.push(region);
+                }
             }
         }
     }
 
+    // App and environment names may be longer than 20 characters when `naming.vault` truncates
+    // them (`{app:8}`) or does not use them: their generated names are checked per cell.
+    let label_max = |token: &str| {
+        if pf.naming.vault.contains(&format!("{{{token}}}")) {
+            names::LABEL_MAX
+        } else {
+            names::LABEL_MAX_TRUNCATED
+        }
+    };
+
     // Environments.
     let mut envs: Vec<(usize, PlanEnvironment)> = Vec::new();
+    let mut env_seen: HashSet<String> = HashSet::with_capacity(pf.environments.len());
     if pf.environments.is_empty() {
         cx.report(
             "environments",
@@ -213,17 +234,15 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         let name_ok = cx
             .check(
                 &format!("environments[{i}].name"),
-                names::check_label("environment", &e.name),
+                names::check_label_max("environment", &e.name, label_max("env")),
             )
             .is_some();
         let sub = cx.check(
             &format!("environments[{i}].subscriptionId"),
             names::parse_guid("subscription ID", &e.subscription_id),
         );
-        if envs
-            .iter()
-            .any(|(_, x)| x.name.eq_ignore_ascii_case(&e.name))
-        {
+        // Linear: a set of lower-cased names, not a scan of the names so far.
+        if !env_seen.insert(e.name.to_ascii_lowercase()) {
             cx.report(
                 &format!("environments[{i}].name"),
                 None,
@@ -245,6 +264,7 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
 
     // Apps.
     let mut apps: Vec<(usize, String)> = Vec::new();
+    let mut app_seen: HashSet<String> = HashSet::with_capacity(pf.apps.len());
     if pf.apps.is_empty() {
         cx.report(
             "apps",
@@ -257,10 +277,10 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         let ok = cx
             .check(
                 &format!("apps[{i}].name"),
-                names::check_label("app", &a.name),
+                names::check_label_max("app", &a.name, label_max("app")),
             )
             .is_some();
-        if apps.iter().any(|(_, x)| x.eq_ignore_ascii_case(&a.name)) {
+        if !app_seen.insert(a.name.to_ascii_lowercase()) {
             cx.report(
                 &format!("apps[{i}].name"),
                 None,
@@ -424,6 +444,44 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
         .map(|e| layering::merge_all([base, &pf.defaults, &e.settings]))
         .collect();
 
+    // The matrix size is checked before any cell is built: a plan of millions of cells is
+    // refused in time and memory proportional to the file.
+    let cells_after_exclude = count_cells(
+        &apps,
+        &envs,
+        &regions,
+        limits.max_cells,
+        |a: &str, e: &str, r: &Region| {
+            pf.exclude
+                .iter()
+                .enumerate()
+                .any(|(i, s)| exclude_ok[i] && matches(&s.app, &s.env, &s.region, a, e, r))
+        },
+    );
+    if cells_after_exclude > limits.max_cells {
+        let product = apps.len() * envs.len() * regions.len();
+        cx.report(
+            "apps",
+            None,
+            super::too_many_cells(
+                limits.max_cells,
+                apps.len(),
+                envs.len(),
+                regions.len(),
+                product,
+                !pf.exclude.is_empty(),
+            ),
+            Some(super::too_many_cells_hint()),
+        );
+        return Err(cx.diags);
+    }
+
+    // For the naming hint (computed at most once, see below).
+    let mut length_hint: Option<Option<String>> = None;
+    let app_names: Vec<&str> = apps.iter().map(|(_, a)| a.as_str()).collect();
+    let env_names: Vec<&str> = envs.iter().map(|(_, e)| e.name.as_str()).collect();
+    let region_tokens: Vec<(&str, &str)> = regions.iter().map(|r| (r.code, r.name)).collect();
+
     let mut exclude_hits = vec![0usize; pf.exclude.len()];
     let mut override_hits = vec![0usize; pf.overrides.len()];
     let mut cells: Vec<Cell> = Vec::new();
@@ -493,53 +551,24 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                     let name = naming::expand(&pf.naming.vault, &tokens).unwrap_or_default();
                     if let Err(e) = names::check_vault_name(&name) {
                         cell_ok = false;
-                        let longest_app = pf.apps.iter().map(|a| a.name.len()).max().unwrap_or(0);
-                        let longest_env = pf
-                            .environments
-                            .iter()
-                            .map(|e| e.name.len())
-                            .max()
-                            .unwrap_or(0);
-                        let longest_region =
-                            regions.iter().map(|r| r.code.len()).max().unwrap_or(0);
                         let hint = if name.chars().count() > names::VAULT_NAME_MAX {
-                            let suggestion = naming::suggest_vault_pattern(
-                                &pf.naming.vault,
-                                longest_app,
-                                longest_env,
-                                longest_region,
-                            );
-                            // Only suggest a pattern that itself gives valid names for the
-                            // longest app, environment and region of this plan.
-                            let fits = |p: &str| {
-                                let app = "a".repeat(longest_app.max(1));
-                                let env = "e".repeat(longest_env.max(1));
-                                let code = "r".repeat(longest_region.max(1));
-                                naming::expand(
-                                    p,
-                                    &Tokens {
-                                        app: Some(&app),
-                                        env: Some(&env),
-                                        region: Some(&code),
-                                        location: Some(region.name),
-                                        subscription_id: Some(
-                                            "00000000-0000-0000-0000-000000000000",
-                                        ),
-                                    },
+                            // Computed once per plan: the suggestion is checked against the
+                            // whole matrix (O(cells)), never offered when it would collide.
+                            let suggestion = length_hint.get_or_insert_with(|| {
+                                naming::suggest_collision_free_pattern(
+                                    &pf.naming.vault,
+                                    &app_names,
+                                    &env_names,
+                                    &region_tokens,
                                 )
-                                .is_ok_and(|n| {
-                                    !p.contains("{subscriptionId}")
-                                        && n.chars().count() <= names::VAULT_NAME_MAX
-                                })
-                            };
-                            if pf.naming.vault.contains("{subscriptionId}") && !fits(&suggestion) {
-                                "a subscription ID is 36 characters and a vault name at most 24: remove `{subscriptionId}` from `naming.vault` (vault names are global; {app}, {env} and {region} already make them unique), e.g. `kv-{app}-{env}-{region}`".to_string()
-                            } else if fits(&suggestion) {
-                                format!(
+                                .filter(|p| !p.contains("{subscriptionId}"))
+                            });
+                            match suggestion {
+                                Some(suggestion) => format!(
                                     "use a shorter pattern such as `{suggestion}`, or shorten the app or environment name"
-                                )
-                            } else {
-                                "shorten the app or environment names, or the fixed text in `naming.vault`; a vault name has at most 24 characters".to_string()
+                                ),
+                                None if pf.naming.vault.contains("{subscriptionId}") => "a subscription ID is 36 characters and a vault name at most 24: remove `{subscriptionId}` from `naming.vault` (vault names are global; {app}, {env} and {region} already make them unique), e.g. `kv-{app}-{env}-{region}`".to_string(),
+                                None => "shorten the app or environment names, or the fixed text in `naming.vault`; a vault name has at most 24 characters (no truncation keeps every vault name of this plan distinct)".to_string(),
                             }
                         } else {
                             "change `naming.vault` or the app/environment names so every generated name follows the Key Vault rules".into()
@@ -559,14 +588,43 @@ pub fn validate(pf: &PlanFile, idx: &LocationIndex, file: &str) -> Result<Plan, 
                         }
                     } else if let Some(other) = seen_vaults.get(&name.to_ascii_lowercase()) {
                         cell_ok = false;
+                        let causes = naming::truncation_collisions(
+                            &pf.naming.vault,
+                            &Tokens {
+                                app: Some(&other.app),
+                                env: Some(&other.env),
+                                ..Tokens::default()
+                            },
+                            &tokens,
+                        );
+                        let (because, hint) = if causes.is_empty() {
+                            (String::new(), "include {app}, {env} and {region} in `naming.vault` so every cell gets its own vault".to_string())
+                        } else {
+                            let suggestion = length_hint.get_or_insert_with(|| {
+                                naming::suggest_collision_free_pattern(
+                                    &pf.naming.vault,
+                                    &app_names,
+                                    &env_names,
+                                    &region_tokens,
+                                )
+                                .filter(|p| !p.contains("{subscriptionId}"))
+                            });
+                            (
+                                format!(": {}", causes.join(", ")),
+                                match suggestion {
+                                    Some(p) => format!("widen the truncation so every name stays distinct, e.g. `{p}` (checked against every vault of this plan)"),
+                                    None => "widen or remove the truncation, or rename the apps or environments so their truncated names differ".to_string(),
+                                },
+                            )
+                        };
                         cx.report(
                             "naming.vault",
                             Some(cref.clone()),
                             format!(
-                                "vault name `{name}` is also generated for app `{}`, env `{}`, region `{}`; vault names are global",
+                                "vault name `{name}` is also generated for app `{}`, env `{}`, region `{}`; vault names are global{because}",
                                 other.app, other.env, other.region
                             ),
-                            Some("include {app}, {env} and {region} in `naming.vault` so every cell gets its own vault".into()),
+                            Some(hint),
                         );
                     } else {
                         seen_vaults.insert(name.to_ascii_lowercase(), cref.clone());
@@ -971,11 +1029,31 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                 );
             }
         }
+        let mut first: Option<(usize, LogSelector)> = None;
         for (i, l) in d.logs.iter().flatten().enumerate() {
-            cx.check(
-                &format!("{path}.diagnostics.logs[{i}]"),
-                parse_log_selector(l),
-            );
+            let field = format!("{path}.diagnostics.logs[{i}]");
+            let Some(sel) = cx.check(&field, parse_log_selector(l)) else {
+                continue;
+            };
+            match first {
+                None => first = Some((i, sel)),
+                Some((fi, f)) if is_group(f) != is_group(sel) => {
+                    // ARM: "Diagnostic setting does not support mix of log category and log
+                    // category group." (400 BadRequest from Microsoft.Insights).
+                    let (group, category) = if is_group(f) { (f, sel) } else { (sel, f) };
+                    cx.report(
+                        &field,
+                        None,
+                        format!(
+                            "`{path}.diagnostics.logs` mixes the category group `{}` and the category `{}` (logs[{fi}] and logs[{i}]); Azure refuses a diagnostic setting that mixes both forms",
+                            selector_name(group),
+                            selector_name(category)
+                        ),
+                        Some("use either category groups (`allLogs` or `audit`) or individual categories (`AuditEvent`, `AzurePolicyEvaluationDetails`), not both: e.g. `logs: [allLogs]` (allLogs already includes AuditEvent)".into()),
+                    );
+                }
+                Some(_) => {}
+            }
         }
     }
     if let Some(a) = &s.alerts {
@@ -1131,6 +1209,51 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
 
 /// Turns merged (already checked) settings into typed settings; `None` when any value is
 /// invalid (its problem has been reported at the layer that set it).
+/// How many cells of apps × environments × regions `excluded` leaves, counting without building
+/// any cell and stopping as soon as the count passes `max` (the result is then `max + 1`).
+fn count_cells(
+    apps: &[(usize, String)],
+    envs: &[(usize, PlanEnvironment)],
+    regions: &[&'static Region],
+    max: usize,
+    excluded: impl Fn(&str, &str, &Region) -> bool,
+) -> usize {
+    let product = apps
+        .len()
+        .saturating_mul(envs.len())
+        .saturating_mul(regions.len());
+    if product <= max {
+        // Exact enough: the limit cannot be passed; `exclude` is checked cell by cell later.
+        return product;
+    }
+    let mut n = 0usize;
+    for (_, a) in apps {
+        for (_, e) in envs {
+            for r in regions {
+                if !excluded(a, &e.name, r) {
+                    n += 1;
+                    if n > max {
+                        return n;
+                    }
+                }
+            }
+        }
+    }
+    n
+}
+
+/// True for a category group (`audit`, `allLogs`), false for a single category.
+fn is_group(s: LogSelector) -> bool {
+    matches!(s, LogSelector::CategoryGroup(_))
+}
+
+/// A log selector's name as the plan writes it.
+fn selector_name(s: LogSelector) -> &'static str {
+    match s {
+        LogSelector::CategoryGroup(n) | LogSelector::Category(n) => n,
+    }
+}
+
 fn resolve(
     s: &Settings,
     vnet_rules: Vec<String>,

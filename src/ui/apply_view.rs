@@ -9,6 +9,7 @@ use crate::change::{Action, ChangeSet};
 
 /// The summary printed before asking for confirmation.
 pub fn render_summary(changes: &ChangeSet) -> String {
+    use crate::ui::escape as e;
     let (create, update, unchanged) = changes.summary();
     let mut out = String::new();
     let writes: usize = changes
@@ -33,18 +34,28 @@ pub fn render_summary(changes: &ChangeSet) -> String {
                         .as_ref()
                         .map(|b| b.to_string())
                         .unwrap_or_else(|| "(absent)".into());
-                    let _ = writeln!(out, "  ~ {} {}: {} → {}", v.name, c.path, before, c.after);
+                    let _ = writeln!(
+                        out,
+                        "  ~ {} {}: {} → {}",
+                        e(&v.name),
+                        e(&c.path),
+                        e(&before),
+                        e(&c.after.to_string())
+                    );
                 }
             }
             for b in &r.blocked {
-                let _ = writeln!(out, "  ! {}: refused: {b}", v.name);
+                let _ = writeln!(out, "  ! {}: refused: {}", e(&v.name), e(b));
             }
-            if let Some(e) = &r.read_error {
+            if let Some(err) = &r.read_error {
                 let _ = writeln!(
                     out,
                     "  ! {}: could not read {} ({}: {}); nothing is written for this vault's \
                      dependent resources",
-                    v.name, r.id, e.code, e.message
+                    e(&v.name),
+                    e(&r.id),
+                    e(&err.code),
+                    e(&err.message)
                 );
             }
         }
@@ -62,7 +73,7 @@ pub fn render_table(report: &ApplyReport) -> String {
     let width = report
         .vaults
         .iter()
-        .map(|v| v.name.len())
+        .map(|v| crate::ui::escape(&v.name).chars().count())
         .max()
         .unwrap_or(5)
         .max(5);
@@ -71,8 +82,12 @@ pub fn render_table(report: &ApplyReport) -> String {
     for v in &report.vaults {
         let detail = match (&v.error, v.status) {
             // The status column already says "interrupted".
-            (Some(e), VaultStatus::Interrupted) => e.message.clone(),
-            (Some(e), _) => format!("{}: {}", e.code, e.message),
+            (Some(e), VaultStatus::Interrupted) => crate::ui::escape(&e.message).into_owned(),
+            (Some(e), _) => format!(
+                "{}: {}",
+                crate::ui::escape(&e.code),
+                crate::ui::escape(&e.message)
+            ),
             (None, VaultStatus::Unchanged) => "matches the plan".to_string(),
             (None, _) => {
                 let count = |s: ResourceStatus| v.changes.iter().filter(|c| c.status == s).count();
@@ -94,7 +109,12 @@ pub fn render_table(report: &ApplyReport) -> String {
             .ok()
             .and_then(|s| s.as_str().map(str::to_owned))
             .unwrap_or_default();
-        let _ = writeln!(out, "{:<width$}  {:<11}  {detail}", v.name, status);
+        let _ = writeln!(
+            out,
+            "{:<width$}  {:<11}  {detail}",
+            crate::ui::escape(&v.name),
+            status
+        );
     }
     let t = &report.totals;
     let r = &report.requests;

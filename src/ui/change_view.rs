@@ -102,21 +102,28 @@ pub fn render_table(
     changes: &ChangeSet,
     requests: RequestCounts,
 ) -> String {
+    use crate::ui::escape as e;
     let mut out = String::new();
     let n = changes.vaults.len();
     let _ = writeln!(
         out,
-        "kvinit plan: {file} ({n} vault{}), live state read from {source}",
-        if n == 1 { "" } else { "s" }
+        "kvinit plan: {} ({n} vault{}), live state read from {}",
+        e(file),
+        if n == 1 { "" } else { "s" },
+        e(source)
     );
     for (d, v) in state.vaults.iter().zip(&changes.vaults) {
         let _ = writeln!(
             out,
             "\n== vault {} (app {}, environment {}, region {} / {})",
-            v.name, d.app, d.environment, v.location, d.region
+            e(&v.name),
+            e(&d.app),
+            e(&d.environment),
+            e(&v.location),
+            e(&d.region)
         );
         if let Some(check) = &v.name_check {
-            let _ = writeln!(out, "  name: {}", check.describe());
+            let _ = writeln!(out, "  name: {}", e(&check.describe()));
         }
         for r in &v.resources {
             let name = r.id.rsplit('/').next().unwrap_or(&r.id);
@@ -127,21 +134,21 @@ pub fn render_table(
                 Action::Blocked => ("!", "blocked"),
                 Action::Unreadable => ("?", "unreadable"),
             };
-            let _ = writeln!(out, "  {mark} {} {name}: {word}", r.kind.arm_type());
+            let _ = writeln!(out, "  {mark} {} {}: {word}", r.kind.arm_type(), e(name));
             for c in &r.changes {
                 let _ = writeln!(
                     out,
                     "      {}: {} → {}",
-                    c.path,
-                    show(c.before.as_ref()),
-                    show(Some(&c.after))
+                    e(&c.path),
+                    e(&show(c.before.as_ref())),
+                    e(&show(Some(&c.after)))
                 );
             }
             for b in &r.blocked {
-                let _ = writeln!(out, "      blocked, not sent: {b}");
+                let _ = writeln!(out, "      blocked, not sent: {}", e(b));
             }
             for note in &r.not_reconcilable {
-                let _ = writeln!(out, "      note: {note}");
+                let _ = writeln!(out, "      note: {}", e(note));
             }
             if !r.access_policies_stop_applying.is_empty() {
                 let _ = writeln!(
@@ -149,15 +156,24 @@ pub fn render_table(
                     "      access policies that stop applying when it switches to RBAC:"
                 );
                 for p in &r.access_policies_stop_applying {
-                    let _ = writeln!(out, "        {}", access_policy(p));
+                    let _ = writeln!(out, "        {}", e(&access_policy(p)));
                 }
             }
-            if let Some(e) = &r.read_error {
-                let _ = writeln!(out, "      could not read it ({}): {}", e.code, e.message);
+            if let Some(err) = &r.read_error {
+                let _ = writeln!(
+                    out,
+                    "      could not read it ({}): {}",
+                    e(&err.code),
+                    e(&err.message)
+                );
             }
         }
         for u in &v.unmanaged {
-            let _ = writeln!(out, "  not managed by kvinit (left alone): {}", u.detail);
+            let _ = writeln!(
+                out,
+                "  not managed by kvinit (left alone): {}",
+                e(&u.detail)
+            );
         }
     }
     let count = |a: Action| distinct_resources(changes, a);

@@ -19,9 +19,27 @@ pub fn stdout(text: &str) {
     write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
 }
 
-/// Writes `text` to stderr as is (no newline added); a closed or failing stderr is ignored.
+/// Writes human-readable `text` (tables, messages) to stdout with every control character other
+/// than its line breaks escaped by [`crate::ui::escape_block`], so a value from a plan or from ARM
+/// cannot spoof a line; a closed or failing stdout is ignored. Machine output (JSON, YAML) goes
+/// through [`stdout`] unchanged: its serialiser escapes control characters itself.
+pub fn human(text: &str) {
+    write_to(
+        &mut std::io::stdout().lock(),
+        &STDOUT_GONE,
+        &crate::ui::escape_block(text),
+    );
+}
+
+/// Writes `text` to stderr (no newline added) with every control character other than its line
+/// breaks escaped by [`crate::ui::escape_block`]: stderr is always human output. A closed or
+/// failing stderr is ignored.
 pub fn stderr(text: &str) {
-    write_to(&mut std::io::stderr().lock(), &STDERR_GONE, text);
+    write_to(
+        &mut std::io::stderr().lock(),
+        &STDERR_GONE,
+        &crate::ui::escape_block(text),
+    );
 }
 
 /// Whether stdout's reader went away (nothing more will be printed there).
@@ -42,14 +60,14 @@ fn write_to(out: &mut dyn Write, gone: &AtomicBool, text: &str) {
     }
 }
 
-/// `println!` through [`stdout`]: formats, appends a newline, ignores a reader that went away.
+/// `println!` through [`human`]: formats, appends a newline, ignores a reader that went away.
 #[macro_export]
 macro_rules! outln {
     () => {
         $crate::ui::output::stdout("\n")
     };
     ($($arg:tt)*) => {
-        $crate::ui::output::stdout(&format!("{}\n", format_args!($($arg)*)))
+        $crate::ui::output::human(&format!("{}\n", format_args!($($arg)*)))
     };
 }
 

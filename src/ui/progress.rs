@@ -10,6 +10,7 @@ use std::time::Duration;
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::apply::{ApplyEvent, Reporter, VaultStatus};
+use crate::ui::escape;
 
 /// Progress on stderr: bars on a terminal, lines otherwise.
 pub struct ProgressReporter {
@@ -106,18 +107,18 @@ fn line_for(event: &ApplyEvent) -> Option<String> {
             // The status already says "interrupted"; the code would repeat it.
             Some(e) if report.status == VaultStatus::Interrupted => format!(
                 "{}: {} — {}",
-                report.name,
+                escape(&report.name),
                 status_word(report.status),
-                e.message
+                escape(&e.message)
             ),
             Some(e) => format!(
                 "{}: {} — {}: {}",
-                report.name,
+                escape(&report.name),
                 status_word(report.status),
-                e.code,
-                e.message
+                escape(&e.code),
+                escape(&e.message)
             ),
-            None => format!("{}: {}", report.name, status_word(report.status)),
+            None => format!("{}: {}", escape(&report.name), status_word(report.status)),
         }),
         ApplyEvent::Interrupted => Some(format!(
             "interrupted: no new request is sent; requests in flight get {} s to finish…",
@@ -157,7 +158,7 @@ impl Reporter for ProgressReporter {
                         ProgressStyle::with_template("  {spinner} {prefix}: {msg}")
                             .expect("valid template"),
                     );
-                    bar.set_prefix(vault.clone());
+                    bar.set_prefix(escape(vault).into_owned());
                     bar.set_message("starting");
                     bar.enable_steady_tick(Duration::from_millis(120));
                     vaults.insert(vault.clone(), bar);

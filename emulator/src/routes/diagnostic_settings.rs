@@ -17,6 +17,26 @@ const TYPE: &str = "Microsoft.Insights/diagnosticSettings";
 const KV_CATEGORIES: [&str; 2] = ["AuditEvent", "AzurePolicyEvaluationDetails"];
 const CATEGORY_GROUPS: [&str; 2] = ["audit", "allLogs"];
 
+/// ARM's message for a `logs` array that selects both categories and category groups.
+const MIX_MESSAGE: &str =
+    "Diagnostic setting does not support mix of log category and log category group.";
+
+/// True when `properties.logs` holds at least one `category` entry and at least one
+/// `categoryGroup` entry: one diagnostic setting uses one form or the other, on every resource.
+fn mixes_category_and_group(props: &Value) -> bool {
+    let logs = props.get("logs").and_then(Value::as_array);
+    let has = |key: &str| {
+        logs.is_some_and(|l| {
+            l.iter().any(|e| {
+                e.get(key)
+                    .and_then(Value::as_str)
+                    .is_some_and(|s| !s.is_empty())
+            })
+        })
+    };
+    has("category") && has("categoryGroup")
+}
+
 fn setting_id(resource: &str, name: &str) -> String {
     format!("{resource}/providers/Microsoft.Insights/diagnosticSettings/{name}")
 }
@@ -78,6 +98,11 @@ fn put(req: &Req<'_>, store: &mut Store, resource: &str, name: &str) -> Outcome 
             "At least one destination (workspaceId, storageAccountId, eventHubAuthorizationRuleId or marketplacePartnerId) must be set.",
         )
         .with_target("properties"));
+    }
+    if mixes_category_and_group(&props) {
+        // ARM's own answer (400 BadRequest, this exact message), as reported against the
+        // Insights RP in Azure/azure-rest-api-specs#22719 and Azure/azure-sdk-for-java#35427.
+        return Err(ArmError::bad_request(MIX_MESSAGE).with_target("properties.logs"));
     }
     let is_vault =
         parse_resource_id(resource).is_some_and(|(_, _, t, _)| t == "microsoft.keyvault/vaults");
