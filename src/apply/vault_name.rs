@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::report::{ReportError, ResourceStatus};
-use crate::azure::{ArmClients, AzureError, NameStatus, names, write};
+use crate::azure::{ArmClient, AzureError, NameStatus, names, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, NameCheck, VaultChanges, diff_resource};
 use crate::model::body::Body;
@@ -15,7 +15,7 @@ use crate::model::desired::{DesiredResource, OnSoftDeleted, ResourceKind};
 /// name: free → create; soft-deleted here → fail or recover per `onSoftDeleted`; taken
 /// elsewhere → fail with a suggestion.
 pub async fn create_vault(
-    clients: &ArmClients,
+    clients: &ArmClient,
     vault: &VaultChanges,
     id: &str,
     body: &Value,
@@ -81,7 +81,7 @@ pub fn name_check(vault: &VaultChanges, status: NameStatus) -> NameCheck {
 /// property that differs from the plan. Returns the changes kvinit refused on the recovered
 /// vault (e.g. its retention differs from the plan's).
 async fn recover(
-    clients: &ArmClients,
+    clients: &ArmClient,
     id: &str,
     body: &Value,
     diff: DiffOptions,
@@ -106,7 +106,7 @@ async fn recover(
 /// outcome on the change set (a held or taken name blocks the vault and what needs it). One
 /// `checkNameAvailability` per such vault, plus the deleted-vault and vault lists when the name
 /// is not free. A failed check makes that vault's resource unreadable.
-pub async fn check_names(clients: &ArmClients, changes: &mut crate::change::ChangeSet) {
+pub async fn check_names(clients: &ArmClient, changes: &mut crate::change::ChangeSet) {
     use futures::StreamExt;
     let checks: Vec<_> = futures::stream::iter(changes.vaults.iter().map(|v| async move {
         let creates = v.vault().is_some_and(|r| r.action == Action::Create);

@@ -300,7 +300,7 @@ struct Run {
     reporter: Arc<dyn Reporter>,
     interrupt: Interrupt,
     watcher: tokio::task::JoinHandle<()>,
-    clients: crate::azure::ArmClients,
+    clients: crate::azure::ArmClient,
 }
 
 impl Run {

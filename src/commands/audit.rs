@@ -5,7 +5,7 @@
 
 use crate::audit::{self, AuditReport};
 use crate::azure::inventory::{self, InventoryScope};
-use crate::azure::{ArmClients, ClientSettings, RequestCounts};
+use crate::azure::{ArmClient, ClientSettings, RequestCounts};
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::commands::target::{RunTarget, TargetChoice};
 use crate::exit::ExitCode;
@@ -110,7 +110,7 @@ async fn read_inventory(
     run_target: &RunTarget,
     scope: &InventoryScope,
 ) -> Result<(audit::Observed, RequestCounts), String> {
-    let clients = ArmClients::connect(&run_target.target, ClientSettings::default())
+    let clients = ArmClient::connect(&run_target.target, ClientSettings::default())
         .map_err(|e| e.to_string())?;
     let observed = inventory::read(&clients, scope)
         .await

@@ -45,12 +45,12 @@ impl ResourceKind {
     pub fn api_version(self) -> &'static str {
         match self {
             ResourceKind::ResourceGroup => "2021-04-01",
-            ResourceKind::Vault => "2022-02-01-preview",
+            ResourceKind::Vault => "2026-02-01",
             ResourceKind::RoleAssignment => "2022-04-01",
             ResourceKind::DiagnosticSetting => "2021-05-01-preview",
-            ResourceKind::ActionGroup => "2021-09-01",
+            ResourceKind::ActionGroup => "2023-01-01",
             ResourceKind::MetricAlert => "2018-03-01",
-            ResourceKind::ActivityLogAlert => "2023-01-01-preview",
+            ResourceKind::ActivityLogAlert => "2026-01-01",
         }
     }
 

@@ -1,5 +1,6 @@
-//! Checks every desired body kind against the swagger in `emulator/arm-specs` for its
-//! api-version: required fields, enums, types, read-only fields, unknown fields, polymorphic
+//! Checks every desired body kind against the official spec for its api-version (the
+//! contract: `../shared/arm-specs`, beside the repository, as in CI; Key Vault 2026-02-01 is
+//! one TypeSpec-generated `openapi.json`): required fields, enums, types, read-only fields, unknown fields, polymorphic
 //! `discriminator`s. A simple structural check; the emulator does full JSON-schema validation.
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use crate::model::desired::{DesiredResource, ResourceKind, desired_state};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/emulator/arm-specs/specification"
+    "/../shared/arm-specs/specification"
 );
 
 /// The swagger file and definition of each kind's PUT body.
@@ -22,7 +23,7 @@ fn body_schema(kind: ResourceKind) -> (&'static str, &'static str) {
             "ResourceGroup",
         ),
         ResourceKind::Vault => (
-            "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json",
+            "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json",
             "VaultCreateOrUpdateParameters",
         ),
         ResourceKind::RoleAssignment => (
@@ -33,6 +34,9 @@ fn body_schema(kind: ResourceKind) -> (&'static str, &'static str) {
             "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
             "DiagnosticSettingsResource",
         ),
+        // No 2023-01-01 actionGroups spec is in ../shared/arm-specs: the body (a subset of
+        // 2023-01-01's, which only adds receiver kinds kvinit does not send) is checked against
+        // the newest copy there, 2021-09-01.
         ResourceKind::ActionGroup => (
             "monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json",
             "ActionGroupResource",
@@ -42,7 +46,7 @@ fn body_schema(kind: ResourceKind) -> (&'static str, &'static str) {
             "MetricAlertResource",
         ),
         ResourceKind::ActivityLogAlert => (
-            "monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json",
+            "monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json",
             "ActivityLogAlertResource",
         ),
     }

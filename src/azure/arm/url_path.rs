@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use azure_core::{Context, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Context, Request};
 
 /// Collapses runs of `/` in the request path.
 #[derive(Debug, Default)]

@@ -7,7 +7,8 @@
 
 use std::sync::Arc;
 
-use azure_core::{Body, Context, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Body, Context, Request};
 use serde_json::Value;
 
 /// Drops `null` object members from JSON request bodies.
@@ -50,10 +51,10 @@ impl Policy for StripNullsPolicy {
             }
             _ => None,
         };
-        if let Some(v) = cleaned {
-            if let Ok(bytes) = serde_json::to_vec(&v) {
-                request.set_body(bytes);
-            }
+        if let Some(v) = cleaned
+            && let Ok(bytes) = serde_json::to_vec(&v)
+        {
+            request.set_body(bytes);
         }
         next[0].send(ctx, request, &next[1..]).await
     }
