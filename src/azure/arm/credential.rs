@@ -190,21 +190,28 @@ impl CredentialChain {
             .0
             .iter()
             .map(|&kind| {
-                if settings.loopback {
-                    let off_machine = match kind {
+                let leaves_machine = match kind {
+                    CredentialKind::Environment | CredentialKind::WorkloadIdentity => {
+                        !authority_on_loopback
+                    }
+                    _ => true,
+                };
+                if settings.loopback && leaves_machine {
+                    let why = match kind {
                         CredentialKind::Environment | CredentialKind::WorkloadIdentity => {
-                            !authority_on_loopback
+                            // Say "not configured" when it is not: that is what a user fixes.
+                            if let step @ Step::NotConfigured(..) = build_step(kind, &options) {
+                                return step;
+                            }
+                            "skipped: the ARM endpoint is on loopback but the authority host is \
+                             not (give --authority-host https://127.0.0.1:PORT)"
                         }
-                        _ => true,
-                    };
-                    if off_machine {
-                        return Step::Skipped(
-                            kind,
+                        _ => {
                             "skipped: the ARM endpoint is on loopback, and kvinit sends no token \
                              request off the machine for a loopback target"
-                                .into(),
-                        );
-                    }
+                        }
+                    };
+                    return Step::Skipped(kind, why.into());
                 }
                 build_step(kind, &options)
             })

@@ -130,6 +130,8 @@ fn credential_cause(err: &azure_core::Error) -> String {
         }
         source = cause.source();
     }
+    // azure_core's retry policy wraps the credential's error in its own context line.
+    parts.retain(|p| !p.starts_with("non-transport error occurred"));
     let joined = parts.join(": ");
     let redacted = redact_secrets(&joined);
     let mut cut: String = redacted.chars().take(1500).collect();
