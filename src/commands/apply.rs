@@ -345,6 +345,7 @@ impl Run {
         .await;
         self.watcher.abort();
         self.progress.finish();
+        crate::ui::deprecation_notices::print(&self.clients.deprecations().snapshot());
         print_report(&report, args.output);
         exit_code(&report)
     }

@@ -115,6 +115,7 @@ async fn read_inventory(
     let observed = inventory::read(&clients, scope)
         .await
         .map_err(|e| format!("reading the vaults failed: {e}"))?;
+    crate::ui::deprecation_notices::print(&clients.deprecations().snapshot());
     Ok((observed, clients.counter().snapshot()))
 }
 

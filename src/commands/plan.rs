@@ -166,6 +166,7 @@ async fn plan_live(
             }
         };
     crate::apply::vault_name::check_names(&clients, &mut changes).await;
+    crate::ui::deprecation_notices::print(&clients.deprecations().snapshot());
     let requests = clients.counter().snapshot();
     let file = args.file.display().to_string();
     let rendered = match args.output {
