@@ -119,7 +119,8 @@ async fn handle(
         let form = url_decode_pairs(&String::from_utf8_lossy(&body));
         let (status, answer) =
             crate::token::answer(&app.tokens, segs[0], &form, &app.client_secret);
-        app.recorder.log(method.as_str(), &path, status.as_u16());
+        app.recorder
+            .log(method.as_str(), &path, None, status.as_u16());
         return json_response(
             status,
             Some(&answer),
@@ -137,7 +138,13 @@ async fn handle(
         ));
     }
     extra.push(("x-ms-request-id".into(), uuid::Uuid::new_v4().to_string()));
-    app.recorder.log(method.as_str(), &path, status.as_u16());
+    let api_version = query_map(&uri).get("api-version").cloned();
+    app.recorder.log(
+        method.as_str(),
+        &path,
+        api_version.as_deref(),
+        status.as_u16(),
+    );
     let body_value = if method == Method::HEAD {
         None
     } else {

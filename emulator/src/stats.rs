@@ -33,6 +33,9 @@ pub struct LoggedRequest {
     pub method: String,
     /// Request path (no query string).
     pub path: String,
+    /// The request's `api-version` query value, when it had one.
+    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    pub api_version: Option<String>,
     /// HTTP status answered.
     pub status: u16,
 }
@@ -62,10 +65,11 @@ impl Recorder {
     }
 
     /// Appends to the request log.
-    pub fn log(&self, method: &str, path: &str, status: u16) {
+    pub fn log(&self, method: &str, path: &str, api_version: Option<&str>, status: u16) {
         self.log.lock().expect("log").push(LoggedRequest {
             method: method.to_string(),
             path: path.to_string(),
+            api_version: api_version.map(str::to_owned),
             status,
         });
     }
