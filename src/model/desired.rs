@@ -13,17 +13,17 @@ use crate::rules::detail_pool::DetailPool;
 pub enum ResourceKind {
     /// `Microsoft.Resources/resourceGroups`, api-version 2021-04-01.
     ResourceGroup,
-    /// `Microsoft.KeyVault/vaults`, api-version 2022-02-01-preview.
+    /// `Microsoft.KeyVault/vaults`, api-version 2026-02-01.
     Vault,
     /// `Microsoft.Authorization/roleAssignments` at vault scope, api-version 2022-04-01.
     RoleAssignment,
     /// `Microsoft.Insights/diagnosticSettings` on the vault, api-version 2021-05-01-preview.
     DiagnosticSetting,
-    /// `Microsoft.Insights/actionGroups` (shared per environment and subscription), 2021-09-01.
+    /// `Microsoft.Insights/actionGroups` (shared per environment and subscription), 2023-01-01.
     ActionGroup,
     /// `Microsoft.Insights/metricAlerts`, api-version 2018-03-01.
     MetricAlert,
-    /// `Microsoft.Insights/activityLogAlerts`, api-version 2023-01-01-preview.
+    /// `Microsoft.Insights/activityLogAlerts`, api-version 2026-01-01.
     ActivityLogAlert,
 }
 
@@ -41,7 +41,9 @@ impl ResourceKind {
         }
     }
 
-    /// The api-version kvinit calls for this type (pinned by the azure_mgmt_* 0.20 packages).
+    /// The api-version kvinit calls for this type: issue 10's table, the one place api-versions
+    /// are set (every Key Vault call, `checkNameAvailability` and deleted vaults included, uses
+    /// the vault's).
     pub fn api_version(self) -> &'static str {
         match self {
             ResourceKind::ResourceGroup => "2021-04-01",

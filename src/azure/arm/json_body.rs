@@ -1,8 +1,7 @@
 //! Request-body clean-up as a pipeline policy: removes `null` members from JSON request
-//! bodies. The azure_mgmt 0.20 models serialise some absent optional fields as `null` (e.g.
-//! `RoleAssignmentProperties.createdOn`/`updatedOn`, which use a date `with =` adapter without
-//! `skip_serializing_if`); ARM's schemas type those fields as strings, so `null` does not
-//! conform. Absent and `null` mean the same to ARM, so dropping them changes nothing else.
+//! bodies. ARM's schemas type optional fields as strings, objects, …, so a `null` does not
+//! conform; kept from the azure_mgmt era (whose models serialised absent fields as `null`) so no
+//! body, however built, sends one. Absent and `null` mean the same to ARM, so dropping them changes nothing else.
 //! It must not touch non-JSON bodies or anything but `null` members.
 
 use std::sync::Arc;
