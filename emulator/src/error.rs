@@ -42,6 +42,9 @@ pub enum EmulatorError {
         /// What is wrong: names the field and the accepted values.
         message: String,
     },
+    /// The emulator's TLS certificate or configuration could not be made (not expected).
+    #[error("emulator TLS: {0}")]
+    Tls(String),
     /// The server task failed or panicked.
     #[error("emulator server: {0}")]
     Server(String),

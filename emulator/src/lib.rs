@@ -1,17 +1,19 @@
 //! `kvinit-emulator`: a faithful fake of the Azure Resource Manager subset kvinit calls — an
 //! Entra-like token endpoint, resource groups, Key Vault vaults (soft delete, purge protection,
 //! global names, long-running creation), role assignments, diagnostic settings, action groups,
-//! metric alerts, activity log alerts and subnets — over HTTP, with request/response shapes
+//! metric alerts, activity log alerts and subnets — over HTTPS on loopback (a certificate
+//! authority generated at start-up, [`RunningEmulator::ca_certificate_pem`]), with request/response shapes
 //! validated against the official specs in `arm-specs/` (vendored, exact copies of the project's shared specs), ARM's error codes, and
 //! deterministic fault injection (throttling, 500/503, in-flight 409, read-after-write lag).
 //!
-//! It must not depend on kvinit: the real azure_mgmt_* clients and azure_identity's
-//! `ClientSecretCredential` are pointed at it (authority host and ARM endpoint = [`RunningEmulator::base_url`]).
+//! It must not depend on kvinit: real ARM clients and azure_identity's `ClientSecretCredential`
+//! are pointed at it (authority host and ARM endpoint = [`RunningEmulator::base_url`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), kvinit_emulator::EmulatorError> {
 //! let emu = kvinit_emulator::start(kvinit_emulator::EmulatorConfig::default()).await?;
-//! let base = emu.base_url(); // http://127.0.0.1:PORT — token endpoint: {base}/{tenant}/oauth2/v2.0/token
+//! let base = emu.base_url(); // https://127.0.0.1:PORT — token endpoint: {base}/{tenant}/oauth2/v2.0/token
+//! let ca = emu.ca_certificate_pem(); // trust this PEM as a root certificate for `base`
 //! // ... point clients at `base` with DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET ...
 //! println!("{:?}", emu.stats().by_method);
 //! emu.shutdown().await?;
@@ -30,6 +32,7 @@ pub mod spec;
 mod stats;
 mod store;
 mod target;
+mod tls;
 mod token;
 
 use std::net::SocketAddr;
@@ -86,6 +89,8 @@ impl Default for EmulatorConfig {
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
+    /// PEM of the CA that signed the server certificate (generated at start-up).
+    ca_pem: String,
     app: Arc<app::App>,
     shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -150,6 +155,8 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         (stop, tokio::spawn(app::saver(app.clone(), stopped)))
     });
+    let certificates = tls::generate()?;
+    let listener = tls::TlsListener::new(listener, certificates.server_config, addr);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = server::router(app.clone());
     let task = tokio::spawn(async move {
@@ -161,6 +168,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     });
     Ok(RunningEmulator {
         addr,
+        ca_pem: certificates.ca_pem,
         app,
         shutdown: Mutex::new(Some(tx)),
         task,
@@ -170,9 +178,19 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
 }
 
 impl RunningEmulator {
-    /// `http://127.0.0.1:PORT` — both the ARM endpoint and the authority host.
+    /// `https://127.0.0.1:PORT` (`https://[::1]:PORT` when listening on IPv6) — both the ARM
+    /// endpoint and the authority host. The server certificate names `127.0.0.1`, `::1` and
+    /// `localhost`; a client must trust [`RunningEmulator::ca_certificate_pem`].
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("https://{}", self.addr)
+    }
+
+    /// The PEM (one `-----BEGIN CERTIFICATE-----` block) of the certificate authority that signed
+    /// this emulator's server certificate: the trust anchor a client adds for
+    /// [`RunningEmulator::base_url`], and only for it. Generated at start-up (ECDSA P-256, valid
+    /// from a day before start for 397 days); a new one per start, so never pin it across runs.
+    pub fn ca_certificate_pem(&self) -> &str {
+        &self.ca_pem
     }
 
     /// The bound address.
