@@ -72,7 +72,7 @@ fn clients(emu: &RunningEmulator) -> ArmClient {
         tenant_id: TENANT.into(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
         client_secret: SECRET.into(),
-        ca_certificate_pem: None,
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
     ArmClient::connect(&target, ClientSettings::default()).expect("clients")
 }

@@ -90,7 +90,7 @@ fn clients_for(emu: &RunningEmulator) -> ArmClient {
         tenant_id: TENANT.into(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
         client_secret: "faults-test-secret".into(),
-        ca_certificate_pem: None,
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
     ArmClient::connect(&target, ClientSettings::default()).unwrap()
 }

@@ -60,7 +60,7 @@ pub fn clients_with(emu: &RunningEmulator, settings: ClientSettings) -> ArmClien
         tenant_id: TENANT_ID.to_string(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
         client_secret: kvinit_emulator::DEFAULT_CLIENT_SECRET.to_string(),
-        ca_certificate_pem: None,
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
     ArmClient::connect(&target, settings).expect("connect")
 }

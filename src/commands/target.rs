@@ -283,11 +283,10 @@ impl RunTarget {
     }
 }
 
-/// The in-process emulator's self-signed certificate (PEM), the only one trusted for it.
-/// `None` until the emulator serves https (`RunningEmulator::ca_certificate_pem`).
+/// The in-process emulator's CA certificate (PEM), the only one trusted for it.
 #[cfg(feature = "emulator")]
-fn emulator_certificate(_emu: &kvinit_emulator::RunningEmulator) -> Option<String> {
-    None
+fn emulator_certificate(emu: &kvinit_emulator::RunningEmulator) -> Option<String> {
+    Some(emu.ca_certificate_pem().to_string())
 }
 
 /// Starts the embedded emulator on `state` with a random client secret for this run;

@@ -28,6 +28,15 @@ pub async fn token(http: &reqwest::Client, base: &str, tenant: &str) -> String {
         .to_string()
 }
 
+/// An HTTPS client that trusts only the emulator's CA certificate `ca_pem`.
+pub fn client(ca_pem: &str) -> reqwest::Client {
+    let certs = reqwest::Certificate::from_pem_bundle(ca_pem.as_bytes()).expect("CA PEM");
+    reqwest::Client::builder()
+        .tls_certs_only(certs)
+        .build()
+        .expect("https client")
+}
+
 /// An authenticated client for the emulator's ARM API (`base` is its URL, no trailing slash).
 pub struct Arm {
     base: String,
@@ -36,9 +45,10 @@ pub struct Arm {
 }
 
 impl Arm {
-    /// Gets a token for `tenant` (see [`token`]) and keeps it for every request.
-    pub async fn connect(base: String, tenant: &str) -> Self {
-        let http = reqwest::Client::new();
+    /// Gets a token for `tenant` (see [`token`]) and keeps it for every request; trusts only
+    /// the emulator's CA certificate `ca_pem` (its https is self-signed).
+    pub async fn connect(base: String, tenant: &str, ca_pem: &str) -> Self {
+        let http = client(ca_pem);
         let token = token(&http, &base, tenant).await;
         Self { base, http, token }
     }
