@@ -241,7 +241,7 @@ fn seeded() -> &'static Seeded {
             })
             .await
             .expect("emulator starts");
-            let arm = Arm::connect(emu.base_url(), TENANT, emu.ca_certificate_pem()).await;
+            let arm = Arm::connect(emu.base_url(), emu.ca_certificate_pem(), TENANT).await;
             for sub in [SUB, SUB_LOW, SUB_MEDIUM] {
                 arm.put(
                     &rg_id(sub, BAD_RG),

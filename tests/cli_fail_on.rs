@@ -88,7 +88,13 @@ fn apply_refuses_before_any_arm_request() {
     let apply = |extra: &[&str]| {
         kvinit()
             .args(["apply", "-f", plan, "--yes", "-o", "json"])
-            .args(["--arm-endpoint", &base, "--authority-host", &base, "--ca-cert"])
+            .args([
+                "--arm-endpoint",
+                &base,
+                "--authority-host",
+                &base,
+                "--ca-cert",
+            ])
             .arg(&ca)
             .args(extra)
             .env("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")

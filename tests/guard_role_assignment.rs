@@ -151,7 +151,7 @@ async fn a_409_role_assignment_exists_after_the_read_phase_is_re_read_and_satisf
         .id
         .clone();
     // … and the portal makes it before the PUT.
-    let arm = Arm::connect(emu.base_url(), TENANT, emu.ca_certificate_pem()).await;
+    let arm = Arm::connect(emu.base_url(), emu.ca_certificate_pem(), TENANT).await;
     let resp = arm.put_response(&portal_id(), RA_API, &portal_body()).await;
     assert_eq!(resp.status().as_u16(), 201);
 

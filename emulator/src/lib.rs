@@ -20,6 +20,7 @@
 //! # Ok(()) }
 //! ```
 
+mod api_versions;
 mod app;
 mod arm_error;
 mod clock;
@@ -39,6 +40,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+pub use api_versions::KEYVAULT_RETIREMENT;
+pub use clock::parse_now;
 pub use error::EmulatorError;
 pub use faults::FaultProfile;
 pub use stats::{LoggedRequest, RequestStats};
@@ -67,11 +70,16 @@ pub struct EmulatorConfig {
     /// shared (other read-only runs may use it at the same time, a writing one may not) and is
     /// never written; writes still work, in memory only.
     pub read_only: bool,
+    /// Where the emulator's clock starts (UTC; it then runs at real speed). `None`: the real time,
+    /// unless the fault profile sets `now`. The clock decides api-version retirement (Key Vault
+    /// versions before 2026-02-01 are refused from [`KEYVAULT_RETIREMENT`], 2027-02-27T00:00:00Z,
+    /// on) and every timestamp the emulator writes. Parse text with [`parse_now`].
+    pub now: Option<time::OffsetDateTime>,
 }
 
 impl Default for EmulatorConfig {
     /// `127.0.0.1:0`, no state file, [`FaultProfile::none`], [`DEFAULT_CLIENT_SECRET`],
-    /// `assume_referenced_exist: true`, `read_only: false`.
+    /// `assume_referenced_exist: true`, `read_only: false`, `now: None` (real time).
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -80,6 +88,7 @@ impl Default for EmulatorConfig {
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             assume_referenced_exist: true,
             read_only: false,
+            now: None,
         }
     }
 }
@@ -127,6 +136,11 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         Some(path) => Some(lock::StateLock::acquire(path, config.read_only)?),
         None => None,
     };
+    let fault_now = match config.faults.now.as_deref() {
+        Some(text) => Some(clock::parse_now(text)?),
+        None => None,
+    };
+    let clock = clock::Clock::starting_at(config.now.or(fault_now));
     let store = store::Store::load(config.state_path.as_deref())?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -147,6 +161,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         faults: faults::FaultEngine::new(config.faults),
         recorder: stats::Recorder::default(),
         client_secret: config.client_secret,
+        clock,
         assume_referenced_exist: config.assume_referenced_exist,
         save_wanted: tokio::sync::Notify::new(),
         save_status: tokio::sync::watch::Sender::new(app::SaveStatus::default()),
@@ -203,7 +218,12 @@ impl RunningEmulator {
         self.app.recorder.stats.lock().expect("stats").clone()
     }
 
-    /// A snapshot of the request log (method, path, status), in arrival order.
+    /// The emulator's clock now (see [`EmulatorConfig::now`]).
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.app.clock.now()
+    }
+
+    /// A snapshot of the request log (method, path, api-version, status), in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.app.recorder.log.lock().expect("log").clone()
     }

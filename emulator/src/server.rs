@@ -138,7 +138,7 @@ async fn handle(
         ));
     }
     extra.push(("x-ms-request-id".into(), uuid::Uuid::new_v4().to_string()));
-    let api_version = query_map(&uri).get("api-version").cloned();
+    let api_version = query_map(&uri).remove("api-version");
     app.recorder.log(
         method.as_str(),
         &path,
@@ -189,23 +189,50 @@ async fn arm(
         return from_error(ArmError::invalid_token());
     };
 
-    // 2. api-version.
+    // 2. api-version: served for this resource type and not retired at the emulator's now.
     let target = Target::parse(path);
     let query = query_map(uri);
-    if let Some(expected) = target.api_version() {
-        match query.get("api-version") {
-            None => {
-                app.recorder.bump(|s| s.rejected += 1);
-                return from_error(ArmError::missing_api_version());
-            }
-            Some(v) if v != expected => {
-                app.recorder.bump(|s| s.rejected += 1);
-                return from_error(ArmError::invalid_api_version(v, expected));
-            }
-            Some(_) => {}
+    let accepted = match crate::api_versions::check(
+        &target,
+        query.get("api-version").map(String::as_str),
+        app.clock.now(),
+    ) {
+        Ok(accepted) => accepted,
+        Err(e) => {
+            app.recorder.bump(|s| s.rejected += 1);
+            return from_error(e);
         }
+    };
+    let api_version = accepted.as_ref().map(|a| a.version);
+    let mut answer = arm_served(
+        app,
+        method,
+        path,
+        target,
+        query,
+        api_version,
+        &client_id,
+        raw,
+    )
+    .await;
+    if let Some(notice) = accepted.and_then(|a| a.deprecating) {
+        answer.2.push(("azure-deprecating".into(), notice));
     }
+    answer
+}
 
+/// Steps 3 to 6 for a request whose api-version is served.
+#[allow(clippy::too_many_arguments)]
+async fn arm_served(
+    app: &Arc<App>,
+    method: &Method,
+    path: &str,
+    target: Target,
+    query: HashMap<String, String>,
+    api_version: Option<&'static str>,
+    client_id: &str,
+    raw: &Bytes,
+) -> Answer {
     // 3. Latency, throttling, random faults.
     let profile = &app.faults.profile;
     if profile.latency_ms > 0 {
@@ -272,7 +299,10 @@ async fn arm(
             }
         }
     };
-    if let (Some(b), Some(op)) = (&body, crate::spec::operation_for(&target, method)) {
+    if let (Some(b), Some(op)) = (
+        &body,
+        crate::spec::operation_for(&target, method, api_version),
+    ) {
         if let Err(e) = crate::spec::check_request(op, b) {
             app.recorder.bump(|s| s.rejected += 1);
             return from_error(e);
@@ -307,7 +337,8 @@ async fn arm(
         path: path.to_string(),
         query,
         body,
-        client_id,
+        client_id: client_id.to_string(),
+        api_version,
     };
     let outcome = {
         let mut store = app.store.lock().expect("store");

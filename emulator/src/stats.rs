@@ -1,6 +1,6 @@
 //! Request accounting: counts by HTTP method and by fault kind, and the ordered request log served
-//! at `/_emulator/stats` and `/_emulator/requests`. Records method, path and status only — never
-//! headers, bodies or tokens.
+//! at `/_emulator/stats` and `/_emulator/requests`. Records method, path, api-version and status
+//! only — never headers, bodies or tokens.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -33,8 +33,8 @@ pub struct LoggedRequest {
     pub method: String,
     /// Request path (no query string).
     pub path: String,
-    /// The request's `api-version` query value, when it had one.
-    #[serde(rename = "apiVersion", skip_serializing_if = "Option::is_none")]
+    /// The `api-version` query parameter as sent (`None` when absent, e.g. the token endpoint).
+    #[serde(rename = "apiVersion")]
     pub api_version: Option<String>,
     /// HTTP status answered.
     pub status: u16,
@@ -69,7 +69,7 @@ impl Recorder {
         self.log.lock().expect("log").push(LoggedRequest {
             method: method.to_string(),
             path: path.to_string(),
-            api_version: api_version.map(str::to_owned),
+            api_version: api_version.map(str::to_string),
             status,
         });
     }

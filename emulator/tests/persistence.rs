@@ -139,6 +139,21 @@ async fn sigkill_never_tears_the_state_file() {
             http,
         };
         make_rg(&c, SUB, "rg").await;
+        // Open (and TLS-handshake) the 40 connections first, so the writes below start together
+        // and the kill lands among them rather than among handshakes.
+        let warm: Vec<_> = (0..40)
+            .map(|_| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg")))
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        for w in warm {
+            assert_eq!(w.await.unwrap(), 200);
+        }
         // Many concurrent vault writes; kill the process while they are in flight.
         let mut tasks = Vec::new();
         for i in 0..40 {

@@ -118,7 +118,7 @@ impl Drift {
             })
             .await
             .unwrap();
-            let arm = Arm::connect(emu.base_url(), TENANT, emu.ca_certificate_pem()).await;
+            let arm = Arm::connect(emu.base_url(), emu.ca_certificate_pem(), TENANT).await;
             f(arm).await;
             emu.shutdown().await.unwrap();
         });
