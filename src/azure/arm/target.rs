@@ -30,7 +30,8 @@ pub enum Target {
         /// The chain's steps (`--credential` / `AZURE_TOKEN_CREDENTIALS`; default all).
         credential: CredentialSelection,
         /// An extra CA to trust, PEM (`--ca-cert` / `KVINIT_CA_CERT`, e.g. the standalone
-        /// emulator's certificate).
+        /// emulator's certificate): the only one trusted when the ARM endpoint is on loopback,
+        /// else trusted besides the platform's roots.
         ca_certificate_pem: Option<String>,
     },
     /// The in-process ARM emulator: its URL is both ARM endpoint and authority host.
@@ -99,6 +100,12 @@ impl Target {
     /// The run's HTTP client, trusting what this target needs.
     pub fn http_client(&self) -> Result<Arc<dyn HttpClient>, AzureError> {
         let trust = match self {
+            // A loopback endpoint (a standalone emulator) is the only host the run talks to
+            // when the authority is on loopback too: trust only the given CA there.
+            Target::Azure {
+                ca_certificate_pem: Some(pem),
+                ..
+            } if self.is_loopback() => Trust::Only(pem.clone()),
             Target::Azure {
                 ca_certificate_pem: Some(pem),
                 ..
