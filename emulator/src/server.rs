@@ -343,6 +343,19 @@ async fn arm_served(
         let mut store = app.store.lock().expect("store");
         routes::dispatch(&req, &mut store).map(|reply| (reply, store.generation()))
     };
+    // At the current Key Vault and activity log alerts api-versions the answer itself is checked
+    // against the spec's response schema: a non-conforming answer is the emulator's bug, and a
+    // 500 says so instead of teaching clients a shape Azure never sends.
+    let outcome = outcome.and_then(|(reply, generation)| {
+        if let (Some(body), Some(op)) = (
+            reply.body.as_ref(),
+            crate::spec::operation_for(&req.target, method, api_version)
+                .filter(|_| crate::spec::answers_are_checked(api_version)),
+        ) {
+            crate::spec::check_response(op, reply.status.as_u16(), body)?;
+        }
+        Ok((reply, generation))
+    });
     // A successful write is answered once the state file holds it (the store lock is not held
     // while waiting: the saver writes many requests' changes at once).
     let answer = match outcome {

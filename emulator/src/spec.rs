@@ -621,6 +621,35 @@ pub(crate) fn check_request(op: Operation, body: &Value) -> Result<(), ArmError>
     Err(err)
 }
 
+/// Whether the emulator checks its own answers at `api_version` (Key Vault 2026-02-01 and
+/// activity log alerts 2026-01-01, the versions kvinit sends from issue 10 on).
+pub(crate) fn answers_are_checked(api_version: Option<&str>) -> bool {
+    matches!(api_version, Some("2026-02-01" | "2026-01-01"))
+}
+
+/// Checks the emulator's own answer against `op`'s response schema for `status`.
+///
+/// # Errors
+/// 500 `InternalServerError` naming the operation, the spec file and the first problem (the
+/// emulator produced a shape Azure never sends).
+pub(crate) fn check_response(op: Operation, status: u16, body: &Value) -> Result<(), ArmError> {
+    let Some(validator) = response_validator(op, status) else {
+        return Ok(());
+    };
+    match problems(validator, body).first() {
+        None => Ok(()),
+        Some((target, message)) => Err(ArmError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            format!(
+                "The emulator's answer does not conform to the {} response schema in {} ('{message}' at '{target}'); this is an emulator bug.",
+                op.operation_id,
+                op.file.rsplit('/').next().unwrap_or_default()
+            ),
+        )),
+    }
+}
+
 /// Validates `body` against the request schema of the spec operation `operation_id` in the file
 /// whose path ends with `file_suffix`. Returns every problem as `(dotted path, message)`; empty
 /// when it conforms. For tests and for callers that want to check what they send.
@@ -755,6 +784,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn answers_at_the_current_versions_are_checked_against_their_response_schema() {
+        let op = Operation {
+            file: file("2026-02-01/openapi.json"),
+            operation_id: "Vaults_Get",
+        };
+        let good = json!({
+            "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+            "name": "kv", "type": "Microsoft.KeyVault/vaults", "location": "westeurope",
+            "properties": {"tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": true}
+        });
+        assert!(check_response(op, 200, &good).is_ok());
+        let mut bad = good.clone();
+        bad["properties"]["enableRbacAuthorization"] = json!("yes");
+        let err = check_response(op, 200, &bad).unwrap_err();
+        assert_eq!(err.status.as_u16(), 500);
+        assert!(err.message.contains("Vaults_Get") && err.message.contains("openapi.json"));
+        assert!(answers_are_checked(Some("2026-02-01")));
+        assert!(answers_are_checked(Some("2026-01-01")));
+        assert!(!answers_are_checked(Some("2022-02-01-preview")));
     }
 
     #[test]
