@@ -132,6 +132,18 @@ pub struct TargetArgs {
     /// Authority host for the credential (with --arm-endpoint; e.g. the emulator's URL).
     #[arg(long, value_name = "URL", env = "KVINIT_AUTHORITY_HOST")]
     pub authority_host: Option<String>,
+
+    /// Which credential to use instead of the whole chain (environment, workload identity,
+    /// managed identity, Azure CLI, azd): env, workload, managed-identity, cli or azd; also the
+    /// Azure SDKs' `dev` (cli, azd) and `prod` (env, workload, managed-identity). Ignored with
+    /// --emulator, which issues its own token.
+    #[arg(long, value_name = "NAME", env = "AZURE_TOKEN_CREDENTIALS")]
+    pub credential: Option<crate::azure::CredentialSelection>,
+
+    /// A CA certificate (PEM) to trust besides the system's, e.g. the certificate a standalone
+    /// `kvinit emulator` writes next to its state file.
+    #[arg(long, value_name = "FILE", env = "KVINIT_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// `kvinit init`.
@@ -379,8 +391,21 @@ pub struct EmulatorArgs {
     ///                        see the new resource (404), default 0.
     ///   provisioningMs       milliseconds a new vault stays in provisioningState RegisteringDns
     ///                        before Succeeded (a long-running operation), default 0.
+    ///   now                  RFC 3339 instant the emulator's clock starts at (then it runs at
+    ///                        real speed), e.g. 2027-03-01T00:00:00Z; default: the real time.
+    ///                        Key Vault api-versions before 2026-02-01 answer with an
+    ///                        azure-deprecating header until 2027-02-27T00:00:00Z and 400
+    ///                        InvalidApiVersionParameter from then on. --now wins over it.
     ///
     /// Example: `seed: 7` / `throttleRate: 0.1` / `writeBurst: 200` / `writeRefillPerSec: 10`.
     #[arg(long, value_name = "FILE", verbatim_doc_comment)]
     pub faults: Option<PathBuf>,
+    /// Start the emulator's clock at this instant (RFC 3339, e.g. 2027-03-01T00:00:00Z); it then
+    /// runs at real speed.
+    ///
+    /// The clock decides api-version retirement (Key Vault versions before 2026-02-01 are refused
+    /// from 2027-02-27T00:00:00Z on) and the timestamps the emulator writes. Default: real time
+    /// (or the fault profile's `now`).
+    #[arg(long, value_name = "INSTANT")]
+    pub now: Option<String>,
 }

@@ -29,6 +29,8 @@ pub(crate) struct App {
     pub faults: FaultEngine,
     pub recorder: Recorder,
     pub client_secret: String,
+    /// The emulator's clock (api-version retirement, timestamps).
+    pub clock: crate::clock::Clock,
     pub assume_referenced_exist: bool,
     /// Wakes the saver (a write is waiting to be saved).
     pub save_wanted: tokio::sync::Notify,

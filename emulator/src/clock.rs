@@ -1,10 +1,59 @@
-//! Wall-clock timestamps in ARM's format (RFC 3339, UTC). Owns only formatting of "now"; it does
-//! not schedule anything.
+//! The emulator's clock and timestamps in ARM's format (RFC 3339, UTC). The clock can start at a
+//! chosen instant ([`crate::EmulatorConfig::now`], the fault profile's `now`, `kvinit emulator
+//! --now`) and then runs at real speed; api-version retirement and every timestamp the emulator
+//! writes (`systemData`, deletion dates) read it. Owns only "what time is it"; it schedules
+//! nothing.
+
+use std::time::Instant;
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-/// Now, as ARM writes timestamps: RFC 3339 in UTC, e.g. `2026-11-29T18:40:00.123456Z`.
+/// A clock that reads `start` at the emulator's start-up and advances with real time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Clock {
+    start: OffsetDateTime,
+    started: Instant,
+}
+
+impl Clock {
+    /// Starts at `start` (None: the real time now).
+    pub fn starting_at(start: Option<OffsetDateTime>) -> Self {
+        Self {
+            start: start.unwrap_or_else(OffsetDateTime::now_utc),
+            started: Instant::now(),
+        }
+    }
+
+    /// The emulator's now (UTC).
+    pub fn now(&self) -> OffsetDateTime {
+        let elapsed = time::Duration::try_from(self.started.elapsed()).unwrap_or_default();
+        self.start + elapsed
+    }
+
+    /// The emulator's now, RFC 3339.
+    pub fn now_rfc3339(&self) -> String {
+        rfc3339(self.now())
+    }
+}
+
+/// Parses an instant for the emulator's clock: RFC 3339 such as `2027-03-01T00:00:00Z` (an
+/// offset other than `Z` is converted to UTC).
+///
+/// # Errors
+/// [`crate::EmulatorError::Clock`] naming the text and the expected form.
+pub fn parse_now(text: &str) -> Result<OffsetDateTime, crate::EmulatorError> {
+    OffsetDateTime::parse(text.trim(), &Rfc3339)
+        .map(|t| t.to_offset(time::UtcOffset::UTC))
+        .map_err(|e| crate::EmulatorError::Clock {
+            message: format!(
+                "'{text}' is not an RFC 3339 instant ({e}); write it like 2027-03-01T00:00:00Z"
+            ),
+        })
+}
+
+/// Real now, as ARM writes timestamps: RFC 3339 in UTC, e.g. `2026-11-29T18:40:00.123456Z`
+/// (for the few places that have no emulator at hand).
 pub(crate) fn now_rfc3339() -> String {
     rfc3339(OffsetDateTime::now_utc())
 }
@@ -15,8 +64,28 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_else(|_| "1970-01-01T00:00:00Z".to_string())
 }
 
-/// Now plus `days` whole days, RFC 3339 (used for a deleted vault's `scheduledPurgeDate`).
+/// `start` plus `days` whole days, RFC 3339 (used for a deleted vault's `scheduledPurgeDate`).
 pub(crate) fn days_after(start: &str, days: i64) -> String {
     let base = OffsetDateTime::parse(start, &Rfc3339).unwrap_or_else(|_| OffsetDateTime::now_utc());
     rfc3339(base + time::Duration::days(days))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_set_clock_starts_there_and_runs() {
+        let start = parse_now("2027-03-01T00:00:00Z").unwrap();
+        let clock = Clock::starting_at(Some(start));
+        let now = clock.now();
+        assert!(now >= start && now - start < time::Duration::seconds(5));
+        assert!(clock.now_rfc3339().starts_with("2027-03-01T00:00:0"));
+        assert_eq!(
+            parse_now("2027-03-01T01:00:00+01:00").unwrap(),
+            parse_now("2027-03-01T00:00:00Z").unwrap()
+        );
+        let err = parse_now("next tuesday").unwrap_err().to_string();
+        assert!(err.contains("2027-03-01T00:00:00Z"), "{err}");
+    }
 }

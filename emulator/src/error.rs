@@ -42,6 +42,15 @@ pub enum EmulatorError {
         /// What is wrong: names the field and the accepted values.
         message: String,
     },
+    /// An instant for the emulator's clock is not RFC 3339.
+    #[error("emulator clock: {message}")]
+    Clock {
+        /// The text given and the expected form.
+        message: String,
+    },
+    /// The emulator's TLS certificate or configuration could not be made (not expected).
+    #[error("emulator TLS: {0}")]
+    Tls(String),
     /// The server task failed or panicked.
     #[error("emulator server: {0}")]
     Server(String),

@@ -48,6 +48,11 @@ pub struct FaultProfile {
     /// Vault creation is a long-running operation: `provisioningState` stays `RegisteringDns` for
     /// this long, milliseconds, then becomes `Succeeded`. Default 0 (immediately Succeeded).
     pub provisioning_ms: u64,
+    /// Where the emulator's clock starts, RFC 3339 UTC such as `2027-03-01T00:00:00Z` (then it
+    /// runs at real speed); decides api-version retirement, e.g. Key Vault versions before
+    /// 2026-02-01 are refused from 2027-02-27T00:00:00Z on. Default: none (real time).
+    /// [`crate::EmulatorConfig::now`] wins over it.
+    pub now: Option<String>,
 }
 
 impl Default for FaultProfile {
@@ -72,6 +77,7 @@ impl FaultProfile {
             conflict_rate: 0.0,
             read_after_write_lag_ms: 0,
             provisioning_ms: 0,
+            now: None,
         }
     }
 
@@ -117,6 +123,14 @@ impl FaultProfile {
     }
 
     fn check(&self) -> Result<(), EmulatorError> {
+        if let Some(now) = &self.now {
+            crate::clock::parse_now(now).map_err(|e| EmulatorError::FaultProfile {
+                message: format!(
+                    "now: {}",
+                    e.to_string().trim_start_matches("emulator clock: ")
+                ),
+            })?;
+        }
         for (field, rate) in [
             ("throttleRate", self.throttle_rate),
             ("serverErrorRate", self.server_error_rate),

@@ -1,23 +1,26 @@
 //! `kvinit-emulator`: a faithful fake of the Azure Resource Manager subset kvinit calls — an
 //! Entra-like token endpoint, resource groups, Key Vault vaults (soft delete, purge protection,
 //! global names, long-running creation), role assignments, diagnostic settings, action groups,
-//! metric alerts, activity log alerts and subnets — over HTTP, with request/response shapes
+//! metric alerts, activity log alerts and subnets — over HTTPS on loopback (a certificate
+//! authority generated at start-up, [`RunningEmulator::ca_certificate_pem`]), with request/response shapes
 //! validated against the official specs in `arm-specs/` (vendored, exact copies of the project's shared specs), ARM's error codes, and
 //! deterministic fault injection (throttling, 500/503, in-flight 409, read-after-write lag).
 //!
-//! It must not depend on kvinit: the real azure_mgmt_* clients and azure_identity's
-//! `ClientSecretCredential` are pointed at it (authority host and ARM endpoint = [`RunningEmulator::base_url`]).
+//! It must not depend on kvinit: real ARM clients and azure_identity's `ClientSecretCredential`
+//! are pointed at it (authority host and ARM endpoint = [`RunningEmulator::base_url`]).
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), kvinit_emulator::EmulatorError> {
 //! let emu = kvinit_emulator::start(kvinit_emulator::EmulatorConfig::default()).await?;
-//! let base = emu.base_url(); // http://127.0.0.1:PORT — token endpoint: {base}/{tenant}/oauth2/v2.0/token
+//! let base = emu.base_url(); // https://127.0.0.1:PORT — token endpoint: {base}/{tenant}/oauth2/v2.0/token
+//! let ca = emu.ca_certificate_pem(); // trust this PEM as a root certificate for `base`
 //! // ... point clients at `base` with DEFAULT_CLIENT_ID / DEFAULT_CLIENT_SECRET ...
 //! println!("{:?}", emu.stats().by_method);
 //! emu.shutdown().await?;
 //! # Ok(()) }
 //! ```
 
+mod api_versions;
 mod app;
 mod arm_error;
 mod clock;
@@ -30,12 +33,15 @@ pub mod spec;
 mod stats;
 mod store;
 mod target;
+mod tls;
 mod token;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
+pub use api_versions::KEYVAULT_RETIREMENT;
+pub use clock::parse_now;
 pub use error::EmulatorError;
 pub use faults::FaultProfile;
 pub use stats::{LoggedRequest, RequestStats};
@@ -64,11 +70,16 @@ pub struct EmulatorConfig {
     /// shared (other read-only runs may use it at the same time, a writing one may not) and is
     /// never written; writes still work, in memory only.
     pub read_only: bool,
+    /// Where the emulator's clock starts (UTC; it then runs at real speed). `None`: the real time,
+    /// unless the fault profile sets `now`. The clock decides api-version retirement (Key Vault
+    /// versions before 2026-02-01 are refused from [`KEYVAULT_RETIREMENT`], 2027-02-27T00:00:00Z,
+    /// on) and every timestamp the emulator writes. Parse text with [`parse_now`].
+    pub now: Option<time::OffsetDateTime>,
 }
 
 impl Default for EmulatorConfig {
     /// `127.0.0.1:0`, no state file, [`FaultProfile::none`], [`DEFAULT_CLIENT_SECRET`],
-    /// `assume_referenced_exist: true`, `read_only: false`.
+    /// `assume_referenced_exist: true`, `read_only: false`, `now: None` (real time).
     fn default() -> Self {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 0)),
@@ -77,6 +88,7 @@ impl Default for EmulatorConfig {
             client_secret: DEFAULT_CLIENT_SECRET.to_string(),
             assume_referenced_exist: true,
             read_only: false,
+            now: None,
         }
     }
 }
@@ -86,6 +98,8 @@ impl Default for EmulatorConfig {
 #[derive(Debug)]
 pub struct RunningEmulator {
     addr: SocketAddr,
+    /// PEM of the CA that signed the server certificate (generated at start-up).
+    ca_pem: String,
     app: Arc<app::App>,
     shutdown: Mutex<Option<tokio::sync::oneshot::Sender<()>>>,
     task: tokio::task::JoinHandle<std::io::Result<()>>,
@@ -122,6 +136,11 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         Some(path) => Some(lock::StateLock::acquire(path, config.read_only)?),
         None => None,
     };
+    let fault_now = match config.faults.now.as_deref() {
+        Some(text) => Some(clock::parse_now(text)?),
+        None => None,
+    };
+    let clock = clock::Clock::starting_at(config.now.or(fault_now));
     let store = store::Store::load(config.state_path.as_deref())?;
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -142,6 +161,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         faults: faults::FaultEngine::new(config.faults),
         recorder: stats::Recorder::default(),
         client_secret: config.client_secret,
+        clock,
         assume_referenced_exist: config.assume_referenced_exist,
         save_wanted: tokio::sync::Notify::new(),
         save_status: tokio::sync::watch::Sender::new(app::SaveStatus::default()),
@@ -150,6 +170,8 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         (stop, tokio::spawn(app::saver(app.clone(), stopped)))
     });
+    let certificates = tls::generate()?;
+    let listener = tls::TlsListener::new(listener, certificates.server_config, addr);
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let router = server::router(app.clone());
     let task = tokio::spawn(async move {
@@ -161,6 +183,7 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
     });
     Ok(RunningEmulator {
         addr,
+        ca_pem: certificates.ca_pem,
         app,
         shutdown: Mutex::new(Some(tx)),
         task,
@@ -170,9 +193,19 @@ pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorEr
 }
 
 impl RunningEmulator {
-    /// `http://127.0.0.1:PORT` — both the ARM endpoint and the authority host.
+    /// `https://127.0.0.1:PORT` (`https://[::1]:PORT` when listening on IPv6) — both the ARM
+    /// endpoint and the authority host. The server certificate names `127.0.0.1`, `::1` and
+    /// `localhost`; a client must trust [`RunningEmulator::ca_certificate_pem`].
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("https://{}", self.addr)
+    }
+
+    /// The PEM (one `-----BEGIN CERTIFICATE-----` block) of the certificate authority that signed
+    /// this emulator's server certificate: the trust anchor a client adds for
+    /// [`RunningEmulator::base_url`], and only for it. Generated at start-up (ECDSA P-256, valid
+    /// from a day before start for 397 days); a new one per start, so never pin it across runs.
+    pub fn ca_certificate_pem(&self) -> &str {
+        &self.ca_pem
     }
 
     /// The bound address.
@@ -185,7 +218,12 @@ impl RunningEmulator {
         self.app.recorder.stats.lock().expect("stats").clone()
     }
 
-    /// A snapshot of the request log (method, path, status), in arrival order.
+    /// The emulator's clock now (see [`EmulatorConfig::now`]).
+    pub fn now(&self) -> time::OffsetDateTime {
+        self.app.clock.now()
+    }
+
+    /// A snapshot of the request log (method, path, api-version, status), in arrival order.
     pub fn requests(&self) -> Vec<LoggedRequest> {
         self.app.recorder.log.lock().expect("log").clone()
     }

@@ -119,7 +119,8 @@ async fn handle(
         let form = url_decode_pairs(&String::from_utf8_lossy(&body));
         let (status, answer) =
             crate::token::answer(&app.tokens, segs[0], &form, &app.client_secret);
-        app.recorder.log(method.as_str(), &path, status.as_u16());
+        app.recorder
+            .log(method.as_str(), &path, None, status.as_u16());
         return json_response(
             status,
             Some(&answer),
@@ -137,7 +138,13 @@ async fn handle(
         ));
     }
     extra.push(("x-ms-request-id".into(), uuid::Uuid::new_v4().to_string()));
-    app.recorder.log(method.as_str(), &path, status.as_u16());
+    let api_version = query_map(&uri).remove("api-version");
+    app.recorder.log(
+        method.as_str(),
+        &path,
+        api_version.as_deref(),
+        status.as_u16(),
+    );
     let body_value = if method == Method::HEAD {
         None
     } else {
@@ -182,23 +189,50 @@ async fn arm(
         return from_error(ArmError::invalid_token());
     };
 
-    // 2. api-version.
+    // 2. api-version: served for this resource type and not retired at the emulator's now.
     let target = Target::parse(path);
     let query = query_map(uri);
-    if let Some(expected) = target.api_version() {
-        match query.get("api-version") {
-            None => {
-                app.recorder.bump(|s| s.rejected += 1);
-                return from_error(ArmError::missing_api_version());
-            }
-            Some(v) if v != expected => {
-                app.recorder.bump(|s| s.rejected += 1);
-                return from_error(ArmError::invalid_api_version(v, expected));
-            }
-            Some(_) => {}
+    let accepted = match crate::api_versions::check(
+        &target,
+        query.get("api-version").map(String::as_str),
+        app.clock.now(),
+    ) {
+        Ok(accepted) => accepted,
+        Err(e) => {
+            app.recorder.bump(|s| s.rejected += 1);
+            return from_error(e);
         }
+    };
+    let api_version = accepted.as_ref().map(|a| a.version);
+    let mut answer = arm_served(
+        app,
+        method,
+        path,
+        target,
+        query,
+        api_version,
+        &client_id,
+        raw,
+    )
+    .await;
+    if let Some(notice) = accepted.and_then(|a| a.deprecating) {
+        answer.2.push(("azure-deprecating".into(), notice));
     }
+    answer
+}
 
+/// Steps 3 to 6 for a request whose api-version is served.
+#[allow(clippy::too_many_arguments)]
+async fn arm_served(
+    app: &Arc<App>,
+    method: &Method,
+    path: &str,
+    target: Target,
+    query: HashMap<String, String>,
+    api_version: Option<&'static str>,
+    client_id: &str,
+    raw: &Bytes,
+) -> Answer {
     // 3. Latency, throttling, random faults.
     let profile = &app.faults.profile;
     if profile.latency_ms > 0 {
@@ -265,11 +299,13 @@ async fn arm(
             }
         }
     };
-    if let (Some(b), Some(op)) = (&body, crate::spec::operation_for(&target, method)) {
-        if let Err(e) = crate::spec::check_request(op, b) {
-            app.recorder.bump(|s| s.rejected += 1);
-            return from_error(e);
-        }
+    if let (Some(b), Some(op)) = (
+        &body,
+        crate::spec::operation_for(&target, method, api_version),
+    ) && let Err(e) = crate::spec::check_request(op, b)
+    {
+        app.recorder.bump(|s| s.rejected += 1);
+        return from_error(e);
     }
 
     // 5. One write at a time per vault.
@@ -278,15 +314,15 @@ async fn arm(
     } else {
         None
     };
-    if let Some(key) = &vault_key {
-        if app.faults.begin_vault_write(key, &mut rng) {
-            app.recorder.bump(|s| s.conflicts += 1);
-            return from_error(ArmError::new(
-                StatusCode::CONFLICT,
-                "Conflict",
-                "There was a conflict while processing the request: another operation on this vault is in progress. Retry after it completes.",
-            ));
-        }
+    if let Some(key) = &vault_key
+        && app.faults.begin_vault_write(key, &mut rng)
+    {
+        app.recorder.bump(|s| s.conflicts += 1);
+        return from_error(ArmError::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            "There was a conflict while processing the request: another operation on this vault is in progress. Retry after it completes.",
+        ));
     }
 
     // 6. The route (latency is spent inside the in-flight window so concurrent writes overlap).
@@ -300,12 +336,26 @@ async fn arm(
         path: path.to_string(),
         query,
         body,
-        client_id,
+        client_id: client_id.to_string(),
+        api_version,
     };
     let outcome = {
         let mut store = app.store.lock().expect("store");
         routes::dispatch(&req, &mut store).map(|reply| (reply, store.generation()))
     };
+    // At the current Key Vault and activity log alerts api-versions the answer itself is checked
+    // against the spec's response schema: a non-conforming answer is the emulator's bug, and a
+    // 500 says so instead of teaching clients a shape Azure never sends.
+    let outcome = outcome.and_then(|(reply, generation)| {
+        if let (Some(body), Some(op)) = (
+            reply.body.as_ref(),
+            crate::spec::operation_for(&req.target, method, api_version)
+                .filter(|_| crate::spec::answers_are_checked(api_version)),
+        ) {
+            crate::spec::check_response(op, reply.status.as_u16(), body)?;
+        }
+        Ok((reply, generation))
+    });
     // A successful write is answered once the state file holds it (the store lock is not held
     // while waiting: the saver writes many requests' changes at once).
     let answer = match outcome {

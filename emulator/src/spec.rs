@@ -138,6 +138,34 @@ const FILES: &[(&str, &str)] = &[
             "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"
         )),
     ),
+    (
+        "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json"
+        )),
+    ),
+    (
+        "common-types/resource-management/v5/types.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/common-types/resource-management/v5/types.json"
+        )),
+    ),
+    (
+        "common-types/resource-management/v5/managedidentity.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/common-types/resource-management/v5/managedidentity.json"
+        )),
+    ),
+    (
+        "monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json"
+        )),
+    ),
 ];
 
 /// Network files the 2023-09-01 `virtualNetwork.json` references but the spec copy lacks, with
@@ -183,36 +211,49 @@ fn file(prefix: &str) -> &'static str {
         .unwrap_or("")
 }
 
-/// The spec operation a request calls, if the emulator serves it.
-pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operation> {
+/// The Key Vault spec file for `api_version`: the TypeSpec-generated 2026-02-01 `openapi.json`
+/// (its network-security-perimeter operations reference files that do not exist upstream and
+/// are never compiled), else the 2022-02-01-preview swagger.
+fn keyvault_file(api_version: Option<&str>) -> &'static str {
+    match api_version {
+        Some("2026-02-01") => "2026-02-01/openapi.json",
+        _ => "2022-02-01-preview/keyvault.json",
+    }
+}
+
+/// The activity log alerts spec file for `api_version` (2026-01-01 GA or 2023-01-01-preview).
+fn activity_log_alerts_file(api_version: Option<&str>) -> &'static str {
+    match api_version {
+        Some("2026-01-01") => "2026-01-01/activityLogAlerts_API.json",
+        _ => "2023-01-01-preview/activityLogAlerts_API.json",
+    }
+}
+
+/// The spec operation a request at `api_version` calls, if the emulator serves it.
+pub(crate) fn operation_for(
+    target: &Target,
+    method: &Method,
+    api_version: Option<&str>,
+) -> Option<Operation> {
     use Target::*;
+    let kv = keyvault_file(api_version);
+    let ala = activity_log_alerts_file(api_version);
     let (suffix, id) = match (target, method.as_str()) {
         (ResourceGroup { .. }, "PUT") => {
             ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate")
         }
         (ResourceGroup { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_Get"),
         (ResourceGroups { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_List"),
-        (Vault { .. }, "PUT") => ("2022-02-01-preview/keyvault.json", "Vaults_CreateOrUpdate"),
-        (Vault { .. }, "PATCH") => ("2022-02-01-preview/keyvault.json", "Vaults_Update"),
-        (Vault { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_Get"),
-        (Vault { .. }, "DELETE") => ("2022-02-01-preview/keyvault.json", "Vaults_Delete"),
-        (VaultsInGroup { .. }, "GET") => (
-            "2022-02-01-preview/keyvault.json",
-            "Vaults_ListByResourceGroup",
-        ),
-        (VaultsInSubscription { .. }, "GET") => (
-            "2022-02-01-preview/keyvault.json",
-            "Vaults_ListBySubscription",
-        ),
-        (DeletedVault { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_GetDeleted"),
-        (DeletedVaults { .. }, "GET") => ("2022-02-01-preview/keyvault.json", "Vaults_ListDeleted"),
-        (PurgeDeletedVault { .. }, "POST") => {
-            ("2022-02-01-preview/keyvault.json", "Vaults_PurgeDeleted")
-        }
-        (CheckVaultName { .. }, "POST") => (
-            "2022-02-01-preview/keyvault.json",
-            "Vaults_CheckNameAvailability",
-        ),
+        (Vault { .. }, "PUT") => (kv, "Vaults_CreateOrUpdate"),
+        (Vault { .. }, "PATCH") => (kv, "Vaults_Update"),
+        (Vault { .. }, "GET") => (kv, "Vaults_Get"),
+        (Vault { .. }, "DELETE") => (kv, "Vaults_Delete"),
+        (VaultsInGroup { .. }, "GET") => (kv, "Vaults_ListByResourceGroup"),
+        (VaultsInSubscription { .. }, "GET") => (kv, "Vaults_ListBySubscription"),
+        (DeletedVault { .. }, "GET") => (kv, "Vaults_GetDeleted"),
+        (DeletedVaults { .. }, "GET") => (kv, "Vaults_ListDeleted"),
+        (PurgeDeletedVault { .. }, "POST") => (kv, "Vaults_PurgeDeleted"),
+        (CheckVaultName { .. }, "POST") => (kv, "Vaults_CheckNameAvailability"),
         (RoleAssignment { .. }, "PUT") => (
             "authorization-RoleAssignmentsCalls.json",
             "RoleAssignments_Create",
@@ -249,19 +290,12 @@ pub(crate) fn operation_for(target: &Target, method: &Method) -> Option<Operatio
         (MetricAlertsInSubscription { .. }, "GET") => {
             ("metricAlert_API.json", "MetricAlerts_ListBySubscription")
         }
-        (ActivityLogAlert { .. }, "PUT") => (
-            "activityLogAlerts_API.json",
-            "ActivityLogAlerts_CreateOrUpdate",
-        ),
-        (ActivityLogAlert { .. }, "GET") => ("activityLogAlerts_API.json", "ActivityLogAlerts_Get"),
-        (ActivityLogAlertsInGroup { .. }, "GET") => (
-            "activityLogAlerts_API.json",
-            "ActivityLogAlerts_ListByResourceGroup",
-        ),
-        (ActivityLogAlertsInSubscription { .. }, "GET") => (
-            "activityLogAlerts_API.json",
-            "ActivityLogAlerts_ListBySubscriptionId",
-        ),
+        (ActivityLogAlert { .. }, "PUT") => (ala, "ActivityLogAlerts_CreateOrUpdate"),
+        (ActivityLogAlert { .. }, "GET") => (ala, "ActivityLogAlerts_Get"),
+        (ActivityLogAlertsInGroup { .. }, "GET") => (ala, "ActivityLogAlerts_ListByResourceGroup"),
+        (ActivityLogAlertsInSubscription { .. }, "GET") => {
+            (ala, "ActivityLogAlerts_ListBySubscriptionId")
+        }
         (Subnet { .. }, "PUT") => ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate"),
         (Subnet { .. }, "GET") => ("2023-09-01/virtualNetwork.json", "Subnets_Get"),
         _ => return None,
@@ -456,12 +490,11 @@ fn find_operation(op: Operation) -> Option<(Value, Vec<Value>)> {
 }
 
 fn resolve_local(op: Operation, v: &Value) -> Value {
-    if let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        if let Some(pointer) = r.strip_prefix('#') {
-            if let Some(found) = specs().docs.get(op.file).and_then(|d| d.pointer(pointer)) {
-                return found.clone();
-            }
-        }
+    if let Some(r) = v.get("$ref").and_then(Value::as_str)
+        && let Some(pointer) = r.strip_prefix('#')
+        && let Some(found) = specs().docs.get(op.file).and_then(|d| d.pointer(pointer))
+    {
+        return found.clone();
     }
     v.clone()
 }
@@ -588,6 +621,35 @@ pub(crate) fn check_request(op: Operation, body: &Value) -> Result<(), ArmError>
     Err(err)
 }
 
+/// Whether the emulator checks its own answers at `api_version` (Key Vault 2026-02-01 and
+/// activity log alerts 2026-01-01, the versions kvinit sends from issue 10 on).
+pub(crate) fn answers_are_checked(api_version: Option<&str>) -> bool {
+    matches!(api_version, Some("2026-02-01" | "2026-01-01"))
+}
+
+/// Checks the emulator's own answer against `op`'s response schema for `status`.
+///
+/// # Errors
+/// 500 `InternalServerError` naming the operation, the spec file and the first problem (the
+/// emulator produced a shape Azure never sends).
+pub(crate) fn check_response(op: Operation, status: u16, body: &Value) -> Result<(), ArmError> {
+    let Some(validator) = response_validator(op, status) else {
+        return Ok(());
+    };
+    match problems(validator, body).first() {
+        None => Ok(()),
+        Some((target, message)) => Err(ArmError::new(
+            axum::http::StatusCode::INTERNAL_SERVER_ERROR,
+            "InternalServerError",
+            format!(
+                "The emulator's answer does not conform to the {} response schema in {} ('{message}' at '{target}'); this is an emulator bug.",
+                op.operation_id,
+                op.file.rsplit('/').next().unwrap_or_default()
+            ),
+        )),
+    }
+}
+
 /// Validates `body` against the request schema of the spec operation `operation_id` in the file
 /// whose path ends with `file_suffix`. Returns every problem as `(dotted path, message)`; empty
 /// when it conforms. For tests and for callers that want to check what they send.
@@ -712,16 +774,39 @@ mod tests {
             );
             let (operation, _) = find_operation(op).expect("operation in spec");
             for status in operation["responses"].as_object().unwrap().keys() {
-                if let Ok(code) = status.parse::<u16>() {
-                    if operation["responses"][status].get("schema").is_some() {
-                        assert!(
-                            response_validator(op, code).is_some(),
-                            "{id} {code}: response schema compiles"
-                        );
-                    }
+                if let Ok(code) = status.parse::<u16>()
+                    && operation["responses"][status].get("schema").is_some()
+                {
+                    assert!(
+                        response_validator(op, code).is_some(),
+                        "{id} {code}: response schema compiles"
+                    );
                 }
             }
         }
+    }
+
+    #[test]
+    fn answers_at_the_current_versions_are_checked_against_their_response_schema() {
+        let op = Operation {
+            file: file("2026-02-01/openapi.json"),
+            operation_id: "Vaults_Get",
+        };
+        let good = json!({
+            "id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv",
+            "name": "kv", "type": "Microsoft.KeyVault/vaults", "location": "westeurope",
+            "properties": {"tenantId": "72f988bf-86f1-41af-91ab-2d7cd011db47",
+                "sku": {"family": "A", "name": "standard"}, "enableRbacAuthorization": true}
+        });
+        assert!(check_response(op, 200, &good).is_ok());
+        let mut bad = good.clone();
+        bad["properties"]["enableRbacAuthorization"] = json!("yes");
+        let err = check_response(op, 200, &bad).unwrap_err();
+        assert_eq!(err.status.as_u16(), 500);
+        assert!(err.message.contains("Vaults_Get") && err.message.contains("openapi.json"));
+        assert!(answers_are_checked(Some("2026-02-01")));
+        assert!(answers_are_checked(Some("2026-01-01")));
+        assert!(!answers_are_checked(Some("2022-02-01-preview")));
     }
 
     #[test]

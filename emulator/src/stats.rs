@@ -1,6 +1,6 @@
 //! Request accounting: counts by HTTP method and by fault kind, and the ordered request log served
-//! at `/_emulator/stats` and `/_emulator/requests`. Records method, path and status only — never
-//! headers, bodies or tokens.
+//! at `/_emulator/stats` and `/_emulator/requests`. Records method, path, api-version and status
+//! only — never headers, bodies or tokens.
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -33,6 +33,9 @@ pub struct LoggedRequest {
     pub method: String,
     /// Request path (no query string).
     pub path: String,
+    /// The `api-version` query parameter as sent (`None` when absent, e.g. the token endpoint).
+    #[serde(rename = "apiVersion")]
+    pub api_version: Option<String>,
     /// HTTP status answered.
     pub status: u16,
 }
@@ -62,10 +65,11 @@ impl Recorder {
     }
 
     /// Appends to the request log.
-    pub fn log(&self, method: &str, path: &str, status: u16) {
+    pub fn log(&self, method: &str, path: &str, api_version: Option<&str>, status: u16) {
         self.log.lock().expect("log").push(LoggedRequest {
             method: method.to_string(),
             path: path.to_string(),
+            api_version: api_version.map(str::to_string),
             status,
         });
     }

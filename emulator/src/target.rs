@@ -100,18 +100,6 @@ pub(crate) enum Target {
     Unknown,
 }
 
-/// api-versions the emulator serves (those kvinit's azure_mgmt_* 0.20 clients send).
-pub(crate) mod api {
-    pub const RESOURCES: &str = "2021-04-01";
-    pub const KEYVAULT: &str = "2022-02-01-preview";
-    pub const AUTHORIZATION: &str = "2022-04-01";
-    pub const DIAGNOSTIC_SETTINGS: &str = "2021-05-01-preview";
-    pub const ACTION_GROUPS: &str = "2021-09-01";
-    pub const METRIC_ALERTS: &str = "2018-03-01";
-    pub const ACTIVITY_LOG_ALERTS: &str = "2023-01-01-preview";
-    pub const NETWORK: &str = "2023-09-01";
-}
-
 /// Collapses repeated slashes and drops a trailing slash (the azure_mgmt clients build
 /// `{endpoint}/{scope}` with scopes that start with `/`).
 pub(crate) fn normalize(path: &str) -> String {
@@ -363,34 +351,6 @@ impl Target {
             },
             _ => Target::Unknown,
         }
-    }
-
-    /// The api-version this target is served at.
-    pub fn api_version(&self) -> Option<&'static str> {
-        use Target::*;
-        Some(match self {
-            ResourceGroup { .. } | ResourceGroups { .. } => api::RESOURCES,
-            Vault { .. }
-            | VaultsInGroup { .. }
-            | VaultsInSubscription { .. }
-            | DeletedVault { .. }
-            | PurgeDeletedVault { .. }
-            | DeletedVaults { .. }
-            | CheckVaultName { .. } => api::KEYVAULT,
-            RoleAssignment { .. } | RoleAssignments { .. } | RoleDefinition { .. } => {
-                api::AUTHORIZATION
-            }
-            DiagnosticSetting { .. } | DiagnosticSettings { .. } => api::DIAGNOSTIC_SETTINGS,
-            ActionGroup { .. } => api::ACTION_GROUPS,
-            MetricAlert { .. } | MetricAlertsInGroup { .. } | MetricAlertsInSubscription { .. } => {
-                api::METRIC_ALERTS
-            }
-            ActivityLogAlert { .. }
-            | ActivityLogAlertsInGroup { .. }
-            | ActivityLogAlertsInSubscription { .. } => api::ACTIVITY_LOG_ALERTS,
-            Subnet { .. } => api::NETWORK,
-            Unknown => return None,
-        })
     }
 
     /// The subscription the request is billed to (token buckets are per subscription).

@@ -1,6 +1,7 @@
 //! The emulated Microsoft Entra token endpoint (`POST /{tenant}/oauth2/v2.0/token`,
-//! client-credentials grant, as azure_identity 0.20's `ClientSecretCredential` calls it via the
-//! oauth2 crate) and the set of tokens it issued. Owns issuing and checking bearer tokens; never
+//! client-credentials grant, as azure_identity 1.x's `ClientSecretCredential` calls it: a form
+//! with `client_id`, `client_secret`, `grant_type`, `scope`; it reads `access_token` and
+//! `expires_in` from a 200, `error_codes` and `error_description` from an error) and the set of tokens it issued. Owns issuing and checking bearer tokens; never
 //! logs or returns a secret or a token except in the token response itself.
 
 use std::collections::HashMap;
@@ -84,6 +85,15 @@ impl TokenStore {
     }
 }
 
+/// Now as Entra writes an error's `timestamp`: `2026-12-04 15:40:07Z` (UTC, seconds).
+fn entra_timestamp() -> String {
+    let format =
+        time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]:[second]Z");
+    time::OffsetDateTime::now_utc()
+        .format(&format)
+        .unwrap_or_default()
+}
+
 /// The token endpoint's answer to a form body: `(status, JSON)`.
 ///
 /// Errors follow Entra's OAuth 2.0 error shape (`error`, `error_description`, `error_codes`):
@@ -103,9 +113,10 @@ pub(crate) fn answer(
                 "error": error,
                 "error_description": format!("AADSTS{code}: {text}"),
                 "error_codes": [code],
-                "timestamp": crate::clock::now_rfc3339(),
+                "timestamp": entra_timestamp(),
                 "trace_id": uuid::Uuid::new_v4().to_string(),
                 "correlation_id": uuid::Uuid::new_v4().to_string(),
+                "error_uri": format!("https://login.microsoftonline.com/error?code={code}"),
             }),
         )
     };

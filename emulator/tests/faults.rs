@@ -180,6 +180,10 @@ async fn concurrent_writes_to_one_vault_conflict() {
     let c = Client::new(&emu).await;
     make_rg(&c, SUB, "rg").await;
     make_vault(&c, SUB, "rg", "kv-busy").await;
+    // Two pooled (already TLS-handshaken) connections, so both writes start at once.
+    let rg = format!("{}?{RG_API}", rg_path(SUB, "rg"));
+    let (w1, w2) = tokio::join!(c.get(&rg), c.get(&rg));
+    assert_eq!((w1.status, w2.status), (200, 200));
     let (x, y) = tokio::join!(
         make_vault(&c, SUB, "rg", "kv-busy"),
         make_vault(&c, SUB, "rg", "kv-busy")

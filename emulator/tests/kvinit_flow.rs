@@ -36,8 +36,44 @@ fn call(
     }
 }
 
+/// The api-versions one flow is sent at, and the spec files that describe them.
+struct Versions {
+    /// Key Vault api-version and its spec file.
+    kv: (&'static str, &'static str),
+    /// Activity log alerts api-version and its spec file.
+    activity_log_alerts: (&'static str, &'static str),
+    /// Action groups api-version (validated with the 2021-09-01 spec file).
+    action_groups: &'static str,
+}
+
+/// kvinit 0.1.0's versions (Key Vault 2022-02-01-preview, activity log alerts
+/// 2023-01-01-preview), which still work before Key Vault's retirement.
 #[tokio::test]
 async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
+    flow(Versions {
+        kv: ("2022-02-01-preview", "2022-02-01-preview/keyvault.json"),
+        activity_log_alerts: (
+            "2023-01-01-preview",
+            "2023-01-01-preview/activityLogAlerts_API.json",
+        ),
+        action_groups: "2021-09-01",
+    })
+    .await;
+}
+
+/// Issue 10's versions: Key Vault 2026-02-01, activity log alerts 2026-01-01, action groups
+/// 2023-01-01; every request and response checked against the 2026-02-01 / 2026-01-01 schemas.
+#[tokio::test]
+async fn the_same_flow_conforms_at_the_current_api_versions() {
+    flow(Versions {
+        kv: ("2026-02-01", "2026-02-01/openapi.json"),
+        activity_log_alerts: ("2026-01-01", "2026-01-01/activityLogAlerts_API.json"),
+        action_groups: "2023-01-01",
+    })
+    .await;
+}
+
+async fn flow(versions: Versions) {
     let emu = start(FaultProfile::none()).await;
     let c = Client::new(&emu).await;
     let rg = rg_path(SUB, "rg-payments-prod-weu");
@@ -51,7 +87,9 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         rg_path(SUB, "rg-logs")
     );
     let ag = format!("{rg}/providers/Microsoft.Insights/actionGroups/ag-kv-prod");
-    let kv = "2022-02-01-preview/keyvault.json";
+    let kv = versions.kv.1;
+    let kv_q = format!("api-version={}", versions.kv.0);
+    let (ala, ala_file) = versions.activity_log_alerts;
     let ins = |x: &str| format!("api-version={x}");
 
     let vault_body = json!({
@@ -97,7 +135,9 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         ),
         call(
             "POST",
-            format!("/subscriptions/{SUB}/providers/Microsoft.KeyVault/checkNameAvailability?{KV}"),
+            format!(
+                "/subscriptions/{SUB}/providers/Microsoft.KeyVault/checkNameAvailability?{kv_q}"
+            ),
             Some(json!({"name": "kv-payments-prod-weu", "type": "Microsoft.KeyVault/vaults"})),
             kv,
             "Vaults_CheckNameAvailability",
@@ -105,7 +145,7 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         ),
         call(
             "GET",
-            format!("/subscriptions/{SUB}/providers/Microsoft.KeyVault/deletedVaults?{KV}"),
+            format!("/subscriptions/{SUB}/providers/Microsoft.KeyVault/deletedVaults?{kv_q}"),
             None,
             kv,
             "Vaults_ListDeleted",
@@ -121,7 +161,7 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         ),
         call(
             "PUT",
-            format!("{vault}?{KV}"),
+            format!("{vault}?{kv_q}"),
             Some(vault_body.clone()),
             kv,
             "Vaults_CreateOrUpdate",
@@ -151,7 +191,7 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         ),
         call(
             "PUT",
-            format!("{ag}?{}", ins("2021-09-01")),
+            format!("{ag}?{}", ins(versions.action_groups)),
             Some(
                 json!({"location": "Global", "properties": {"groupShortName": "kvops", "enabled": true,
             "emailReceivers": [{"name": "oncall", "emailAddress": "oncall@example.com", "useCommonAlertSchema": true}]}}),
@@ -209,13 +249,13 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
             "PUT",
             format!(
                 "{rg}/providers/Microsoft.Insights/activityLogAlerts/kv-payments-prod-weu-deleted?{}",
-                ins("2023-01-01-preview")
+                ins(ala)
             ),
             Some(json!({"location": "Global", "properties": {
             "description": "kvinit KV-ALERT: vault deleted", "enabled": true, "scopes": [format!("/subscriptions/{SUB}")],
             "condition": {"allOf": [{"field": "category", "equals": "Administrative"}, {"field": "operationName", "equals": "Microsoft.KeyVault/vaults/delete"}, {"field": "resourceId", "equals": vault.clone()}]},
             "actions": {"actionGroups": [{"actionGroupId": ag.clone()}]}}})),
-            "activityLogAlerts_API.json",
+            ala_file,
             "ActivityLogAlerts_CreateOrUpdate",
             201,
         ),
@@ -264,7 +304,7 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         assert!(problems.is_empty(), "{op}: {problems:?}");
     }
     // The vault as stored has every control.
-    let v = c.get(&format!("{vault}?{KV}")).await.body;
+    let v = c.get(&format!("{vault}?{kv_q}")).await.body;
     assert_eq!(v["properties"]["enableRbacAuthorization"], true);
     assert_eq!(v["properties"]["enablePurgeProtection"], true);
     assert_eq!(v["properties"]["networkAcls"]["defaultAction"], "Deny");
@@ -303,14 +343,14 @@ async fn a_compliant_vault_and_its_controls_conform_end_to_end() {
         (
             format!(
                 "{rg}/providers/Microsoft.Insights/activityLogAlerts?{}",
-                ins("2023-01-01-preview")
+                ins(ala)
             ),
-            "activityLogAlerts_API.json",
+            ala_file,
             "ActivityLogAlerts_ListByResourceGroup",
             1,
         ),
         (
-            format!("/subscriptions/{SUB}/providers/Microsoft.KeyVault/vaults?{KV}"),
+            format!("/subscriptions/{SUB}/providers/Microsoft.KeyVault/vaults?{kv_q}"),
             kv,
             "Vaults_ListBySubscription",
             1,

@@ -100,7 +100,9 @@ async fn child_server() {
         Err(_) => (tempfile::tempdir().unwrap().keep().join("s.json"), false),
     };
     let emu = start_at(&path).await;
-    assert!(emu.base_url().starts_with("http://127.0.0.1:"));
+    assert!(emu.base_url().starts_with("https://127.0.0.1:"));
+    let ca = path.with_extension("ca.pem");
+    std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
     println!("READY {}", emu.base_url());
     if child {
         loop {
@@ -129,13 +131,29 @@ async fn sigkill_never_tears_the_state_file() {
             .map_while(Result::ok)
             .find_map(|l| l.split("READY ").nth(1).map(|s| s.trim().to_string()))
             .expect("child ready");
-        let http = reqwest::Client::new();
+        let ca = std::fs::read_to_string(path.with_extension("ca.pem")).expect("child's CA");
+        let http = https_client(&ca);
         let c = Client {
             token: token(&base, &http).await,
             base,
             http,
         };
         make_rg(&c, SUB, "rg").await;
+        // Open (and TLS-handshake) the 40 connections first, so the writes below start together
+        // and the kill lands among them rather than among handshakes.
+        let warm: Vec<_> = (0..40)
+            .map(|_| {
+                let c = c.clone();
+                tokio::spawn(async move {
+                    c.get(&format!("{}?{RG_API}", rg_path(SUB, "rg")))
+                        .await
+                        .status
+                })
+            })
+            .collect();
+        for w in warm {
+            assert_eq!(w.await.unwrap(), 200);
+        }
         // Many concurrent vault writes; kill the process while they are in flight.
         let mut tasks = Vec::new();
         for i in 0..40 {

@@ -1,9 +1,10 @@
-//! `kvinit emulator`: runs the ARM emulator (crate `kvinit-emulator`) as a standalone server until
-//! Ctrl-C, then saves its state and exits 0. Glue only: argument checks, start, the banner, the
-//! wait; every ARM behaviour lives in the emulator crate. Never prints the client secret.
+//! `kvinit emulator`: runs the ARM emulator (crate `kvinit-emulator`) as a standalone HTTPS server
+//! until Ctrl-C, then saves its state and exits 0. Glue only: argument checks, start, writing the
+//! emulator's CA certificate where a client can read it, the banner, the wait; every ARM
+//! behaviour lives in the emulator crate. Never prints the client secret.
 
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use kvinit_emulator::{DEFAULT_CLIENT_ID, EmulatorConfig, EmulatorError, FaultProfile};
 
@@ -11,8 +12,9 @@ use crate::cli::EmulatorArgs;
 use crate::exit::ExitCode;
 
 /// Runs `kvinit emulator`. Exit codes: 0 after Ctrl-C with the state saved; 2 for a bad
-/// `--listen`, an unreadable or invalid `--faults` file, or a state file that is not the
-/// emulator's; 1 when the address cannot be bound or the server fails.
+/// `--listen`, an unreadable or invalid `--faults` file, a `--now` that is not RFC 3339, or a
+/// state file that is not the emulator's; 1 when the address cannot be bound, the CA
+/// certificate cannot be written, or the server fails.
 pub fn run(args: EmulatorArgs) -> ExitCode {
     let listen = match parse_listen(&args.listen) {
         Ok(addr) => addr,
@@ -34,12 +36,34 @@ pub fn run(args: EmulatorArgs) -> ExitCode {
         },
         None => FaultProfile::none(),
     };
+    let now = match args.now.as_deref().map(kvinit_emulator::parse_now) {
+        None => None,
+        Some(Ok(now)) => Some(now),
+        Some(Err(e)) => {
+            crate::errln!("error: --now: {e}");
+            return ExitCode::BadInput;
+        }
+    };
     super::runtime::run(serve(EmulatorConfig {
         listen,
         state_path: args.state.clone(),
         faults,
+        now,
         ..EmulatorConfig::default()
     }))
+}
+
+/// Where the standalone emulator writes its CA certificate (PEM): next to the state file
+/// (`<state>.ca.pem`), or without one in the temp dir (`kvinit-emulator-<port>.ca.pem`).
+pub fn ca_certificate_path(state: Option<&Path>, port: u16) -> PathBuf {
+    match state {
+        Some(state) => {
+            let mut name = state.as_os_str().to_owned();
+            name.push(".ca.pem");
+            PathBuf::from(name)
+        }
+        None => std::env::temp_dir().join(format!("kvinit-emulator-{port}.ca.pem")),
+    }
 }
 
 fn parse_listen(text: &str) -> Result<SocketAddr, String> {
@@ -59,6 +83,7 @@ fn load_faults(path: &Path) -> Result<FaultProfile, String> {
 }
 
 async fn serve(config: EmulatorConfig) -> ExitCode {
+    let state_path = config.state_path.clone();
     let state = config
         .state_path
         .as_ref()
@@ -77,9 +102,21 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
         }
     };
     let base = emu.base_url();
+    let ca_path = ca_certificate_path(state_path.as_deref(), emu.local_addr().port());
+    if let Err(e) = std::fs::write(&ca_path, emu.ca_certificate_pem()) {
+        crate::errln!(
+            "error: cannot write the emulator's CA certificate to {}: {e}",
+            ca_path.display()
+        );
+        let _ = emu.shutdown().await;
+        return ExitCode::Failure;
+    }
+    let ca = ca_path.display();
     crate::outln!("kvinit ARM emulator listening on {base}");
     crate::outln!("  state:  {state}");
     crate::outln!("  faults: {faults}");
+    crate::outln!("  clock:  {}", describe_clock(&emu));
+    crate::outln!("  CA certificate (trust it for this emulator only): {ca}");
     crate::outln!();
     crate::outln!(
         "Point kvinit at it (dev-only credentials; README.md, section \"The ARM emulator\", gives the client secret):"
@@ -88,7 +125,10 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     crate::outln!("  export AZURE_CLIENT_ID={DEFAULT_CLIENT_ID}");
     crate::outln!("  export AZURE_CLIENT_SECRET=<the emulator's dev secret from README.md>");
     crate::outln!("  export AZURE_AUTHORITY_HOST={base}");
-    crate::outln!("  kvinit apply --arm-endpoint {base} --authority-host {base} -f kvinit.yaml");
+    crate::outln!("  export KVINIT_CA_CERT={ca}");
+    crate::outln!(
+        "  kvinit apply --arm-endpoint {base} --authority-host {base} --ca-cert {ca} -f kvinit.yaml"
+    );
     crate::outln!();
     crate::outln!("Stats: {base}/_emulator/stats   Request log: {base}/_emulator/requests");
     crate::outln!("Press Ctrl-C to stop.");
@@ -106,6 +146,20 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
             crate::errln!("error: {e}");
             ExitCode::Failure
         }
+    }
+}
+
+/// `real time`, or the set start when the clock was moved (`--now` / the fault profile's `now`).
+fn describe_clock(emu: &kvinit_emulator::RunningEmulator) -> String {
+    let now = emu.now();
+    let skew = now - time::OffsetDateTime::now_utc();
+    if skew.whole_seconds().abs() < 60 {
+        "real time".into()
+    } else {
+        let text = now
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap_or_default();
+        format!("set: now is {text} (runs at real speed)")
     }
 }
 

@@ -1,9 +1,20 @@
 //! A minimal ARM client for tests that change the emulator's resources out of band: a bearer
-//! token from the emulator's token endpoint (client credentials), then GET / PUT / DELETE.
+//! token from the emulator's token endpoint (client credentials), then GET / PUT / DELETE, over
+//! HTTPS trusting only the emulator's own CA certificate.
 //! It must not edit the emulator's state file or know kvinit's structures.
 
 use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
 use serde_json::Value;
+
+/// An HTTPS client whose only trust anchor is `ca_pem` (the emulator's
+/// `RunningEmulator::ca_certificate_pem`, or the `.ca.pem` file `kvinit emulator` writes).
+pub fn https_client(ca_pem: &str) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("emulator CA PEM");
+    reqwest::Client::builder()
+        .tls_certs_only([ca])
+        .build()
+        .expect("https client")
+}
 
 /// An access token for `tenant` from the emulator at `base` (its `/{tenant}/oauth2/v2.0/token`
 /// endpoint, the client-credentials grant with the emulator's default client). Panics unless
@@ -36,9 +47,10 @@ pub struct Arm {
 }
 
 impl Arm {
-    /// Gets a token for `tenant` (see [`token`]) and keeps it for every request.
-    pub async fn connect(base: String, tenant: &str) -> Self {
-        let http = reqwest::Client::new();
+    /// Gets a token for `tenant` (see [`token`]) from the emulator at `base` whose CA
+    /// certificate is `ca_pem`, and keeps it for every request.
+    pub async fn connect(base: String, ca_pem: &str, tenant: &str) -> Self {
+        let http = https_client(ca_pem);
         let token = token(&http, &base, tenant).await;
         Self { base, http, token }
     }

@@ -34,6 +34,8 @@ pub(crate) struct Req<'a> {
     pub body: Option<Value>,
     /// The app (client ID) the bearer token was issued to; recorded in `systemData`.
     pub client_id: String,
+    /// The api-version the request was sent with (as served; None for unknown paths).
+    pub api_version: Option<&'static str>,
 }
 
 /// A successful answer.
@@ -199,7 +201,7 @@ pub(crate) fn body(req: &Req<'_>) -> Result<Value, ArmError> {
 
 /// `systemData` for a create (`previous` = None) or an update (keeps the creation fields).
 pub(crate) fn system_data(req: &Req<'_>, previous: Option<&Value>) -> Value {
-    let now = crate::clock::now_rfc3339();
+    let now = req.app.clock.now_rfc3339();
     let created_by = previous
         .and_then(|p| p.pointer("/systemData/createdBy"))
         .cloned();

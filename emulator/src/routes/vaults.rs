@@ -1,4 +1,4 @@
-//! `Microsoft.KeyVault/vaults` (2022-02-01-preview): PUT (create, update, `createMode: recover`),
+//! `Microsoft.KeyVault/vaults` (2026-02-01 and the retiring 2022-02-01-preview): PUT (create, update, `createMode: recover`),
 //! PATCH, GET, DELETE (→ soft delete), lists by resource group and subscription, and
 //! `checkNameAvailability`. Owns Key Vault's rules: global names, soft-deleted names, purge
 //! protection that cannot be turned off, immutable retention, VNet rules that need the
@@ -40,7 +40,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
         (Target::Vault { sub, rg, name }, &Method::PUT) => put(req, store, sub, rg, name),
         (Target::Vault { sub, rg, name }, &Method::PATCH) => patch(req, store, sub, rg, name),
         (Target::Vault { sub, rg, name }, &Method::GET) => get(req, store, sub, rg, name),
-        (Target::Vault { sub, rg, name }, &Method::DELETE) => delete(store, sub, rg, name),
+        (Target::Vault { sub, rg, name }, &Method::DELETE) => delete(req, store, sub, rg, name),
         (Target::VaultsInGroup { sub, rg }, &Method::GET) => {
             ensure_rg(store, sub, rg)?;
             list_reply(list_under(req, store, &rg_id(sub, rg), VAULT_TYPE))
@@ -124,26 +124,24 @@ fn check_rules(
             .and_then(Value::as_i64),
         sent.get("softDeleteRetentionInDays")
             .and_then(Value::as_i64),
-    ) {
-        if old != new {
-            // Source: Key Vault soft-delete overview — "Once set, the retention policy interval
-            // cannot be changed."
-            return Err(ArmError::bad_request(format!(
+    ) && old != new
+    {
+        // Source: Key Vault soft-delete overview — "Once set, the retention policy interval
+        // cannot be changed."
+        return Err(ArmError::bad_request(format!(
                 "The property \"softDeleteRetentionInDays\" has been set already and it can't be modified (current value {old}, requested {new}). Once set, the retention policy interval of a vault cannot be changed."
             ))
             .with_target("properties.softDeleteRetentionInDays"));
-        }
     }
     if let Some(days) = sent
         .get("softDeleteRetentionInDays")
         .and_then(Value::as_i64)
+        && !(7..=90).contains(&days)
     {
-        if !(7..=90).contains(&days) {
-            return Err(ArmError::bad_request(format!(
-                "The property \"softDeleteRetentionInDays\" must be between 7 and 90 (given {days})."
-            ))
-            .with_target("properties.softDeleteRetentionInDays"));
-        }
+        return Err(ArmError::bad_request(format!(
+            "The property \"softDeleteRetentionInDays\" must be between 7 and 90 (given {days})."
+        ))
+        .with_target("properties.softDeleteRetentionInDays"));
     }
     if sent.get("enableSoftDelete") == Some(&Value::Bool(false)) {
         return Err(ArmError::bad_request(
@@ -233,8 +231,24 @@ impl ArmError {
     }
 }
 
-/// Server-computed properties and defaults, as Key Vault returns them.
-fn complete_properties(name: &str, props: &mut Map<String, Value>, provisioning: bool) {
+/// The api-version from which `enableRbacAuthorization` defaults to `true` on create (source:
+/// the 2026-02-01 spec's `VaultProperties.enableRbacAuthorization` `"default": true`, and
+/// learn.microsoft.com/azure/key-vault/general/access-control-default); before it, `false`.
+const RBAC_BY_DEFAULT_FROM: &str = "2026-02-01";
+
+/// `enableRbacAuthorization`'s default for a vault created with `api_version`.
+fn rbac_default(api_version: Option<&str>) -> bool {
+    api_version.is_some_and(|v| v >= RBAC_BY_DEFAULT_FROM && !v.ends_with("-preview"))
+}
+
+/// Server-computed properties and defaults, as Key Vault returns them (`rbac_default`: the
+/// value `enableRbacAuthorization` takes when absent).
+fn complete_properties(
+    name: &str,
+    props: &mut Map<String, Value>,
+    provisioning: bool,
+    rbac_default: bool,
+) {
     props.insert(
         "vaultUri".into(),
         json!(format!(
@@ -256,7 +270,7 @@ fn complete_properties(name: &str, props: &mut Map<String, Value>, provisioning:
         .or_insert(json!(90));
     props
         .entry("enableRbacAuthorization")
-        .or_insert(json!(false));
+        .or_insert(json!(rbac_default));
     props
         .entry("publicNetworkAccess")
         .or_insert(json!("Enabled"));
@@ -305,15 +319,28 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         if old_props.get("enablePurgeProtection") == Some(&Value::Bool(true)) {
             props.insert("enablePurgeProtection".into(), json!(true));
         }
-        if !props.contains_key("softDeleteRetentionInDays") {
-            if let Some(days) = old_props.get("softDeleteRetentionInDays") {
-                props.insert("softDeleteRetentionInDays".into(), days.clone());
-            }
+        if !props.contains_key("softDeleteRetentionInDays")
+            && let Some(days) = old_props.get("softDeleteRetentionInDays")
+        {
+            props.insert("softDeleteRetentionInDays".into(), days.clone());
+        }
+        // From 2026-02-01 an update that omits the permission model keeps the vault's (the
+        // new default applies to creation only).
+        if rbac_default(req.api_version)
+            && !props.contains_key("enableRbacAuthorization")
+            && let Some(rbac) = old_props.get("enableRbacAuthorization")
+        {
+            props.insert("enableRbacAuthorization".into(), rbac.clone());
         }
         let provisioning = store
             .provisioning_until
             .contains_key(&id.to_ascii_lowercase());
-        complete_properties(name, &mut props, provisioning);
+        complete_properties(
+            name,
+            &mut props,
+            provisioning,
+            rbac_default(req.api_version),
+        );
         let updated = json!({
             "id": existing["id"], "name": existing["name"], "type": VAULT_TYPE,
             "location": existing["location"], "tags": tags_of(&body),
@@ -342,7 +369,12 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
     check_rules(req, store, &sent, None)?;
     let mut props = sent.as_object().cloned().unwrap_or_default();
     let provisioning_ms = req.app.faults.profile.provisioning_ms;
-    complete_properties(name, &mut props, provisioning_ms > 0);
+    complete_properties(
+        name,
+        &mut props,
+        provisioning_ms > 0,
+        rbac_default(req.api_version),
+    );
     let created = json!({
         "id": id, "name": name, "type": VAULT_TYPE, "location": location,
         "tags": tags_of(&body),
@@ -461,7 +493,8 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
     let provisioning = store
         .provisioning_until
         .contains_key(&id.to_ascii_lowercase());
-    complete_properties(name, &mut props, provisioning);
+    // PATCH merges into the stored properties, so defaults only fill what the vault lacks.
+    complete_properties(name, &mut props, provisioning, false);
     let mut updated = existing.clone();
     if let Some(tags) = body.get("tags") {
         updated["tags"] = tags.clone();
@@ -474,7 +507,7 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
 
 /// DELETE soft-deletes: the vault moves to `deletedVaults` with `deletionDate` and
 /// `scheduledPurgeDate` = deletion + `softDeleteRetentionInDays`. Its name stays reserved.
-fn delete(store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
+fn delete(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
     let Some(vault) = store.remove(&id) else {
@@ -489,7 +522,7 @@ fn delete(store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
         .pointer("/properties/softDeleteRetentionInDays")
         .and_then(Value::as_i64)
         .unwrap_or(90);
-    let now = crate::clock::now_rfc3339();
+    let now = req.app.clock.now_rfc3339();
     let deleted_id = deleted_vault_id(sub, &location, name);
     let deleted = json!({
         "id": deleted_id,

@@ -1,5 +1,6 @@
 //! Test harness shared by the emulator's integration tests: start an emulator, get a token the
-//! way azure_identity does (form POST), and send ARM requests over real HTTP.
+//! way azure_identity does (form POST), and send ARM requests over real HTTPS, trusting only the
+//! emulator's own certificate authority.
 #![allow(dead_code)]
 
 use kvinit_emulator::{
@@ -49,6 +50,22 @@ pub async fn start(faults: FaultProfile) -> RunningEmulator {
     .expect("start")
 }
 
+/// An HTTPS client whose only trust anchor is `ca_pem` (an emulator's
+/// [`RunningEmulator::ca_certificate_pem`]); the public web roots are not trusted.
+pub fn https_client(ca_pem: &str) -> reqwest::Client {
+    let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("emulator CA PEM");
+    reqwest::Client::builder()
+        .tls_built_in_root_certs(false)
+        .add_root_certificate(ca)
+        .build()
+        .expect("https client")
+}
+
+/// [`https_client`] for `emu`.
+pub fn http_for(emu: &RunningEmulator) -> reqwest::Client {
+    https_client(emu.ca_certificate_pem())
+}
+
 pub async fn token(base: &str, http: &reqwest::Client) -> String {
     let resp = http
         .post(format!("{base}/{TENANT}/oauth2/v2.0/token"))
@@ -71,7 +88,7 @@ pub async fn token(base: &str, http: &reqwest::Client) -> String {
 
 impl Client {
     pub async fn new(emu: &RunningEmulator) -> Self {
-        let http = reqwest::Client::new();
+        let http = http_for(emu);
         let base = emu.base_url();
         let token = token(&base, &http).await;
         Self { base, http, token }
