@@ -132,6 +132,18 @@ pub struct TargetArgs {
     /// Authority host for the credential (with --arm-endpoint; e.g. the emulator's URL).
     #[arg(long, value_name = "URL", env = "KVINIT_AUTHORITY_HOST")]
     pub authority_host: Option<String>,
+
+    /// Which credential to use instead of the whole chain (environment, workload identity,
+    /// managed identity, Azure CLI, azd): env, workload, managed-identity, cli or azd; also the
+    /// Azure SDKs' `dev` (cli, azd) and `prod` (env, workload, managed-identity). Ignored with
+    /// --emulator, which issues its own token.
+    #[arg(long, value_name = "NAME", env = "AZURE_TOKEN_CREDENTIALS")]
+    pub credential: Option<crate::azure::CredentialSelection>,
+
+    /// A CA certificate (PEM) to trust besides the system's, e.g. the certificate a standalone
+    /// `kvinit emulator` writes next to its state file.
+    #[arg(long, value_name = "FILE", env = "KVINIT_CA_CERT")]
+    pub ca_cert: Option<PathBuf>,
 }
 
 /// `kvinit init`.

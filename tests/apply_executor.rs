@@ -9,7 +9,7 @@ use std::sync::Arc;
 use kvinit::apply::{
     self, ApplyOptions, ApplyReport, Interrupt, RecordingReporter, ResourceStatus, VaultStatus,
 };
-use kvinit::azure::{ArmClients, ClientSettings, Target};
+use kvinit::azure::{ArmClient, ClientSettings, Target};
 use kvinit::model::desired::{DesiredState, desired_state};
 use kvinit_emulator::{EmulatorConfig, RunningEmulator};
 
@@ -66,14 +66,15 @@ async fn emulator() -> RunningEmulator {
     .expect("emulator starts")
 }
 
-fn clients(emu: &RunningEmulator) -> ArmClients {
+fn clients(emu: &RunningEmulator) -> ArmClient {
     let target = Target::Emulator {
         base_url: emu.base_url(),
         tenant_id: TENANT.into(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
         client_secret: SECRET.into(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
-    ArmClients::connect(&target, ClientSettings::default()).expect("clients")
+    ArmClient::connect(&target, ClientSettings::default()).expect("clients")
 }
 
 async fn run(
@@ -226,29 +227,11 @@ async fn a_name_taken_in_another_subscription_fails_only_that_vault() {
 
 /// Soft-deletes a vault the way a user would (outside kvinit), through the emulator's ARM API.
 async fn soft_delete(emu: &RunningEmulator, sub: &str, rg: &str, name: &str) {
-    use azure_core::{ClientOptions, Url};
-    let base = Url::parse(&emu.base_url()).unwrap();
-    let credential = Arc::new(azure_identity::ClientSecretCredential::new(
-        azure_core::new_http_client(),
-        base.clone(),
-        TENANT.into(),
-        kvinit_emulator::DEFAULT_CLIENT_ID.into(),
-        SECRET.into(),
-    ));
-    let mut options = ClientOptions::default();
-    options
-        .per_call_policies_mut()
-        .push(kvinit::azure::url_path::NormalizePathPolicy::shared());
-    let scope = format!("{}/.default", emu.base_url().trim_end_matches('/'));
-    let kv = azure_mgmt_keyvault::package_preview_2022_02::Client::new(
-        base,
-        credential,
-        vec![scope],
-        options,
-    );
-    kv.vaults_client()
-        .delete(rg, name, sub)
-        .send()
+    clients(emu)
+        .delete(
+            &format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.KeyVault/vaults/{name}"),
+            kvinit::model::desired::ResourceKind::Vault.api_version(),
+        )
         .await
         .expect("delete");
 }

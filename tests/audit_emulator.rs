@@ -98,7 +98,7 @@ async fn seed_vault(arm: &Arm, sub: &str, rg: &str, name: &str, flaw: Flaw) -> S
     let tags = json!({ "kvinit-app": name, "kvinit-env": "prod", "kvinit-region": "westeurope" });
     arm.put(
         &id,
-        "2022-02-01-preview",
+        "2026-02-01",
         json!({ "location": "westeurope", "tags": tags, "properties": props }),
     )
     .await;
@@ -174,7 +174,7 @@ async fn seed_vault(arm: &Arm, sub: &str, rg: &str, name: &str, flaw: Flaw) -> S
     }
     arm.put(
         &format!("{rg_id}/providers/Microsoft.Insights/activityLogAlerts/{name}-deleted"),
-        "2023-01-01-preview",
+        "2026-01-01",
         json!({ "location": "Global", "properties": {
             "scopes": [format!("/subscriptions/{sub}")],
             "condition": { "allOf": [

@@ -83,10 +83,19 @@ fn apply_refuses_before_any_arm_request() {
         ))
         .unwrap();
     let base = emu.base_url();
+    let ca = dir.path().join("emulator-ca.pem");
+    std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
     let apply = |extra: &[&str]| {
         kvinit()
             .args(["apply", "-f", plan, "--yes", "-o", "json"])
-            .args(["--arm-endpoint", &base, "--authority-host", &base])
+            .args([
+                "--arm-endpoint",
+                &base,
+                "--authority-host",
+                &base,
+                "--ca-cert",
+            ])
+            .arg(&ca)
             .args(extra)
             .env("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")
             .env("AZURE_CLIENT_ID", kvinit_emulator::DEFAULT_CLIENT_ID)

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use kvinit::apply::{self, ApplyOptions, Interrupt, SilentReporter};
-use kvinit::azure::{ArmClients, ClientSettings, Target};
+use kvinit::azure::{ArmClient, ClientSettings, Target};
 use kvinit::model::desired::desired_state;
 use kvinit_emulator::{EmulatorConfig, FaultProfile, RunningEmulator};
 use serde_json::Value;
@@ -84,14 +84,15 @@ async fn start(state: &Path, faults: FaultProfile) -> RunningEmulator {
 }
 
 /// ARM clients for `emu` (started by [`start`]) over the real credential flow.
-fn clients_for(emu: &RunningEmulator) -> ArmClients {
+fn clients_for(emu: &RunningEmulator) -> ArmClient {
     let target = Target::Emulator {
         base_url: emu.base_url(),
         tenant_id: TENANT.into(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
         client_secret: "faults-test-secret".into(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
-    ArmClients::connect(&target, ClientSettings::default()).unwrap()
+    ArmClient::connect(&target, ClientSettings::default()).unwrap()
 }
 
 fn resources(state: &Path) -> serde_json::Map<String, Value> {

@@ -62,8 +62,7 @@ fn serves_until_ctrl_c_then_saves_and_exits_0() {
     rt.block_on(async {
         let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap();
         let http = reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
-            .add_root_certificate(ca)
+            .tls_certs_only([ca])
             .build()
             .unwrap();
         let token: serde_json::Value = http
@@ -196,8 +195,7 @@ fn now_moves_the_clock_past_the_key_vault_retirement() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         let http = reqwest::Client::builder()
-            .tls_built_in_root_certs(false)
-            .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
+            .tls_certs_only([reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap()])
             .build()
             .unwrap();
         let token: serde_json::Value = http

@@ -13,7 +13,7 @@ use std::sync::Arc;
 use kvinit::apply::{
     self, ApplyOptions, Interrupt, RecordingReporter, ResourceStatus, VaultStatus,
 };
-use kvinit::azure::{ArmClients, ClientSettings, Target};
+use kvinit::azure::{ArmClient, ClientSettings, Target};
 use kvinit_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig};
 use serde_json::{Value, json};
 use support::drift::*;
@@ -118,8 +118,9 @@ async fn a_409_role_assignment_exists_after_the_read_phase_is_re_read_and_satisf
         tenant_id: TENANT.into(),
         client_id: DEFAULT_CLIENT_ID.into(),
         client_secret: DEFAULT_CLIENT_SECRET.into(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
-    let clients = ArmClients::connect(&target, ClientSettings::default()).expect("clients");
+    let clients = ArmClient::connect(&target, ClientSettings::default()).expect("clients");
     let quiet = Arc::new(RecordingReporter::default());
     let first = apply::apply(
         &clients,

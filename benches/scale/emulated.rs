@@ -1,4 +1,4 @@
-//! Runs kvinit's real apply path (library API: `ArmClients::connect` + `apply::apply`, the same
+//! Runs kvinit's real apply path (library API: `ArmClient::connect` + `apply::apply`, the same
 //! calls `kvinit apply --emulator` makes) against an in-process `kvinit-emulator` with a fault
 //! profile, and records what happened: wall time, the emulator's request log, kvinit's own
 //! request counters, and a timeline of writes per subscription (from the executor's events).
@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kvinit::apply::{ApplyEvent, ApplyOptions, ApplyReport, Interrupt, Reporter};
-use kvinit::azure::{ArmClients, ClientSettings, Target};
+use kvinit::azure::{ArmClient, ClientSettings, Target};
 use kvinit::model::desired::DesiredState;
 use kvinit_emulator::{EmulatorConfig, FaultProfile, LoggedRequest, RunningEmulator};
 
@@ -26,7 +26,7 @@ pub fn realistic() -> FaultProfile {
 
 /// A plan of `vaults` vaults over 3 environments (one subscription each) × 2 regions.
 pub fn desired(vaults: usize) -> DesiredState {
-    assert!(vaults % 6 == 0, "vaults must be a multiple of 6");
+    assert!(vaults.is_multiple_of(6), "vaults must be a multiple of 6");
     let shape = Shape {
         apps: vaults / 6,
         envs: 3,
@@ -49,19 +49,20 @@ pub async fn start(faults: FaultProfile) -> RunningEmulator {
 }
 
 /// Fresh clients for `emu` (what a new `kvinit` process builds: one credential, one pacer).
-pub fn clients(emu: &RunningEmulator) -> ArmClients {
+pub fn clients(emu: &RunningEmulator) -> ArmClient {
     clients_with(emu, ClientSettings::default())
 }
 
 /// [`clients`] with other settings.
-pub fn clients_with(emu: &RunningEmulator, settings: ClientSettings) -> ArmClients {
+pub fn clients_with(emu: &RunningEmulator, settings: ClientSettings) -> ArmClient {
     let target = Target::Emulator {
         base_url: emu.base_url(),
         tenant_id: TENANT_ID.to_string(),
         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
         client_secret: kvinit_emulator::DEFAULT_CLIENT_SECRET.to_string(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
     };
-    ArmClients::connect(&target, settings).expect("connect")
+    ArmClient::connect(&target, settings).expect("connect")
 }
 
 /// A write as the executor reported it: when it finished (since the run began) and the

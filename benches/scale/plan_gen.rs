@@ -23,7 +23,7 @@ impl Shape {
     /// 10), as used by the offline benchmark.
     pub fn offline(cells: usize) -> Shape {
         assert!(
-            cells % 10 == 0 && cells > 0,
+            cells.is_multiple_of(10) && cells > 0,
             "cells must be a multiple of 10"
         );
         Shape {

@@ -302,11 +302,10 @@ async fn arm_served(
     if let (Some(b), Some(op)) = (
         &body,
         crate::spec::operation_for(&target, method, api_version),
-    ) {
-        if let Err(e) = crate::spec::check_request(op, b) {
-            app.recorder.bump(|s| s.rejected += 1);
-            return from_error(e);
-        }
+    ) && let Err(e) = crate::spec::check_request(op, b)
+    {
+        app.recorder.bump(|s| s.rejected += 1);
+        return from_error(e);
     }
 
     // 5. One write at a time per vault.
@@ -315,15 +314,15 @@ async fn arm_served(
     } else {
         None
     };
-    if let Some(key) = &vault_key {
-        if app.faults.begin_vault_write(key, &mut rng) {
-            app.recorder.bump(|s| s.conflicts += 1);
-            return from_error(ArmError::new(
-                StatusCode::CONFLICT,
-                "Conflict",
-                "There was a conflict while processing the request: another operation on this vault is in progress. Retry after it completes.",
-            ));
-        }
+    if let Some(key) = &vault_key
+        && app.faults.begin_vault_write(key, &mut rng)
+    {
+        app.recorder.bump(|s| s.conflicts += 1);
+        return from_error(ArmError::new(
+            StatusCode::CONFLICT,
+            "Conflict",
+            "There was a conflict while processing the request: another operation on this vault is in progress. Retry after it completes.",
+        ));
     }
 
     // 6. The route (latency is spent inside the in-flight window so concurrent writes overlap).

@@ -490,12 +490,11 @@ fn find_operation(op: Operation) -> Option<(Value, Vec<Value>)> {
 }
 
 fn resolve_local(op: Operation, v: &Value) -> Value {
-    if let Some(r) = v.get("$ref").and_then(Value::as_str) {
-        if let Some(pointer) = r.strip_prefix('#') {
-            if let Some(found) = specs().docs.get(op.file).and_then(|d| d.pointer(pointer)) {
-                return found.clone();
-            }
-        }
+    if let Some(r) = v.get("$ref").and_then(Value::as_str)
+        && let Some(pointer) = r.strip_prefix('#')
+        && let Some(found) = specs().docs.get(op.file).and_then(|d| d.pointer(pointer))
+    {
+        return found.clone();
     }
     v.clone()
 }
@@ -775,13 +774,13 @@ mod tests {
             );
             let (operation, _) = find_operation(op).expect("operation in spec");
             for status in operation["responses"].as_object().unwrap().keys() {
-                if let Ok(code) = status.parse::<u16>() {
-                    if operation["responses"][status].get("schema").is_some() {
-                        assert!(
-                            response_validator(op, code).is_some(),
-                            "{id} {code}: response schema compiles"
-                        );
-                    }
+                if let Ok(code) = status.parse::<u16>()
+                    && operation["responses"][status].get("schema").is_some()
+                {
+                    assert!(
+                        response_validator(op, code).is_some(),
+                        "{id} {code}: response schema compiles"
+                    );
                 }
             }
         }

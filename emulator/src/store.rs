@@ -103,10 +103,10 @@ impl Store {
             ),
         })?;
         for body in state.resources.values_mut() {
-            if let Some(ps) = Arc::make_mut(body).pointer_mut("/properties/provisioningState") {
-                if ps == "RegisteringDns" {
-                    *ps = Value::from("Succeeded");
-                }
+            if let Some(ps) = Arc::make_mut(body).pointer_mut("/properties/provisioningState")
+                && ps == "RegisteringDns"
+            {
+                *ps = Value::from("Succeeded");
             }
         }
         let mut store = Self {
@@ -171,12 +171,12 @@ impl Store {
     }
 
     fn unindex(&mut self, key: &str, old: Option<&Value>) {
-        if let Some(scope) = old.and_then(role_assignment_scope) {
-            if let Some(set) = self.role_assignments_by_scope.get_mut(&scope) {
-                set.remove(key);
-                if set.is_empty() {
-                    self.role_assignments_by_scope.remove(&scope);
-                }
+        if let Some(scope) = old.and_then(role_assignment_scope)
+            && let Some(set) = self.role_assignments_by_scope.get_mut(&scope)
+        {
+            set.remove(key);
+            if set.is_empty() {
+                self.role_assignments_by_scope.remove(&scope);
             }
         }
     }

@@ -21,7 +21,7 @@ use super::report::{
 use super::reporter::{ApplyEvent, Reporter};
 use super::vault_name::create_vault;
 use crate::azure::interrupt::Interrupt;
-use crate::azure::{ArmClients, AzureError, observe, write};
+use crate::azure::{ArmClient, AzureError, observe, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, ChangeSet, ResourceChange, VaultChanges, fingerprint};
 use crate::resources::{DesiredState, ResourceKind};
@@ -57,7 +57,7 @@ impl Default for ApplyOptions {
 /// [`ApplyEvent::Observing`]. Fails only when nothing at all could be read (no credential, no
 /// connection); a read failing for some resources fails just the vaults concerned.
 pub async fn plan_changes(
-    clients: &ArmClients,
+    clients: &ArmClient,
     desired: &DesiredState,
     options: ApplyOptions,
     reporter: &dyn Reporter,
@@ -75,7 +75,7 @@ pub async fn plan_changes(
 
 /// Observe, diff and execute in one go (what `kvinit apply --yes` does).
 pub async fn apply(
-    clients: &ArmClients,
+    clients: &ArmClient,
     desired: &DesiredState,
     options: ApplyOptions,
     reporter: Arc<dyn Reporter>,
@@ -90,7 +90,7 @@ type NodeResult = Result<ResourceStatus, Arc<ReportError>>;
 type Node = Shared<BoxFuture<'static, NodeResult>>;
 
 struct Ctx {
-    clients: ArmClients,
+    clients: ArmClient,
     reporter: Arc<dyn Reporter>,
     interrupt: Interrupt,
     diff: DiffOptions,
@@ -101,7 +101,7 @@ struct Ctx {
 /// Executes `changes`: every vault in parallel up to `options.concurrency`, each vault's
 /// resources in dependency order. `started` is when the run began (for the report's wall time).
 pub async fn execute(
-    clients: &ArmClients,
+    clients: &ArmClient,
     changes: &ChangeSet,
     options: ApplyOptions,
     reporter: Arc<dyn Reporter>,

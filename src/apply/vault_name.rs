@@ -5,7 +5,7 @@
 use serde_json::{Value, json};
 
 use super::report::{ReportError, ResourceStatus};
-use crate::azure::{ArmClients, AzureError, NameStatus, names, write};
+use crate::azure::{ArmClient, AzureError, NameStatus, names, write};
 use crate::change::diff::DiffOptions;
 use crate::change::{Action, NameCheck, VaultChanges, diff_resource};
 use crate::model::body::Body;
@@ -16,7 +16,7 @@ use crate::resources::{DesiredResource, ResourceKind};
 /// name: free → create; soft-deleted here → fail or recover per `onSoftDeleted`; taken
 /// elsewhere → fail with a suggestion.
 pub async fn create_vault(
-    clients: &ArmClients,
+    clients: &ArmClient,
     vault: &VaultChanges,
     id: &str,
     body: &Value,
@@ -69,7 +69,7 @@ fn refused(vault: &VaultChanges, id: &str, check: &NameCheck) -> ReportError {
 /// property that differs from the plan. Returns the changes kvinit refused on the recovered
 /// vault (e.g. its retention differs from the plan's).
 async fn recover(
-    clients: &ArmClients,
+    clients: &ArmClient,
     id: &str,
     body: &Value,
     diff: DiffOptions,

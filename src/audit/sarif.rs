@@ -102,7 +102,7 @@ fn uri_base_ids() -> Value {
     ids.insert(
         ARM_URI_BASE_ID.to_string(),
         json!({
-            "uri": format!("{}/", crate::azure::credential::AZURE_ARM_ENDPOINT.trim_end_matches('/')),
+            "uri": format!("{}/", crate::azure::arm::target::AZURE_ARM_ENDPOINT.trim_end_matches('/')),
             "description": { "text": "Azure Resource Manager; result locations are ARM resource IDs" },
         }),
     );

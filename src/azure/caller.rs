@@ -6,11 +6,11 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::clients::ArmClients;
+use super::arm::client::ArmClient;
 
 /// The caller's object ID, or `None` when the token is not a JWT or carries no `oid`.
-pub async fn principal_id(clients: &ArmClients) -> Option<String> {
-    let token = clients.raw.access_token().await.ok()?;
+pub async fn principal_id(clients: &ArmClient) -> Option<String> {
+    let token = clients.access_token().await.ok()?;
     oid_claim(&token)
 }
 

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::Value;
 
-use super::clients::ArmClients;
+use super::arm::client::ArmClient;
 use super::error::AzureError;
 use super::ids::ArmId;
 use super::observe::{OBSERVE_CONCURRENCY, get};
@@ -30,7 +30,7 @@ pub struct InventoryScope {
 
 /// Reads every vault of `scope` with its children. Fails with the first ARM error (after
 /// retries); a 404 on an action group only leaves it out (KV-ALERT then reports it missing).
-pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observed, AzureError> {
+pub async fn read(clients: &ArmClient, scope: &InventoryScope) -> Result<Observed, AzureError> {
     // 1. One vault list per subscription (explicit ones and the plan's).
     let mut subs: BTreeMap<String, String> = BTreeMap::new();
     for s in &scope.subscriptions {
@@ -46,7 +46,6 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
         .map(|(key, sub)| async move {
             let path = format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults");
             let vaults = clients
-                .raw
                 .list(&path, ResourceKind::Vault.api_version(), &[])
                 .await?;
             Ok::<_, AzureError>((key, vaults))
@@ -93,7 +92,6 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
     let children: Vec<(String, Vec<Value>, Vec<Value>)> = futures::stream::iter(vault_ids.clone())
         .map(|id| async move {
             let diagnostics = clients
-                .raw
                 .list(
                     &format!("{id}/providers/Microsoft.Insights/diagnosticSettings"),
                     ResourceKind::DiagnosticSetting.api_version(),
@@ -101,7 +99,6 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
                 )
                 .await?;
             let assignments = clients
-                .raw
                 .list(
                     &format!("{id}/providers/Microsoft.Authorization/roleAssignments"),
                     ResourceKind::RoleAssignment.api_version(),
@@ -208,7 +205,7 @@ pub async fn read(clients: &ArmClients, scope: &InventoryScope) -> Result<Observ
 /// central resource group); where ARM or the emulator does not offer that list (400, 404, 405),
 /// one list per resource group of those vaults instead.
 async fn list_alerts(
-    clients: &ArmClients,
+    clients: &ArmClient,
     vault_ids: &[String],
     kind: &str,
     api_version: &str,
@@ -229,13 +226,13 @@ async fn list_alerts(
     let lists: Vec<Vec<Value>> = futures::stream::iter(by_sub.into_values())
         .map(|(sub, groups)| async move {
             let path = format!("/subscriptions/{sub}/providers/Microsoft.Insights/{kind}");
-            match clients.raw.list(&path, api_version, &[]).await {
+            match clients.list(&path, api_version, &[]).await {
                 Ok(items) => Ok(items),
                 Err(e) if matches!(e.status, Some(400 | 404 | 405)) => {
                     let mut items = Vec::new();
                     for rg in groups.into_values() {
                         let path = format!("{rg}/providers/Microsoft.Insights/{kind}");
-                        items.extend(clients.raw.list(&path, api_version, &[]).await?);
+                        items.extend(clients.list(&path, api_version, &[]).await?);
                     }
                     Ok(items)
                 }

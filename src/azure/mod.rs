@@ -1,25 +1,20 @@
-//! The Azure adapter: the only module that imports `azure_*` and talks to ARM (credential,
-//! clients, reads, writes, retry, pacing, request counting). It decides nothing.
+//! The Azure adapter: the only module that imports `azure_*` and talks to ARM. Transport
+//! (client, credential chain, pipeline policies, LRO) lives in [`arm`]; the files beside it
+//! read, write and inventory resources through one [`ArmClient`]. It decides nothing.
 
+pub mod arm;
 pub mod caller;
-pub mod clients;
-pub mod counting;
-pub mod credential;
-pub mod error;
 pub mod ids;
-pub mod interrupt;
 pub mod inventory;
-pub mod json_body;
 pub mod names;
 pub mod observe;
-pub mod pacer;
-pub mod raw;
-pub mod retry;
-pub mod url_path;
 pub mod write;
 
-pub use clients::{ArmClients, ClientSettings};
-pub use counting::{RequestCounter, RequestCounts};
-pub use credential::Target;
-pub use error::AzureError;
+pub use arm::client::{ArmClient, ArmResponse, ClientSettings};
+pub use arm::counting::{RequestCounter, RequestCounts};
+pub use arm::credential::{CredentialKind, CredentialSelection};
+pub use arm::deprecation::{Deprecation, Deprecations};
+pub use arm::error::AzureError;
+pub use arm::target::Target;
+pub use arm::{counting, error, interrupt, pacer, retry, url_path};
 pub use names::NameStatus;

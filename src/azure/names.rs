@@ -3,10 +3,11 @@
 //! resource group, or taken elsewhere — and must not decide what to do about it (the executor
 //! does, per `onSoftDeleted`).
 
-use futures::StreamExt;
+use serde_json::{Value, json};
 
-use super::clients::{ArmClients, keyvault};
+use super::arm::client::ArmClient;
 use super::error::AzureError;
+use crate::model::desired::ResourceKind;
 
 /// Whether a vault name can be used for a new vault in a subscription.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,54 +36,58 @@ pub enum NameStatus {
     },
 }
 
-/// Asks ARM about `name` from `subscription`'s point of view.
+/// Asks ARM about `name` from `subscription`'s point of view: `checkNameAvailability`, then
+/// the subscription's deleted vaults, then its vaults — all at the Key Vault api-version
+/// (`ResourceKind::Vault.api_version()`).
 pub async fn vault_name_status(
-    clients: &ArmClients,
+    clients: &ArmClient,
     subscription: &str,
     name: &str,
 ) -> Result<NameStatus, AzureError> {
-    let params = keyvault::models::VaultCheckNameAvailabilityParameters::new(
-        name.to_string(),
-        keyvault::models::vault_check_name_availability_parameters::Type::MicrosoftKeyVaultVaults,
-    );
+    let api_version = ResourceKind::Vault.api_version();
     let result = clients
-        .keyvault
-        .vaults_client()
-        .check_name_availability(params, subscription)
+        .post(
+            &format!(
+                "/subscriptions/{subscription}/providers/Microsoft.KeyVault/checkNameAvailability"
+            ),
+            api_version,
+            &json!({ "name": name, "type": "Microsoft.KeyVault/vaults" }),
+        )
         .await?;
-    if result.name_available.unwrap_or(false) {
+    if result
+        .get("nameAvailable")
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
+    {
         return Ok(NameStatus::Free);
     }
-    let mut pages = clients
-        .keyvault
-        .vaults_client()
-        .list_deleted(subscription)
-        .into_stream();
-    while let Some(page) = pages.next().await {
-        for deleted in page?.value {
-            if deleted
-                .name
-                .as_deref()
-                .is_some_and(|n| n.eq_ignore_ascii_case(name))
-            {
-                let props = deleted.properties.unwrap_or_default();
-                return Ok(NameStatus::SoftDeleted {
-                    location: props.location,
-                    scheduled_purge_date: props.scheduled_purge_date.and_then(|d| {
-                        d.replace_nanosecond(0)
-                            .unwrap_or(d)
-                            .format(&time::format_description::well_known::Rfc3339)
-                            .ok()
-                    }),
-                });
-            }
-        }
+    let deleted = clients
+        .list(
+            &format!("/subscriptions/{subscription}/providers/Microsoft.KeyVault/deletedVaults"),
+            api_version,
+            &[],
+        )
+        .await?;
+    let text = |v: &Value, pointer: &str| {
+        v.pointer(pointer)
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    };
+    if let Some(found) = deleted.iter().find(|d| {
+        d.get("name")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+    }) {
+        return Ok(NameStatus::SoftDeleted {
+            location: text(found, "/properties/location"),
+            scheduled_purge_date: text(found, "/properties/scheduledPurgeDate")
+                .map(|d| rfc3339_seconds(&d)),
+        });
     }
     let listed = clients
-        .raw
         .list(
             &format!("/subscriptions/{subscription}/providers/Microsoft.KeyVault/vaults"),
-            crate::model::desired::ResourceKind::Vault.api_version(),
+            api_version,
             &[],
         )
         .await
@@ -96,12 +101,32 @@ pub async fn vault_name_status(
         return Ok(NameStatus::ExistsHere { id });
     }
     Ok(NameStatus::Taken {
-        reason: result
-            .reason
-            .map(|r| format!("{r:?}"))
-            .unwrap_or_else(|| "AlreadyExists".into()),
-        message: result
-            .message
+        reason: text(&result, "/reason").unwrap_or_else(|| "AlreadyExists".into()),
+        message: text(&result, "/message")
             .unwrap_or_else(|| format!("The vault name `{name}` is already in use.")),
     })
+}
+
+/// An RFC 3339 date-time cut to whole seconds in UTC (`2026-03-01T10:00:00Z`), as the typed
+/// client reported it; text that does not parse is kept as ARM sent it.
+fn rfc3339_seconds(raw: &str) -> String {
+    use time::format_description::well_known::Rfc3339;
+    time::OffsetDateTime::parse(raw, &Rfc3339)
+        .ok()
+        .map(|d| d.to_offset(time::UtcOffset::UTC))
+        .and_then(|d| d.replace_nanosecond(0).ok())
+        .and_then(|d| d.format(&Rfc3339).ok())
+        .unwrap_or_else(|| raw.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn purge_dates_are_cut_to_seconds() {
+        assert_eq!(
+            super::rfc3339_seconds("2026-03-01T10:00:00.1234567Z"),
+            "2026-03-01T10:00:00Z"
+        );
+        assert_eq!(super::rfc3339_seconds("soon"), "soon");
+    }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use futures::StreamExt;
 use serde_json::Value;
 
-use super::clients::ArmClients;
+use super::arm::client::ArmClient;
 use super::error::AzureError;
 use super::ids::ArmId;
 use crate::change::{LiveState, ReadError};
@@ -38,7 +38,7 @@ enum Read {
 /// Reads every resource `desired` names. A read that fails (after retries, other than 404)
 /// marks its resources — and everything inside them — unreadable in the [`LiveState`], so only
 /// the vaults concerned fail; the others go on.
-pub async fn observe(clients: &ArmClients, desired: &DesiredState) -> LiveState {
+pub async fn observe(clients: &ArmClient, desired: &DesiredState) -> LiveState {
     // Unique resources by lower-cased ID, kept with their kind.
     let mut unique: BTreeMap<String, (ResourceKind, String)> = BTreeMap::new();
     for vault in &desired.vaults {
@@ -219,7 +219,7 @@ fn group_exists(live: &LiveState, id: &str) -> bool {
         .is_some_and(|rg| live.contains(&rg))
 }
 
-async fn read_all(clients: &ArmClients, reads: Vec<Read>, live: &mut LiveState) {
+async fn read_all(clients: &ArmClient, reads: Vec<Read>, live: &mut LiveState) {
     let mut results = futures::stream::iter(reads)
         .map(|read| async move {
             let ids = read.ids();
@@ -259,7 +259,7 @@ impl Read {
 }
 
 /// Runs one read; returns `(id, body)` of everything found.
-async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)>, AzureError> {
+async fn execute(clients: &ArmClient, read: Read) -> Result<Vec<(String, Value)>, AzureError> {
     match read {
         Read::Get { kind, id } => Ok(get(clients, kind, &id)
             .await?
@@ -273,7 +273,7 @@ async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)
             members,
         } => {
             let query: Vec<(&str, &str)> = filter.map(|f| ("$filter", f)).into_iter().collect();
-            match clients.raw.list(&path, api_version, &query).await {
+            match clients.list(&path, api_version, &query).await {
                 Ok(items) => Ok(items
                     .into_iter()
                     .filter_map(|item| {
@@ -308,7 +308,7 @@ async fn execute(clients: &ArmClients, read: Read) -> Result<Vec<(String, Value)
 /// Used after a PUT answered 409 `RoleAssignmentExists`; role assignment lists can lag a write,
 /// so it reads up to [`EQUIVALENT_READS`] times, [`EQUIVALENT_READ_PAUSE`] apart.
 pub async fn equivalent_role_assignment(
-    clients: &ArmClients,
+    clients: &ArmClient,
     desired_id: &str,
     desired_body: &Value,
 ) -> Result<Option<String>, AzureError> {
@@ -323,7 +323,6 @@ pub async fn equivalent_role_assignment(
             tokio::time::sleep(EQUIVALENT_READ_PAUSE).await;
         }
         let items = clients
-            .raw
             .list(&path, api_version, &[("$filter", "atScope()")])
             .await?;
         let found = items
@@ -354,7 +353,7 @@ pub const EQUIVALENT_READ_PAUSE: std::time::Duration = std::time::Duration::from
 
 /// GETs one resource: `Ok(None)` when ARM answers 404.
 pub async fn get(
-    clients: &ArmClients,
+    clients: &ArmClient,
     kind: ResourceKind,
     id: &str,
 ) -> Result<Option<Value>, AzureError> {
@@ -365,72 +364,7 @@ pub async fn get(
     }
 }
 
-async fn get_raw(clients: &ArmClients, kind: ResourceKind, id: &str) -> Result<Value, AzureError> {
-    let a = ArmId::parse(id)?;
-    let response: azure_core::Response = match kind {
-        ResourceKind::ResourceGroup => clients
-            .resources
-            .resource_groups_client()
-            .get(a.name.clone(), a.subscription()?)
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::Vault => clients
-            .keyvault
-            .vaults_client()
-            .get(a.group()?, a.name.clone(), a.subscription()?)
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::RoleAssignment => clients
-            .authorization
-            .role_assignments_client()
-            .get(a.parent.clone(), a.name.clone())
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::DiagnosticSetting => clients
-            .diagnostics
-            .diagnostic_settings_client()
-            .get(a.parent.clone(), a.name.clone())
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::ActionGroup => clients
-            .diagnostics
-            .action_groups_client()
-            .get(a.group()?, a.name.clone(), a.subscription()?)
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::MetricAlert => clients
-            .metrics
-            .metric_alerts_client()
-            .get(a.subscription()?, a.group()?, a.name.clone())
-            .send()
-            .await?
-            .into_raw_response(),
-        ResourceKind::ActivityLogAlert => clients
-            .activity
-            .activity_log_alerts_client()
-            .get(a.subscription()?, a.group()?, a.name.clone())
-            .send()
-            .await?
-            .into_raw_response(),
-    };
-    body_json(response).await
-}
-
-/// Collects a response body as JSON (`{}` when empty).
-pub(crate) async fn body_json(response: azure_core::Response) -> Result<Value, AzureError> {
-    let bytes = response.into_body().collect().await?;
-    if bytes.is_empty() {
-        return Ok(Value::Object(Default::default()));
-    }
-    serde_json::from_slice(&bytes).map_err(|_| {
-        AzureError::new(
-            "UnexpectedResponse",
-            "ARM answered with a body that is not JSON",
-        )
-    })
+async fn get_raw(clients: &ArmClient, kind: ResourceKind, id: &str) -> Result<Value, AzureError> {
+    ArmId::parse(id)?;
+    clients.get(id, kind.api_version()).await
 }

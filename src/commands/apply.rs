@@ -290,7 +290,7 @@ struct Run {
     reporter: Arc<dyn Reporter>,
     interrupt: Interrupt,
     watcher: tokio::task::JoinHandle<()>,
-    clients: crate::azure::ArmClients,
+    clients: crate::azure::ArmClient,
 }
 
 impl Run {
@@ -335,6 +335,7 @@ impl Run {
         .await;
         self.watcher.abort();
         self.progress.finish();
+        crate::ui::deprecation_notices::print(&self.clients.deprecations().snapshot());
         print_report(&report, args.output);
         exit_code(&report)
     }

@@ -6,7 +6,7 @@
 
 use crate::audit::{self, AuditReport};
 use crate::azure::inventory::{self, InventoryScope};
-use crate::azure::{ArmClients, ClientSettings, RequestCounts};
+use crate::azure::{ArmClient, ClientSettings, RequestCounts};
 use crate::cli::{AuditArgs, AuditFormat};
 use crate::commands::target::{RunTarget, TargetChoice};
 use crate::exit::ExitCode;
@@ -123,11 +123,12 @@ async fn read_inventory(
     run_target: &RunTarget,
     scope: &InventoryScope,
 ) -> Result<(audit::Observed, RequestCounts), String> {
-    let clients = ArmClients::connect(&run_target.target, ClientSettings::default())
+    let clients = ArmClient::connect(&run_target.target, ClientSettings::default())
         .map_err(|e| e.to_string())?;
     let observed = inventory::read(&clients, scope)
         .await
         .map_err(|e| format!("reading the vaults failed: {e}"))?;
+    crate::ui::deprecation_notices::print(&clients.deprecations().snapshot());
     Ok((observed, clients.counter().snapshot()))
 }
 

@@ -194,6 +194,7 @@ async fn plan_live(
         }
     };
     crate::live::check_names(&clients, &mut changes).await;
+    crate::ui::deprecation_notices::print(&clients.deprecations().snapshot());
     let requests = clients.counter().snapshot();
     let file = args.file.display().to_string();
     let rendered = match args.output {

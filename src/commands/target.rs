@@ -3,8 +3,9 @@
 //! per-run client secret. Shared by the commands that read ARM (`plan`, `apply`, `audit`).
 //! Glue only: it must not read or write resources.
 
+use std::path::Path;
 #[cfg(feature = "emulator")]
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::azure::Target;
 use crate::cli::TargetArgs;
@@ -19,6 +20,10 @@ pub enum TargetChoice {
         arm_endpoint: String,
         /// Authority host override.
         authority_host: Option<String>,
+        /// The credential chain's steps (`--credential` / `AZURE_TOKEN_CREDENTIALS`).
+        credential: crate::azure::CredentialSelection,
+        /// The `--ca-cert` / `KVINIT_CA_CERT` file's PEM text.
+        ca_certificate_pem: Option<String>,
     },
     /// The embedded emulator on this state file.
     #[cfg(feature = "emulator")]
@@ -67,9 +72,15 @@ impl TargetChoice {
             .authority_host
             .clone()
             .or_else(|| sovereign_default.then(|| cloud.authority_host().to_string()));
+        let ca_certificate_pem = match &args.ca_cert {
+            None => None,
+            Some(path) => Some(read_ca_cert(path)?),
+        };
         Ok(TargetChoice::Azure {
             arm_endpoint,
             authority_host,
+            credential: args.credential.clone().unwrap_or_default(),
+            ca_certificate_pem,
         })
     }
 
@@ -102,11 +113,7 @@ pub fn cloud_of(state: &crate::resources::DesiredState) -> Cloud {
 
 /// An endpoint flag must be an absolute http(s) URL with a host (bad input → exit 2).
 fn check_url(flag: &str, raw: &str) -> Result<(), ExitCode> {
-    let endpoint = Target::Azure {
-        arm_endpoint: raw.to_string(),
-        authority_host: None,
-    }
-    .endpoint();
+    let endpoint = Target::azure(raw).endpoint();
     let ok = endpoint.as_ref().is_ok_and(|url| {
         matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
     });
@@ -115,7 +122,21 @@ fn check_url(flag: &str, raw: &str) -> Result<(), ExitCode> {
     }
     crate::errln!("error: {flag} `{raw}` is not an http(s) URL");
     crate::errln!(
-        "hint: give the endpoint's base URL, e.g. https://management.usgovcloudapi.net or http://127.0.0.1:8443"
+        "hint: give the endpoint's base URL, e.g. https://management.usgovcloudapi.net or https://127.0.0.1:8443"
+    );
+    Err(ExitCode::BadInput)
+}
+
+/// The `--ca-cert` file must be readable PEM holding a certificate (bad input → exit 2).
+fn read_ca_cert(path: &Path) -> Result<String, ExitCode> {
+    let problem = match std::fs::read_to_string(path) {
+        Ok(text) if text.contains("-----BEGIN CERTIFICATE-----") => return Ok(text),
+        Ok(_) => "it holds no PEM certificate (-----BEGIN CERTIFICATE-----)".to_string(),
+        Err(e) => e.to_string(),
+    };
+    crate::errln!("error: --ca-cert `{}`: {problem}", path.display());
+    crate::errln!(
+        "hint: pass the PEM file the emulator printed at start-up (or your proxy's CA), or unset KVINIT_CA_CERT"
     );
     Err(ExitCode::BadInput)
 }
@@ -176,7 +197,7 @@ fn read_faults(path: &Path) -> Result<kvinit_emulator::FaultProfile, ExitCode> {
 
 /// A started target: where to send requests, and the embedded emulator when there is one.
 pub struct RunTarget {
-    /// Endpoint and identity for `ArmClients::connect`.
+    /// Endpoint and identity for `ArmClient::connect`.
     pub target: Target,
     #[cfg(feature = "emulator")]
     emulator: Option<kvinit_emulator::RunningEmulator>,
@@ -190,12 +211,16 @@ impl RunTarget {
             TargetChoice::Azure {
                 arm_endpoint,
                 authority_host,
+                credential,
+                ca_certificate_pem,
             } => {
                 let _ = tenant_id;
                 Ok(Self {
                     target: Target::Azure {
                         arm_endpoint,
                         authority_host,
+                        credential,
+                        ca_certificate_pem,
                     },
                     #[cfg(feature = "emulator")]
                     emulator: None,
@@ -214,6 +239,7 @@ impl RunTarget {
                         tenant_id: tenant_id.to_string(),
                         client_id: kvinit_emulator::DEFAULT_CLIENT_ID.to_string(),
                         client_secret: secret,
+                        ca_certificate_pem: emulator_certificate(&emu),
                     },
                     emulator: Some(emu),
                 })
@@ -257,6 +283,12 @@ impl RunTarget {
     }
 }
 
+/// The in-process emulator's CA certificate (PEM), the only one trusted for it.
+#[cfg(feature = "emulator")]
+fn emulator_certificate(emu: &kvinit_emulator::RunningEmulator) -> Option<String> {
+    Some(emu.ca_certificate_pem().to_string())
+}
+
 /// Starts the embedded emulator on `state` with a random client secret for this run;
 /// `read_only` runs share the state file's lock and never write it.
 #[cfg(feature = "emulator")]
@@ -291,18 +323,18 @@ pub async fn start_emulator(
     Ok((emu, secret))
 }
 
-/// Builds the run's ARM clients (one credential, one pipeline per client) for `target`, whose
+/// Builds the run's ARM client (one credential, one pipeline) for `target`, whose
 /// calls stop when `interrupt` is set (see `azure::interrupt`); a failure is printed and mapped
 /// to [`ExitCode::Failure`]. Shared by `plan` (live) and `apply`.
 pub fn connect(
     target: &Target,
     interrupt: crate::azure::interrupt::Interrupt,
-) -> Result<crate::azure::ArmClients, ExitCode> {
+) -> Result<crate::azure::ArmClient, ExitCode> {
     let settings = crate::azure::ClientSettings {
         interrupt,
         ..crate::azure::ClientSettings::default()
     };
-    crate::azure::ArmClients::connect(target, settings).map_err(|e| {
+    crate::azure::ArmClient::connect(target, settings).map_err(|e| {
         crate::errln!("error: {e}");
         ExitCode::Failure
     })
@@ -317,6 +349,7 @@ mod tests {
             TargetChoice::Azure {
                 arm_endpoint,
                 authority_host,
+                ..
             } => (arm_endpoint, authority_host),
             #[cfg(feature = "emulator")]
             TargetChoice::Embedded { .. } => panic!("expected Azure"),

@@ -3,7 +3,7 @@
 //! that reads under the vault's `onSoftDeleted`. Shared by a live `plan` (which records it on the
 //! change set) and `apply` (which decides create / recover / fail from it). Reads only.
 
-use crate::azure::{ArmClients, NameStatus, names};
+use crate::azure::{ArmClient, NameStatus, names};
 use crate::change::{Action, NameCheck, VaultChanges};
 use crate::resources::ResourceKind;
 
@@ -24,7 +24,7 @@ pub fn name_check(vault: &VaultChanges, status: NameStatus) -> NameCheck {
 /// outcome on the change set (a held or taken name blocks the vault and what needs it). One
 /// `checkNameAvailability` per such vault, plus the deleted-vault and vault lists when the name
 /// is not free. A failed check makes that vault's resource unreadable.
-pub async fn check_names(clients: &ArmClients, changes: &mut crate::change::ChangeSet) {
+pub async fn check_names(clients: &ArmClient, changes: &mut crate::change::ChangeSet) {
     use futures::StreamExt;
     let checks: Vec<_> = futures::stream::iter(changes.vaults.iter().map(|v| async move {
         let creates = v.vault().is_some_and(|r| r.action == Action::Create);

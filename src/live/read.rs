@@ -1,7 +1,7 @@
 //! Read live state for a desired state and compute the change set: `azure::observe` (one read
 //! phase, list operations where ARM has them) then `change::diff_state`. Reads only.
 
-use crate::azure::{ArmClients, AzureError, observe};
+use crate::azure::{ArmClient, AzureError, observe};
 use crate::change::diff::DiffOptions;
 use crate::change::{ChangeSet, diff_state};
 use crate::resources::DesiredState;
@@ -11,7 +11,7 @@ use crate::resources::DesiredState;
 /// read failing for some resources fails just the vaults concerned (their resources are
 /// `unreadable` in the change set).
 pub async fn read_changes(
-    clients: &ArmClients,
+    clients: &ArmClient,
     desired: &DesiredState,
     diff: DiffOptions,
 ) -> Result<ChangeSet, AzureError> {

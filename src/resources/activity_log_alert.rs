@@ -12,7 +12,7 @@ use super::{Parent, Read, ResourceKind, ResourceType};
 pub const TYPE: ResourceType = ResourceType {
     kind: ResourceKind::ActivityLogAlert,
     arm_type: "Microsoft.Insights/activityLogAlerts",
-    api_version: "2023-01-01-preview",
+    api_version: "2026-01-01",
     shared: false,
     id_shape: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.Insights/activityLogAlerts/{vaultName}-deleted",
     parent: Parent::ResourceGroup,
@@ -25,7 +25,7 @@ pub const TYPE: ResourceType = ResourceType {
     guarded_fields: &[],
     blocked_fields: &[],
     request_schema: (
-        "monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json",
+        "monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json",
         "ActivityLogAlertResource",
     ),
 };

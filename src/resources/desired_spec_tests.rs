@@ -1,5 +1,6 @@
-//! Checks every desired body kind against the swagger in `emulator/arm-specs` for its
-//! api-version: required fields, enums, types, read-only fields, unknown fields, polymorphic
+//! Checks every desired body kind against the official spec for its api-version (the
+//! contract: `../shared/arm-specs`, beside the repository, as in CI; Key Vault 2026-02-01 is
+//! one TypeSpec-generated `openapi.json`): required fields, enums, types, read-only fields, unknown fields, polymorphic
 //! `discriminator`s. A simple structural check; the emulator does full JSON-schema validation.
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use crate::resources::{DesiredResource, ResourceKind, desired_state};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/emulator/arm-specs/specification"
+    "/../shared/arm-specs/specification"
 );
 
 /// The swagger file and definition of each kind's PUT body (its descriptor's

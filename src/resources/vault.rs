@@ -11,7 +11,7 @@ use super::{GuardedField, Parent, Permanence, Read, ResourceKind, ResourceType, 
 pub const TYPE: ResourceType = ResourceType {
     kind: ResourceKind::Vault,
     arm_type: "Microsoft.KeyVault/vaults",
-    api_version: "2022-02-01-preview",
+    api_version: "2026-02-01",
     shared: false,
     id_shape: "/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/Microsoft.KeyVault/vaults/{vaultName}",
     parent: Parent::ResourceGroup,
@@ -27,7 +27,7 @@ pub const TYPE: ResourceType = ResourceType {
     guarded_fields: GUARDED_FIELDS,
     blocked_fields: BLOCKED_FIELDS,
     request_schema: (
-        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json",
+        "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json",
         "VaultCreateOrUpdateParameters",
     ),
 };

@@ -3,6 +3,7 @@
 pub mod apply_view;
 pub mod change_view;
 pub mod count;
+pub mod deprecation_notices;
 pub mod output;
 pub mod plan_view;
 pub mod progress;

@@ -11,8 +11,7 @@ use serde_json::Value;
 pub fn https_client(ca_pem: &str) -> reqwest::Client {
     let ca = reqwest::Certificate::from_pem(ca_pem.as_bytes()).expect("emulator CA PEM");
     reqwest::Client::builder()
-        .tls_built_in_root_certs(false)
-        .add_root_certificate(ca)
+        .tls_certs_only([ca])
         .build()
         .expect("https client")
 }

@@ -7,12 +7,14 @@ use std::process::{Command, Output};
 use assert_cmd::cargo::CommandCargoExt;
 
 /// `kvinit` (the binary cargo built for this test run), current directory the crate root,
-/// `KVINIT_ARM_ENDPOINT` and `KVINIT_AUTHORITY_HOST` unset.
+/// `KVINIT_ARM_ENDPOINT`, `KVINIT_AUTHORITY_HOST`, `KVINIT_CA_CERT` and `AZURE_TOKEN_CREDENTIALS` unset.
 pub fn kvinit() -> Command {
     let mut cmd = Command::cargo_bin("kvinit").unwrap();
     cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
         .env_remove("KVINIT_ARM_ENDPOINT")
-        .env_remove("KVINIT_AUTHORITY_HOST");
+        .env_remove("KVINIT_AUTHORITY_HOST")
+        .env_remove("KVINIT_CA_CERT")
+        .env_remove("AZURE_TOKEN_CREDENTIALS");
     cmd
 }
 

@@ -193,6 +193,6 @@ impl Arm {
 }
 
 /// Key Vault's api-version.
-pub const VAULT_API: &str = "2022-02-01-preview";
+pub const VAULT_API: &str = "2026-02-01";
 /// Role assignments' api-version.
 pub const RA_API: &str = "2022-04-01";

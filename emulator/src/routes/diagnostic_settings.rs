@@ -113,21 +113,21 @@ fn put(req: &Req<'_>, store: &mut Store, resource: &str, name: &str) -> Outcome 
             .cloned()
             .unwrap_or_default();
         for (i, log) in logs.iter().enumerate() {
-            if let Some(c) = log.get("category").and_then(Value::as_str) {
-                if !KV_CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(c)) {
-                    return Err(
-                        ArmError::bad_request(format!("Category '{c}' is not supported."))
-                            .with_target(format!("properties.logs[{i}].category")),
-                    );
-                }
+            if let Some(c) = log.get("category").and_then(Value::as_str)
+                && !KV_CATEGORIES.iter().any(|k| k.eq_ignore_ascii_case(c))
+            {
+                return Err(
+                    ArmError::bad_request(format!("Category '{c}' is not supported."))
+                        .with_target(format!("properties.logs[{i}].category")),
+                );
             }
-            if let Some(g) = log.get("categoryGroup").and_then(Value::as_str) {
-                if !CATEGORY_GROUPS.iter().any(|k| k.eq_ignore_ascii_case(g)) {
-                    return Err(ArmError::bad_request(format!(
-                        "Category group '{g}' is not supported."
-                    ))
-                    .with_target(format!("properties.logs[{i}].categoryGroup")));
-                }
+            if let Some(g) = log.get("categoryGroup").and_then(Value::as_str)
+                && !CATEGORY_GROUPS.iter().any(|k| k.eq_ignore_ascii_case(g))
+            {
+                return Err(ArmError::bad_request(format!(
+                    "Category group '{g}' is not supported."
+                ))
+                .with_target(format!("properties.logs[{i}].categoryGroup")));
             }
         }
     }

@@ -124,26 +124,24 @@ fn check_rules(
             .and_then(Value::as_i64),
         sent.get("softDeleteRetentionInDays")
             .and_then(Value::as_i64),
-    ) {
-        if old != new {
-            // Source: Key Vault soft-delete overview — "Once set, the retention policy interval
-            // cannot be changed."
-            return Err(ArmError::bad_request(format!(
+    ) && old != new
+    {
+        // Source: Key Vault soft-delete overview — "Once set, the retention policy interval
+        // cannot be changed."
+        return Err(ArmError::bad_request(format!(
                 "The property \"softDeleteRetentionInDays\" has been set already and it can't be modified (current value {old}, requested {new}). Once set, the retention policy interval of a vault cannot be changed."
             ))
             .with_target("properties.softDeleteRetentionInDays"));
-        }
     }
     if let Some(days) = sent
         .get("softDeleteRetentionInDays")
         .and_then(Value::as_i64)
+        && !(7..=90).contains(&days)
     {
-        if !(7..=90).contains(&days) {
-            return Err(ArmError::bad_request(format!(
-                "The property \"softDeleteRetentionInDays\" must be between 7 and 90 (given {days})."
-            ))
-            .with_target("properties.softDeleteRetentionInDays"));
-        }
+        return Err(ArmError::bad_request(format!(
+            "The property \"softDeleteRetentionInDays\" must be between 7 and 90 (given {days})."
+        ))
+        .with_target("properties.softDeleteRetentionInDays"));
     }
     if sent.get("enableSoftDelete") == Some(&Value::Bool(false)) {
         return Err(ArmError::bad_request(
@@ -321,17 +319,18 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         if old_props.get("enablePurgeProtection") == Some(&Value::Bool(true)) {
             props.insert("enablePurgeProtection".into(), json!(true));
         }
-        if !props.contains_key("softDeleteRetentionInDays") {
-            if let Some(days) = old_props.get("softDeleteRetentionInDays") {
-                props.insert("softDeleteRetentionInDays".into(), days.clone());
-            }
+        if !props.contains_key("softDeleteRetentionInDays")
+            && let Some(days) = old_props.get("softDeleteRetentionInDays")
+        {
+            props.insert("softDeleteRetentionInDays".into(), days.clone());
         }
         // From 2026-02-01 an update that omits the permission model keeps the vault's (the
         // new default applies to creation only).
-        if rbac_default(req.api_version) && !props.contains_key("enableRbacAuthorization") {
-            if let Some(rbac) = old_props.get("enableRbacAuthorization") {
-                props.insert("enableRbacAuthorization".into(), rbac.clone());
-            }
+        if rbac_default(req.api_version)
+            && !props.contains_key("enableRbacAuthorization")
+            && let Some(rbac) = old_props.get("enableRbacAuthorization")
+        {
+            props.insert("enableRbacAuthorization".into(), rbac.clone());
         }
         let provisioning = store
             .provisioning_until

@@ -1,13 +1,13 @@
 //! Request-body clean-up as a pipeline policy: removes `null` members from JSON request
-//! bodies. The azure_mgmt 0.20 models serialise some absent optional fields as `null` (e.g.
-//! `RoleAssignmentProperties.createdOn`/`updatedOn`, which use a date `with =` adapter without
-//! `skip_serializing_if`); ARM's schemas type those fields as strings, so `null` does not
-//! conform. Absent and `null` mean the same to ARM, so dropping them changes nothing else.
+//! bodies. ARM's schemas type optional fields as strings, objects, …, so a `null` does not
+//! conform; kept from the azure_mgmt era (whose models serialised absent fields as `null`) so no
+//! body, however built, sends one. Absent and `null` mean the same to ARM, so dropping them changes nothing else.
 //! It must not touch non-JSON bodies or anything but `null` members.
 
 use std::sync::Arc;
 
-use azure_core::{Body, Context, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Body, Context, Request};
 use serde_json::Value;
 
 /// Drops `null` object members from JSON request bodies.
@@ -50,10 +50,10 @@ impl Policy for StripNullsPolicy {
             }
             _ => None,
         };
-        if let Some(v) = cleaned {
-            if let Ok(bytes) = serde_json::to_vec(&v) {
-                request.set_body(bytes);
-            }
+        if let Some(v) = cleaned
+            && let Ok(bytes) = serde_json::to_vec(&v)
+        {
+            request.set_body(bytes);
         }
         next[0].send(ctx, request, &next[1..]).await
     }

@@ -9,7 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use azure_core::error::{Error, ErrorKind};
-use azure_core::{Context, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Context, Request};
 
 /// How long a call in progress when the flag is set may still take. Long enough for a request
 /// already sent to be answered (ARM answers in well under a second), short enough that Ctrl-C
@@ -76,7 +77,7 @@ impl Interrupt {
 
 /// The error of a call refused or abandoned because of the flag.
 pub fn interrupted_error() -> Error {
-    Error::message(ErrorKind::Other, INTERRUPTED_MARKER)
+    Error::with_message(ErrorKind::Other, INTERRUPTED_MARKER)
 }
 
 #[derive(Debug)]

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use azure_core::{Context, Method, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Context, Method, Request};
 use serde::Serialize;
 
 /// Shared counters; cheap to clone (an `Arc` inside).
@@ -108,16 +109,16 @@ impl Policy for AttemptCountingPolicy {
         next: &[Arc<dyn Policy>],
     ) -> PolicyResult {
         let counters = &self.0.0;
-        if is_write(request.method(), request.url().path()) {
+        if is_write(&request.method(), request.url().path()) {
             counters.writes.fetch_add(1, Ordering::Relaxed);
         } else {
             counters.reads.fetch_add(1, Ordering::Relaxed);
         }
         let result = next[0].send(ctx, request, &next[1..]).await;
-        if let Ok(response) = &result {
-            if response.status() == azure_core::StatusCode::TooManyRequests {
-                counters.throttled.fetch_add(1, Ordering::Relaxed);
-            }
+        if let Ok(response) = &result
+            && response.status() == azure_core::http::StatusCode::TooManyRequests
+        {
+            counters.throttled.fetch_add(1, Ordering::Relaxed);
         }
         result
     }

@@ -38,7 +38,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use azure_core::{Context, Method, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Context, Method, Request};
 
 /// A subscription budget ARM throttles on its own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -371,7 +372,7 @@ impl Policy for PacingPolicy {
         let Some(sub) = subscription_of(request.url().path()).map(str::to_owned) else {
             return next[0].send(ctx, request, &next[1..]).await;
         };
-        let budget = Budget::of(request.method());
+        let budget = Budget::of(&request.method());
         let ticket = self.0.acquire(&sub, budget).await;
         let result = next[0].send(ctx, request, &next[1..]).await;
         let outcome = match &result {
@@ -379,12 +380,12 @@ impl Policy for PacingPolicy {
                 let header = |name: &'static str| {
                     response
                         .headers()
-                        .get_optional_str(&azure_core::headers::HeaderName::from_static(name))
+                        .get_optional_str(&azure_core::http::headers::HeaderName::from_static(name))
                         .map(str::to_owned)
                 };
                 let status = response.status();
                 Outcome {
-                    throttled: status == azure_core::StatusCode::TooManyRequests,
+                    throttled: status == azure_core::http::StatusCode::TooManyRequests,
                     succeeded: (200..300).contains(&u16::from(status)),
                     remaining: header(budget.remaining_header())
                         .and_then(|v| v.trim().parse().ok()),

@@ -15,8 +15,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use azure_core::error::{Error, ErrorKind};
-use azure_core::{
-    Context, ExponentialRetryOptions, Method, Policy, PolicyResult, Request, RetryOptions,
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{
+    AsyncRawResponse, Context, ExponentialRetryOptions, Method, Request, RetryOptions,
 };
 
 /// Text in the error of an attempt that ran out of time (kept so errors can say "Timeout").
@@ -55,13 +56,15 @@ impl Default for RetrySettings {
 impl RetrySettings {
     /// azure_core's retry options for these settings.
     pub fn core_options(&self) -> RetryOptions {
-        RetryOptions::exponential(
-            ExponentialRetryOptions::default()
-                .initial_delay(self.initial_delay)
-                .max_retries(self.max_retries)
-                .max_delay(self.max_delay)
-                .max_total_elapsed(self.max_elapsed),
-        )
+        let span = |d: Duration| {
+            azure_core::time::Duration::try_from(d).unwrap_or(azure_core::time::Duration::MAX)
+        };
+        RetryOptions::exponential(ExponentialRetryOptions {
+            initial_delay: span(self.initial_delay),
+            max_retries: self.max_retries,
+            max_delay: span(self.max_delay),
+            max_total_elapsed: span(self.max_elapsed),
+        })
     }
 
     /// The per-attempt timeout policy (per-retry, so a timed-out attempt is retried as I/O).
@@ -91,7 +94,7 @@ impl Policy for AttemptTimeoutPolicy {
     ) -> PolicyResult {
         match tokio::time::timeout(self.0, next[0].send(ctx, request, &next[1..])).await {
             Ok(result) => result,
-            Err(_) => Err(Error::message(ErrorKind::Io, TIMEOUT_MARKER)),
+            Err(_) => Err(Error::with_message(ErrorKind::Io, TIMEOUT_MARKER)),
         }
     }
 }
@@ -126,21 +129,14 @@ impl ArmRetryPolicy {
         })
     }
 
-    fn retryable(&self, err: &Error, method: &Method, path: &str) -> bool {
-        let (status, code) = match err.as_http_error() {
-            Some(h) => (u16::from(h.status()), h.error_code().map(str::to_owned)),
-            None => match err.kind() {
-                ErrorKind::HttpResponse { status, error_code } => {
-                    (u16::from(*status), error_code.clone())
-                }
-                _ => return false,
-            },
-        };
+    /// Whether an answer `status` (with ARM error `code`) to `method` on `path` is worth
+    /// sending again.
+    fn retryable(&self, status: u16, code: Option<&str>, method: &Method, path: &str) -> bool {
         match status {
             409 => {
                 *method != Method::Get
                     && code
-                        .is_some_and(|c| IN_FLIGHT_CODES.iter().any(|k| k.eq_ignore_ascii_case(&c)))
+                        .is_some_and(|c| IN_FLIGHT_CODES.iter().any(|k| k.eq_ignore_ascii_case(c)))
             }
             404 => self.recently_written(path, method),
             _ => false,
@@ -167,30 +163,34 @@ impl Policy for ArmRetryPolicy {
             .path()
             .trim_end_matches('/')
             .to_ascii_lowercase();
-        let method = *request.method();
+        let method = request.method();
         let started = Instant::now();
         let mut retry = 0;
         loop {
-            // Bodies are always `Body::Bytes` here (the clients serialise JSON), which need no
+            // Bodies are always `Body::Bytes` here (the client serialises JSON), which need no
             // reset between attempts.
-            let result = next[0].send(ctx, request, &next[1..]).await;
-            match &result {
-                Ok(response) => {
-                    if method == Method::Put && response.status().is_success() {
-                        self.written
-                            .lock()
-                            .expect("retry lock")
-                            .insert(path.clone(), Instant::now());
-                    }
-                    return result;
+            let response = next[0].send(ctx, request, &next[1..]).await?;
+            let status = u16::from(response.status());
+            if (200..300).contains(&status) {
+                if method == Method::Put {
+                    self.written
+                        .lock()
+                        .expect("retry lock")
+                        .insert(path.clone(), Instant::now());
                 }
-                Err(err) => {
-                    let give_up = retry >= self.settings.max_retries
-                        || started.elapsed() >= self.settings.max_elapsed;
-                    if give_up || !self.retryable(err, &method, &path) {
-                        return result;
-                    }
-                }
+                return Ok(response);
+            }
+            if status != 409 && status != 404 {
+                return Ok(response);
+            }
+            // Read the error body for its code, then hand the answer on unchanged.
+            let (status_code, headers, body) = response.deconstruct();
+            let bytes = body.collect().await?;
+            let code = super::error::AzureError::from_response(status, &bytes).code;
+            let give_up = retry >= self.settings.max_retries
+                || started.elapsed() >= self.settings.max_elapsed;
+            if give_up || !self.retryable(status, Some(&code), &method, &path) {
+                return Ok(AsyncRawResponse::from_bytes(status_code, headers, bytes));
             }
             retry += 1;
             tokio::time::sleep(self.backoff(retry)).await;
@@ -202,14 +202,13 @@ impl Policy for ArmRetryPolicy {
 mod tests {
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    use azure_core::error::HttpError;
-    use azure_core::headers::Headers;
-    use azure_core::{BytesStream, Response, StatusCode, Url};
+    use azure_core::http::headers::Headers;
+    use azure_core::http::{StatusCode, Url};
 
     use super::*;
 
     /// Stands in for azure_core's retry policy + transport: answers the scripted statuses in
-    /// order, turning non-success into the `HttpError` azure_core would return.
+    /// order, with ARM's error body.
     #[derive(Debug)]
     struct Script {
         answers: Mutex<Vec<(u16, &'static str)>>,
@@ -221,26 +220,17 @@ mod tests {
         async fn send(&self, _: &Context, _: &mut Request, _: &[Arc<dyn Policy>]) -> PolicyResult {
             self.calls.fetch_add(1, Ordering::SeqCst);
             let (status, code) = self.answers.lock().unwrap().remove(0);
-            let status = StatusCode::try_from(status).unwrap();
+            let status = StatusCode::from(status);
             let body = format!(r#"{{"error":{{"code":"{code}","message":"m"}}}}"#);
             let mut headers = Headers::new();
             headers.insert("content-type", "application/json");
-            let response = Response::new(
+            Ok(AsyncRawResponse::from_bytes(
                 status,
                 headers,
-                Box::pin(BytesStream::new(body.into_bytes())),
-            );
-            if status.is_success() {
-                return Ok(response);
-            }
-            let http = HttpError::new(response).await;
-            Err(Error::new(
-                ErrorKind::http_response(status, Some(code.to_string())),
-                http,
+                body.into_bytes(),
             ))
         }
     }
-
     fn fast() -> RetrySettings {
         RetrySettings {
             initial_delay: Duration::from_millis(1),
@@ -267,7 +257,7 @@ mod tests {
         let ok = policy
             .send(&Context::new(), &mut request, &next)
             .await
-            .is_ok();
+            .is_ok_and(|r| r.status().is_success());
         (ok, script.calls.load(Ordering::SeqCst))
     }
 

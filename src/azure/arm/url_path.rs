@@ -1,11 +1,11 @@
-//! Request-path normalisation as a pipeline policy. The azure_mgmt 0.20 clients format URLs as
-//! `{endpoint}/{path}` and `{endpoint}/{scope}/…`, which yields `//subscriptions/…` (the
-//! endpoint's trailing slash, the scope's leading slash). This policy collapses repeated
-//! slashes so ARM and the emulator see canonical paths. It must not change anything else.
+//! Request-path normalisation as a pipeline policy. A path built as `{endpoint}/{scope}/…` from
+//! a scope that starts with `/` (an ARM resource ID) yields `//subscriptions/…`; this policy
+//! collapses repeated slashes so ARM and the emulator see canonical paths. It must not change anything else.
 
 use std::sync::Arc;
 
-use azure_core::{Context, Policy, PolicyResult, Request};
+use azure_core::http::policies::{Policy, PolicyResult};
+use azure_core::http::{Context, Request};
 
 /// Collapses runs of `/` in the request path.
 #[derive(Debug, Default)]

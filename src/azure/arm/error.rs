@@ -38,35 +38,44 @@ impl AzureError {
         self.status == Some(404)
     }
 
-    /// Reduces an azure_core error to status, ARM code and ARM message. Non-HTTP errors keep
-    /// only their kind: their text can include request details.
+    /// ARM's answer `status` with body `body` (`{"error": {"code", "message"}}`, ARM's
+    /// `ErrorResponse`; some services answer without the `error` wrapper) as an error.
+    pub fn from_response(status: u16, body: &[u8]) -> Self {
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        let detail = parsed
+            .as_ref()
+            .map(|v| v.get("error").unwrap_or(v))
+            .filter(|v| v.is_object());
+        let field = |name: &str| {
+            detail
+                .and_then(|d| d.get(name))
+                .and_then(serde_json::Value::as_str)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+        };
+        Self {
+            status: Some(status),
+            code: field("code").unwrap_or_else(|| format!("Http{status}")),
+            message: field("message").unwrap_or_else(|| format!("ARM answered HTTP {status}")),
+        }
+    }
+
+    /// Reduces an azure_core error to a code and a sanitised message. Transport errors keep
+    /// only their kind (their text can include request details); credential errors keep the
+    /// credential chain's text (step names and the token endpoint's answer, secrets redacted).
     pub fn from_core(err: &azure_core::Error) -> Self {
         use azure_core::error::ErrorKind;
-        if let Some(http) = err.as_http_error() {
-            let status = u16::from(http.status());
-            return Self {
-                status: Some(status),
-                code: http
-                    .error_code()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("Http{status}")),
-                message: http
-                    .error_message()
-                    .map(str::to_owned)
-                    .unwrap_or_else(|| format!("ARM answered HTTP {status}")),
-            };
-        }
-        if err
-            .to_string()
-            .contains(super::interrupt::INTERRUPTED_MARKER)
-        {
+        let text = err.to_string();
+        if text.contains(super::interrupt::INTERRUPTED_MARKER) {
             return Self::new(
                 INTERRUPTED,
                 "Ctrl-C came before this request was answered; run apply again to converge",
             );
         }
         match err.kind() {
-            ErrorKind::HttpResponse { status, error_code } => {
+            ErrorKind::HttpResponse {
+                status, error_code, ..
+            } => {
                 let status = u16::from(*status);
                 Self {
                     status: Some(status),
@@ -79,14 +88,12 @@ impl AzureError {
             ErrorKind::Credential => Self::new(
                 "CredentialUnavailable",
                 format!(
-                    "could not get an access token for ARM: {} (check `az login`, the AZURE_* \
-                     environment variables or the managed identity)",
+                    "could not get an access token for ARM: {}",
                     credential_cause(err)
                 ),
             ),
-            ErrorKind::Io => {
-                let timed_out = err.to_string().contains(super::retry::TIMEOUT_MARKER);
-                if timed_out {
+            ErrorKind::Io | ErrorKind::Connection => {
+                if text.contains(super::retry::TIMEOUT_MARKER) {
                     Self::new("Timeout", "ARM did not answer in time (retries exhausted)")
                 } else {
                     Self::new(
@@ -99,32 +106,35 @@ impl AzureError {
                 "UnexpectedResponse",
                 "ARM's answer did not match the expected shape",
             ),
+            _ if text.contains("non-TLS") => Self::new(
+                "InsecureEndpoint",
+                "azure_core sends access tokens over https only: give an https ARM endpoint \
+                 (the emulator serves https; see --ca-cert)",
+            ),
             _ => Self::new("RequestFailed", "the ARM request failed"),
         }
     }
 }
 
 /// The innermost causes of a credential failure (e.g. Entra's `AADSTS7000215: Invalid client
-/// secret provided`, or a refused connection), joined and cut to 500 characters. Anything that
+/// secret provided`, or a refused connection), joined and cut to 1500 characters. Anything that
 /// looks like a secret or token is redacted first: the chain carries the token endpoint's answer
 /// and transport errors, never our request body, but this stays safe if that changes.
 fn credential_cause(err: &azure_core::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
+    let mut parts: Vec<String> = vec![err.to_string()];
     let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
     while let Some(cause) = source {
         let text = cause.to_string();
-        if !text.is_empty() && !parts.iter().any(|p| p.contains(&text)) {
+        if !text.is_empty() && !parts.iter().any(|p| p.contains(text.trim())) {
             parts.push(text);
         }
         source = cause.source();
     }
-    let joined = if parts.is_empty() {
-        err.to_string()
-    } else {
-        parts.join(": ")
-    };
+    // azure_core's retry policy wraps the credential's error in its own context line.
+    parts.retain(|p| !p.starts_with("non-transport error occurred"));
+    let joined = parts.join(": ");
     let redacted = redact_secrets(&joined);
-    let mut cut: String = redacted.chars().take(500).collect();
+    let mut cut: String = redacted.chars().take(1500).collect();
     if cut.len() < redacted.len() {
         cut.push('…');
     }

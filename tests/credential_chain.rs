@@ -1,0 +1,86 @@
+//! kvinit's credential chain through the real binary: against a loopback ARM endpoint with no
+//! `AZURE_*` variables, the chain names every step it tried and never falls through to managed
+//! identity (the instance-metadata address) or the developer tools — no request leaves the
+//! machine. Each run has a short timeout, so a request to 169.254.169.254 (which would hang on a
+//! machine that is not an Azure VM) fails the test instead of stalling it.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use support::bin::kvinit;
+
+const SUB: &str = "0a1b2c3d-4e5f-4a6b-8c7d-000000000a01";
+/// Nothing listens on port 9 (discard) of loopback in CI.
+const LOOPBACK: &str = "https://127.0.0.1:9";
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn audit_on_loopback(extra: &[&str]) -> (Option<i32>, String, Duration) {
+    let mut cmd = kvinit();
+    cmd.args(["audit", "--subscription", SUB, "--arm-endpoint", LOOPBACK])
+        .args(extra)
+        .env("PATH", "/nonexistent");
+    for var in [
+        "AZURE_CLIENT_ID",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_CLIENT_CERTIFICATE_PATH",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "AZURE_AUTHORITY_HOST",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ] {
+        cmd.env_remove(var);
+    }
+    let started = Instant::now();
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[test]
+fn a_loopback_target_never_falls_through_to_managed_identity() {
+    let (code, stderr, took) = audit_on_loopback(&[]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(took < TIMEOUT, "the run hung ({took:?}): {stderr}");
+    for step in [
+        "environment (EnvironmentCredential): not configured",
+        "workload identity (WorkloadIdentityCredential): not configured",
+        "managed identity (ManagedIdentityCredential): skipped: the ARM endpoint is on loopback",
+        "Azure CLI (AzureCliCredential): skipped",
+        "Azure Developer CLI (AzureDeveloperCliCredential): skipped",
+    ] {
+        assert!(stderr.contains(step), "missing `{step}` in: {stderr}");
+    }
+    assert!(!stderr.contains("169.254.169.254"), "{stderr}");
+}
+
+#[test]
+fn an_explicit_managed_identity_is_refused_for_a_loopback_target() {
+    for flag in [
+        vec!["--credential", "managed-identity"],
+        vec!["--credential", "prod"],
+    ] {
+        let (code, stderr, took) = audit_on_loopback(&flag);
+        assert_eq!(code, Some(1), "{flag:?}: {stderr}");
+        assert!(took < TIMEOUT, "{flag:?} hung: {stderr}");
+        assert!(
+            stderr.contains("managed identity (ManagedIdentityCredential): skipped"),
+            "{flag:?}: {stderr}"
+        );
+        assert!(!stderr.contains("Azure CLI"), "{flag:?}: {stderr}");
+    }
+}
+
+#[test]
+fn an_unknown_credential_name_is_bad_input() {
+    let (code, stderr, _) = audit_on_loopback(&["--credential", "browser"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("`browser` is not a credential"), "{stderr}");
+}
