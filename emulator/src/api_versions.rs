@@ -64,8 +64,10 @@ pub(crate) const AUTHORIZATION: &[Version] = &[current("2022-04-01")];
 pub(crate) const DIAGNOSTIC_SETTINGS: &[Version] = &[current("2021-05-01-preview")];
 /// `Microsoft.Insights/metricAlerts`.
 pub(crate) const METRIC_ALERTS: &[Version] = &[current("2018-03-01")];
-/// `Microsoft.Network/virtualNetworks/subnets`.
+/// `Microsoft.Network/virtualNetworks/subnets`, `privateEndpoints`, `privateDnsZoneGroups`.
 pub(crate) const NETWORK: &[Version] = &[current("2023-09-01")];
+/// `Microsoft.Authorization/locks`.
+pub(crate) const LOCKS: &[Version] = &[current("2020-05-01")];
 
 /// The api-versions `target`'s resource type is served at, newest first (None: not an ARM
 /// type the emulator serves).
@@ -89,7 +91,12 @@ pub(crate) fn served(target: &Target) -> Option<&'static [Version]> {
         ActivityLogAlert { .. }
         | ActivityLogAlertsInGroup { .. }
         | ActivityLogAlertsInSubscription { .. } => ACTIVITY_LOG_ALERTS,
-        Subnet { .. } => NETWORK,
+        Subnet { .. }
+        | PrivateEndpoint { .. }
+        | PrivateEndpointsInSubscription { .. }
+        | PrivateDnsZoneGroup { .. }
+        | PrivateDnsZoneGroups { .. } => NETWORK,
+        Lock { .. } | Locks { .. } => LOCKS,
         Unknown => return None,
     })
 }

@@ -48,6 +48,10 @@ pub struct FaultProfile {
     /// Vault creation is a long-running operation: `provisioningState` stays `RegisteringDns` for
     /// this long, milliseconds, then becomes `Succeeded`. Default 0 (immediately Succeeded).
     pub provisioning_ms: u64,
+    /// A private endpoint's connection to a vault stays `Pending` for this long after its PUT,
+    /// milliseconds, then becomes `Approved` (auto-approval, as for a caller with rights on the
+    /// vault). Default 0 (approved at once).
+    pub private_endpoint_approval_ms: u64,
     /// Where the emulator's clock starts, RFC 3339 UTC such as `2027-03-01T00:00:00Z` (then it
     /// runs at real speed); decides api-version retirement, e.g. Key Vault versions before
     /// 2026-02-01 are refused from 2027-02-27T00:00:00Z on. Default: none (real time).
@@ -77,6 +81,7 @@ impl FaultProfile {
             conflict_rate: 0.0,
             read_after_write_lag_ms: 0,
             provisioning_ms: 0,
+            private_endpoint_approval_ms: 0,
             now: None,
         }
     }

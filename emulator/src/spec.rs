@@ -9,9 +9,11 @@
 //! * `network/.../2023-09-01/network.json` → the 2023-11-01 copy (registered at the 2023-09-01
 //!   path; every definition `virtualNetwork.json` needs exists in it).
 //! * `network/.../2023-09-01/{networkSecurityGroup, routeTable, serviceEndpointPolicy,
-//!   privateEndpoint, networkInterface, networkProfile, applicationGateway, networkWatcher,
-//!   publicIpAddress}.json` → permissive stubs (`{}` per referenced definition): they are
-//!   read-only or optional sub-objects of `Subnet`, so only their own contents go unchecked.
+//!   networkInterface, networkProfile, applicationGateway, networkWatcher, publicIpAddress,
+//!   applicationSecurityGroup, loadBalancer}.json` → permissive stubs (`{}` per referenced
+//!   definition): they are read-only or optional sub-objects of `Subnet`, `PrivateEndpoint` and
+//!   `PrivateLinkService`, so only their own contents go unchecked. `privateEndpoint.json` and
+//!   `privateLinkService.json` are the real 2023-09-01 copies.
 //! * `monitor/.../stable/2016-03-01/alertRules_API.json#/definitions/ErrorResponse` → a
 //!   permissive stub (used only as metric alerts' `default` error schema).
 //! * Swagger-only keywords (`discriminator`, `readOnly`, `x-ms-*`) are annotations to a JSON
@@ -132,6 +134,27 @@ const FILES: &[(&str, &str)] = &[
         )),
     ),
     (
+        "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json"
+        )),
+    ),
+    (
+        "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateLinkService.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/privateLinkService.json"
+        )),
+    ),
+    (
+        "resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json",
+        include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/arm-specs/specification/resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json"
+        )),
+    ),
+    (
         "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json",
         include_str!(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -174,8 +197,15 @@ const NETWORK_STUBS: &[(&str, &[&str])] = &[
     ("networkSecurityGroup.json", &["NetworkSecurityGroup"]),
     ("routeTable.json", &["RouteTable"]),
     ("serviceEndpointPolicy.json", &["ServiceEndpointPolicy"]),
-    ("privateEndpoint.json", &["PrivateEndpoint"]),
-    ("networkInterface.json", &["IPConfiguration"]),
+    (
+        "networkInterface.json",
+        &["IPConfiguration", "NetworkInterface"],
+    ),
+    (
+        "applicationSecurityGroup.json",
+        &["ApplicationSecurityGroup"],
+    ),
+    ("loadBalancer.json", &["FrontendIPConfiguration"]),
     ("networkProfile.json", &["IPConfigurationProfile"]),
     (
         "applicationGateway.json",
@@ -298,6 +328,36 @@ pub(crate) fn operation_for(
         }
         (Subnet { .. }, "PUT") => ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate"),
         (Subnet { .. }, "GET") => ("2023-09-01/virtualNetwork.json", "Subnets_Get"),
+        (PrivateEndpoint { .. }, "PUT") => (
+            "2023-09-01/privateEndpoint.json",
+            "PrivateEndpoints_CreateOrUpdate",
+        ),
+        (PrivateEndpoint { .. }, "GET") => {
+            ("2023-09-01/privateEndpoint.json", "PrivateEndpoints_Get")
+        }
+        (PrivateEndpointsInSubscription { .. }, "GET") => (
+            "2023-09-01/privateEndpoint.json",
+            "PrivateEndpoints_ListBySubscription",
+        ),
+        (PrivateDnsZoneGroup { .. }, "PUT") => (
+            "2023-09-01/privateEndpoint.json",
+            "PrivateDnsZoneGroups_CreateOrUpdate",
+        ),
+        (PrivateDnsZoneGroup { .. }, "GET") => (
+            "2023-09-01/privateEndpoint.json",
+            "PrivateDnsZoneGroups_Get",
+        ),
+        (PrivateDnsZoneGroups { .. }, "GET") => (
+            "2023-09-01/privateEndpoint.json",
+            "PrivateDnsZoneGroups_List",
+        ),
+        (Lock { .. }, "PUT") => (
+            "2020-05-01/locks.json",
+            "ManagementLocks_CreateOrUpdateByScope",
+        ),
+        (Lock { .. }, "GET") => ("2020-05-01/locks.json", "ManagementLocks_GetByScope"),
+        (Lock { .. }, "DELETE") => ("2020-05-01/locks.json", "ManagementLocks_DeleteByScope"),
+        (Locks { .. }, "GET") => ("2020-05-01/locks.json", "ManagementLocks_ListByScope"),
         _ => return None,
     };
     Some(Operation {

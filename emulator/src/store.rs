@@ -47,6 +47,9 @@ pub(crate) struct Store {
     pub created_at: HashMap<String, Instant>,
     /// Vaults whose creation (long-running operation) completes at the given instant.
     pub provisioning_until: HashMap<String, Instant>,
+    /// Private endpoints (lower-cased ID) whose connections become `Approved` at the given
+    /// instant (`routes::private_endpoints::settle_approvals`).
+    pub approving_until: HashMap<String, Instant>,
     /// Role-assignment keys by their lower-cased `properties.scope` (lists and the duplicate
     /// check look up scopes instead of scanning every resource).
     role_assignments_by_scope: HashMap<String, BTreeSet<String>>,

@@ -96,6 +96,38 @@ pub(crate) enum Target {
         vnet: String,
         name: String,
     },
+    /// `{rg}/providers/Microsoft.Network/privateEndpoints/{name}`.
+    PrivateEndpoint {
+        sub: String,
+        rg: String,
+        name: String,
+    },
+    /// `GET /subscriptions/{sub}/providers/Microsoft.Network/privateEndpoints`.
+    PrivateEndpointsInSubscription {
+        sub: String,
+    },
+    /// `{privateEndpointId}/privateDnsZoneGroups/{name}`.
+    PrivateDnsZoneGroup {
+        sub: String,
+        rg: String,
+        endpoint: String,
+        name: String,
+    },
+    /// `GET {privateEndpointId}/privateDnsZoneGroups`.
+    PrivateDnsZoneGroups {
+        sub: String,
+        rg: String,
+        endpoint: String,
+    },
+    /// `{scope}/providers/Microsoft.Authorization/locks/{name}` (a management lock at any scope).
+    Lock {
+        scope: String,
+        name: String,
+    },
+    /// `GET {scope}/providers/Microsoft.Authorization/locks`.
+    Locks {
+        scope: String,
+    },
     /// Anything else: answered with ARM's generic 404s.
     Unknown,
 }
@@ -150,6 +182,18 @@ impl Target {
                 id if !id.is_empty() && !id.contains('/') => Target::RoleDefinition {
                     scope,
                     id: id.into(),
+                },
+                _ => Target::Unknown,
+            };
+        }
+        if let Some((scope, rest)) =
+            split_extension(path, "/providers/microsoft.authorization/locks")
+        {
+            return match rest {
+                "" => Target::Locks { scope },
+                name if !name.contains('/') => Target::Lock {
+                    scope,
+                    name: name.into(),
                 },
                 _ => Target::Unknown,
             };
@@ -347,6 +391,59 @@ impl Target {
                 sub: s(1),
                 rg: s(3),
                 vnet: s(7),
+                name: s(9),
+            },
+            [
+                "subscriptions",
+                _,
+                "providers",
+                "microsoft.network",
+                "privateendpoints",
+            ] => Target::PrivateEndpointsInSubscription { sub: s(1) },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.network",
+                "privateendpoints",
+                _,
+            ] => Target::PrivateEndpoint {
+                sub: s(1),
+                rg: s(3),
+                name: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.network",
+                "privateendpoints",
+                _,
+                "privatednszonegroups",
+            ] => Target::PrivateDnsZoneGroups {
+                sub: s(1),
+                rg: s(3),
+                endpoint: s(7),
+            },
+            [
+                "subscriptions",
+                _,
+                "resourcegroups",
+                _,
+                "providers",
+                "microsoft.network",
+                "privateendpoints",
+                _,
+                "privatednszonegroups",
+                _,
+            ] => Target::PrivateDnsZoneGroup {
+                sub: s(1),
+                rg: s(3),
+                endpoint: s(7),
                 name: s(9),
             },
             _ => Target::Unknown,

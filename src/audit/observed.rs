@@ -50,6 +50,7 @@ impl Observed {
                 .iter()
                 .map(|(id, body)| (id.as_str(), body))
                 .collect(),
+            ..VaultEvidence::default()
         }
     }
 }

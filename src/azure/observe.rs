@@ -1,13 +1,15 @@
 //! Reads: the one read phase of a run. Reads each resource a desired state names (absent → not
-//! in the [`LiveState`]) with as few requests as ARM allows: one list per subscription for
-//! resource groups, vaults, metric alerts and activity log alerts, one list per existing vault for role assignments (`$filter=atScope()`) and one
-//! for diagnostic settings (so what kvinit did not create is seen too), and a GET where a list
-//! would not save a request (action groups, single resources). Reads are
-//! pruned by parent: nothing inside a resource group that does not exist, nothing on a vault
-//! that does not exist. A list ARM refuses falls back to GETs. It must not write anything or
-//! decide what to change.
+//! in the [`LiveState`]) with as few requests as ARM allows, as each type's descriptor
+//! (`resources::<type>::TYPE`: `parent`, `read`) says: phase 1 what sits in the subscription,
+//! phase 2 what sits in a resource group that exists, phase 3 extension and child resources of a
+//! managed resource that exists. A `ListInSubscription` type is read with one list per
+//! subscription when that saves requests, a `ListAtVault` type with one list per existing parent
+//! (so what kvinit did not create is seen too), anything else with GET. Reads are pruned by
+//! parent: nothing inside a resource group or on a resource that does not exist. A list ARM
+//! refuses falls back to GETs. No `match` on the kind: a new type needs no edit here. It must
+//! not write anything or decide what to change.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use futures::StreamExt;
 use serde_json::Value;
@@ -17,6 +19,7 @@ use super::error::AzureError;
 use super::ids::ArmId;
 use crate::change::{LiveState, ReadError};
 use crate::model::desired::{DesiredState, ResourceKind};
+use crate::resources::{Parent, Read as ResourceRead};
 
 /// How many reads run at once during observe.
 pub const OBSERVE_CONCURRENCY: usize = 16;
@@ -49,67 +52,76 @@ pub async fn observe(clients: &ArmClient, desired: &DesiredState) -> LiveState {
         }
     }
     let mut live = LiveState::new();
-    let by_kind = |kinds: &[ResourceKind]| -> Vec<(ResourceKind, String)> {
+    let by_parent = |want: fn(Parent) -> bool| -> Vec<(ResourceKind, String)> {
         unique
             .values()
-            .filter(|(k, _)| kinds.contains(k))
+            .filter(|(k, _)| want(k.descriptor().parent))
             .cloned()
             .collect()
     };
 
-    // Phase 1: resource groups.
-    let groups = by_kind(&[ResourceKind::ResourceGroup]);
-    read_all(clients, plan_reads(groups), &mut live).await;
+    // Phase 1: what sits directly in the subscription (resource groups).
+    let top = by_parent(|p| p == Parent::Subscription);
+    read_all(clients, plan_reads(top), &mut live).await;
     // Phase 2: resources directly in a resource group that exists.
-    let in_groups: Vec<_> = by_kind(&[
-        ResourceKind::Vault,
-        ResourceKind::ActionGroup,
-        ResourceKind::MetricAlert,
-        ResourceKind::ActivityLogAlert,
-    ])
-    .into_iter()
-    .filter(|(_, id)| parent_readable(&mut live, id, ArmId::resource_group_id))
-    .collect::<Vec<_>>()
-    .into_iter()
-    .filter(|(_, id)| group_exists(&live, id))
-    .collect();
+    let in_groups: Vec<_> = by_parent(|p| p == Parent::ResourceGroup)
+        .into_iter()
+        .filter(|(_, id)| {
+            parent_readable(&mut live, id, Parent::ResourceGroup)
+                && Parent::ResourceGroup
+                    .id_of(id)
+                    .is_some_and(|rg| live.contains(&rg))
+        })
+        .collect();
     read_all(clients, plan_reads(in_groups), &mut live).await;
-    // Phase 3: extension resources on a vault that exists. Every existing vault's role
-    // assignments and diagnostic settings are listed — one list each, as many requests as the
-    // GETs they stand for when the plan names any — so that what kvinit did not create shows as
-    // a finding and the caller's roles can decide a permission-model switch.
-    let on_vaults: Vec<_> = by_kind(&[
-        ResourceKind::RoleAssignment,
-        ResourceKind::DiagnosticSetting,
-    ])
-    .into_iter()
-    .filter(|(_, id)| parent_readable(&mut live, id, |a| Some(a.parent.clone())))
-    .collect();
-    // (lower-cased vault ID, kind) → the plan's extension resources of that kind on it.
-    let mut by_vault: std::collections::HashMap<
-        (String, ResourceKind),
-        Vec<(ResourceKind, String)>,
-    > = std::collections::HashMap::new();
-    for (kind, id) in on_vaults {
-        if let Ok(a) = ArmId::parse(&id) {
-            by_vault
-                .entry((a.parent.to_ascii_lowercase(), kind))
-                .or_default()
-                .push((kind, id));
-        }
-    }
+    // Phase 3: extension and child resources of a managed resource that exists (the vault's
+    // role assignments, diagnostic settings and locks, a private endpoint's DNS zone group).
+    // A type read with a list is listed at every existing parent of the plan — one list each,
+    // as many requests as the GETs they stand for when the plan names any — so that what
+    // kvinit did not create shows as a finding and the caller's roles can decide a
+    // permission-model switch; a type read with GET is read only where the plan names it.
+    let under: Vec<_> = by_parent(|p| p.resource_kind().is_some())
+        .into_iter()
+        .filter(|(kind, id)| parent_readable(&mut live, id, kind.descriptor().parent))
+        .collect();
+    // (lower-cased parent ID, kind) → the plan's resources of that kind under it.
+    let mut by_owner: HashMap<(String, ResourceKind), Vec<(ResourceKind, String)>> = HashMap::new();
     let mut reads = Vec::new();
-    for (_, vault) in by_kind(&[ResourceKind::Vault]) {
-        if !live.contains(&vault) {
+    for (kind, id) in under {
+        let Some(parent) = kind.descriptor().parent.id_of(&id) else {
+            continue;
+        };
+        if !live.contains(&parent) {
             continue;
         }
-        for (members_kind, path, filter) in extension_lists(&vault) {
-            let members = by_vault
-                .remove(&(vault.to_ascii_lowercase(), members_kind))
+        match kind.descriptor().read {
+            ResourceRead::ListAtVault { .. } => by_owner
+                .entry((parent.to_ascii_lowercase(), kind))
+                .or_default()
+                .push((kind, id)),
+            _ => reads.push(Read::Get { kind, id }),
+        }
+    }
+    for kind in ResourceKind::ALL {
+        let d = kind.descriptor();
+        let (Some(parent_kind), ResourceRead::ListAtVault { path, filter }) =
+            (d.parent.resource_kind(), d.read)
+        else {
+            continue;
+        };
+        for (_, parent) in by_parent(|_| true)
+            .into_iter()
+            .filter(|(k, _)| *k == parent_kind)
+        {
+            if !live.contains(&parent) {
+                continue;
+            }
+            let members = by_owner
+                .remove(&(parent.to_ascii_lowercase(), kind))
                 .unwrap_or_default();
             reads.push(Read::List {
-                path,
-                api_version: members_kind.api_version(),
+                path: format!("{parent}{path}"),
+                api_version: d.api_version,
                 filter,
                 members,
             });
@@ -122,30 +134,9 @@ pub async fn observe(clients: &ArmClient, desired: &DesiredState) -> LiveState {
     live
 }
 
-/// The lists read at every existing vault: role assignments (`atScope()`: at the vault and
-/// above) and diagnostic settings, as `(member kind, path, filter)`.
-fn extension_lists(vault_id: &str) -> [(ResourceKind, String, Option<&'static str>); 2] {
-    [
-        (
-            ResourceKind::RoleAssignment,
-            format!("{vault_id}/providers/Microsoft.Authorization/roleAssignments"),
-            Some("atScope()"),
-        ),
-        (
-            ResourceKind::DiagnosticSetting,
-            format!("{vault_id}/providers/Microsoft.Insights/diagnosticSettings"),
-            None,
-        ),
-    ]
-}
-
-/// `false` (and `id` marked unreadable too) when the parent `parent_of` names could not be read.
-fn parent_readable(
-    live: &mut LiveState,
-    id: &str,
-    parent_of: impl Fn(&ArmId) -> Option<String>,
-) -> bool {
-    let parent = ArmId::parse(id).ok().and_then(|a| parent_of(&a));
+/// `false` (and `id` marked unreadable too) when `id`'s parent could not be read.
+fn parent_readable(live: &mut LiveState, id: &str, parent: Parent) -> bool {
+    let parent = parent.id_of(id);
     let Some(error) = parent.and_then(|p| live.read_error(&p).cloned()) else {
         return true;
     };
@@ -153,27 +144,13 @@ fn parent_readable(
     false
 }
 
-/// Where a resource of `kind` can be listed together with its siblings: the list path and the
-/// api-version; `None` when kvinit reads it with GET.
+/// Where a resource of `kind` can be listed together with its siblings (its descriptor's
+/// [`ResourceRead::ListInSubscription`]): the list path and `$filter`; `None` when kvinit reads
+/// it with GET.
 fn list_scope(kind: ResourceKind, id: &ArmId) -> Option<(String, Option<&'static str>)> {
     let sub = id.subscription_id.as_deref()?;
-    match kind {
-        ResourceKind::ResourceGroup => Some((format!("/subscriptions/{sub}/resourcegroups"), None)),
-        ResourceKind::Vault => Some((
-            format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults"),
-            None,
-        )),
-        // Alerts: one list per subscription (MetricAlerts_ListBySubscription,
-        // ActivityLogAlerts_ListBySubscriptionId) rather than one per resource group, which was
-        // two reads per vault on every re-apply (BENCHMARKS.md, benchmark 3).
-        ResourceKind::MetricAlert => Some((
-            format!("/subscriptions/{sub}/providers/Microsoft.Insights/metricAlerts"),
-            None,
-        )),
-        ResourceKind::ActivityLogAlert => Some((
-            format!("/subscriptions/{sub}/providers/Microsoft.Insights/activityLogAlerts"),
-            None,
-        )),
+    match kind.descriptor().read {
+        read @ ResourceRead::ListInSubscription { .. } => read.list_path(sub, ""),
         _ => None,
     }
 }
@@ -210,13 +187,6 @@ fn plan_reads(items: Vec<(ResourceKind, String)>) -> Vec<Read> {
         }
     }
     reads
-}
-
-fn group_exists(live: &LiveState, id: &str) -> bool {
-    ArmId::parse(id)
-        .ok()
-        .and_then(|a| a.resource_group_id())
-        .is_some_and(|rg| live.contains(&rg))
 }
 
 async fn read_all(clients: &ArmClient, reads: Vec<Read>, live: &mut LiveState) {

@@ -4,7 +4,7 @@
 //! Works on the schema's unchecked `Settings`; must not validate values or do I/O.
 
 use crate::plan_file::schema::{
-    ActionGroupSetting, AlertSettings, DiagnosticsSettings, NetworkSettings, Settings,
+    ActionGroupSetting, AlertSettings, DiagnosticsSettings, LockSetting, NetworkSettings, Settings,
 };
 
 fn pick<T: Clone>(base: &Option<T>, over: &Option<T>) -> Option<T> {
@@ -34,6 +34,12 @@ pub fn merge(base: &Settings, over: &Settings) -> Settings {
             bypass: pick(&b.bypass, &o.bypass),
             ip_rules: pick(&b.ip_rules, &o.ip_rules),
             virtual_network_rules: pick(&b.virtual_network_rules, &o.virtual_network_rules),
+            mode: pick(&b.mode, &o.mode),
+            private_endpoints: pick(&b.private_endpoints, &o.private_endpoints),
+            allow_no_private_endpoint: pick(
+                &b.allow_no_private_endpoint,
+                &o.allow_no_private_endpoint,
+            ),
         }),
         role_assignments: match (&base.role_assignments, &over.role_assignments) {
             (Some(b), Some(o)) => {
@@ -71,6 +77,10 @@ pub fn merge(base: &Settings, over: &Settings) -> Settings {
             let mut t = b.clone();
             t.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
             t
+        }),
+        lock: merge_sub(&base.lock, &over.lock, |b, o| LockSetting {
+            kind: pick(&b.kind, &o.kind),
+            notes: pick(&b.notes, &o.notes),
         }),
     }
 }

@@ -372,6 +372,17 @@ pub fn check_subnet_id(value: &str) -> Result<(), Invalid> {
     )
 }
 
+/// Checks a private DNS zone ARM resource ID:
+/// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/privateDnsZones/{zone}`.
+pub fn check_private_dns_zone_id(value: &str) -> Result<(), Invalid> {
+    check_resource_id(
+        value,
+        "private DNS zone ID",
+        &["Microsoft.Network", "privateDnsZones", "*"],
+        "/subscriptions/<guid>/resourceGroups/<rg>/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net",
+    )
+}
+
 /// Checks a Log Analytics workspace ARM resource ID:
 /// `/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.OperationalInsights/workspaces/{name}`.
 pub fn check_workspace_id(value: &str) -> Result<(), Invalid> {

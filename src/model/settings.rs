@@ -260,6 +260,62 @@ pub struct Network {
     pub ip_rules: Vec<String>,
     /// Subnet ARM resource IDs, tokens expanded.
     pub virtual_network_rules: Vec<String>,
+    /// Private endpoints to the vault, IDs expanded.
+    pub private_endpoints: Vec<PrivateEndpoint>,
+}
+
+/// One private endpoint to the vault (group ID `vault`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PrivateEndpoint {
+    /// The subnet's ARM resource ID, expanded.
+    pub subnet_id: String,
+    /// Private DNS zone ARM resource IDs for its zone group, expanded (none: no zone group).
+    pub private_dns_zone_ids: Vec<String>,
+}
+
+/// `level` of a management lock (`Microsoft.Authorization/locks`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum LockLevel {
+    /// Authorized users can read and modify but not delete.
+    CanNotDelete,
+    /// Authorized users can only read.
+    ReadOnly,
+}
+
+impl LockLevel {
+    /// Parses `CanNotDelete` | `ReadOnly` (any case); `None` (any case) means no lock.
+    pub fn parse(value: &str) -> Result<Option<Self>, Invalid> {
+        if value.eq_ignore_ascii_case("none") {
+            return Ok(None);
+        }
+        parse_enum(
+            "lock.kind",
+            value,
+            &[
+                ("CanNotDelete", LockLevel::CanNotDelete),
+                ("ReadOnly", LockLevel::ReadOnly),
+            ],
+        )
+        .map(Some)
+    }
+    /// ARM spelling.
+    pub fn arm(self) -> &'static str {
+        match self {
+            LockLevel::CanNotDelete => "CanNotDelete",
+            LockLevel::ReadOnly => "ReadOnly",
+        }
+    }
+}
+
+/// The management lock on the vault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Lock {
+    /// The lock level.
+    pub level: LockLevel,
+    /// Notes (at most 512 characters).
+    pub notes: Option<String>,
 }
 
 /// One role assignment at vault scope.
@@ -347,6 +403,8 @@ pub struct VaultSettings {
     pub alerts: Alerts,
     /// Tags on every resource of the cell (kvinit adds its `kvinit-*` tags).
     pub tags: BTreeMap<String, String>,
+    /// The management lock on the vault; `None`: no lock.
+    pub lock: Option<Lock>,
 }
 
 #[cfg(test)]

@@ -310,6 +310,10 @@ pub enum Shape {
     Above,
     /// `alerts.latency`.
     Latency,
+    /// A `network.privateEndpoints[]` entry.
+    PrivateEndpoint,
+    /// `lock`.
+    Lock,
 }
 
 impl Shape {
@@ -353,6 +357,7 @@ impl Shape {
                 ("diagnostics", Some(One(Diagnostics))),
                 ("alerts", Some(One(Alerts))),
                 ("tags", None),
+                ("lock", Some(One(Lock))),
             ],
             Network => &[
                 ("publicNetworkAccess", None),
@@ -360,7 +365,12 @@ impl Shape {
                 ("bypass", None),
                 ("ipRules", None),
                 ("virtualNetworkRules", None),
+                ("mode", None),
+                ("privateEndpoints", Some(List(PrivateEndpoint))),
+                ("allowNoPrivateEndpoint", None),
             ],
+            PrivateEndpoint => &[("subnetId", None), ("privateDnsZoneIds", None)],
+            Lock => &[("kind", None), ("notes", None)],
             RoleAssignment => &[
                 ("principalId", None),
                 ("principalType", None),
@@ -391,6 +401,7 @@ impl Shape {
             Shape::Below => &["below"],
             Shape::Above => &["above"],
             Shape::Latency => &["aboveMs"],
+            Shape::PrivateEndpoint => &["subnetId"],
             _ => &[],
         }
     }
@@ -686,6 +697,12 @@ mod tests {
                 bypass: Some("x".into()),
                 ip_rules: Some(vec![]),
                 virtual_network_rules: Some(vec![]),
+                mode: Some("private".into()),
+                private_endpoints: Some(vec![PrivateEndpointSetting {
+                    subnet_id: "s".into(),
+                    private_dns_zone_ids: Some(vec![]),
+                }]),
+                allow_no_private_endpoint: Some(false),
             }),
             role_assignments: Some(vec![RoleAssignmentSetting {
                 principal_id: "p".into(),
@@ -718,6 +735,10 @@ mod tests {
                 vault_deleted: Some(true),
             }),
             tags: Some(Default::default()),
+            lock: Some(LockSetting {
+                kind: Some("CanNotDelete".into()),
+                notes: Some("n".into()),
+            }),
         };
         let plan = PlanFile {
             api_version: "v".into(),
@@ -759,6 +780,8 @@ mod tests {
             "exclude[0].region",
             "defaults.diagnostics.workspaceId",
             "defaults.alerts.actionGroup.shortName",
+            "defaults.network.privateEndpoints[0].privateDnsZoneIds",
+            "apps[0].settings.lock.notes",
         ] {
             assert!(idx.keys.contains_key(path), "{path}");
         }

@@ -207,6 +207,35 @@ pub struct Settings {
     /// Tags; maps merge across layers.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tags: Option<BTreeMap<String, String>>,
+    /// A management lock (`Microsoft.Authorization/locks`, 2020-05-01) on each vault. kvinit
+    /// never removes or weakens a lock, not even its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<LockSetting>,
+}
+
+/// A management lock on the vault.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct LockSetting {
+    /// `CanNotDelete` | `ReadOnly` | `None` (no lock; the default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// The lock's notes, at most 512 characters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
+}
+
+/// One private endpoint per vault (`Microsoft.Network/privateEndpoints`, group ID `vault`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PrivateEndpointSetting {
+    /// The subnet's ARM resource ID; `{subscriptionId}`, `{app}`, `{env}`, `{region}` expand.
+    pub subnet_id: String,
+    /// Private DNS zone ARM resource IDs for its `privateDnsZoneGroups/default` (tokens
+    /// expand); the zone is `privatelink.vaultcore.azure.net` (US Government:
+    /// `privatelink.vaultcore.usgovcloudapi.net`, China: `privatelink.vaultcore.azure.cn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_dns_zone_ids: Option<Vec<String>>,
 }
 
 impl Settings {
@@ -235,6 +264,17 @@ pub struct NetworkSettings {
     /// Subnet ARM resource IDs; `{subscriptionId}`, `{app}`, `{env}`, `{region}` expand.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub virtual_network_rules: Option<Vec<String>>,
+    /// `public` (default) | `private`: `private` means `publicNetworkAccess: Disabled`,
+    /// `defaultAction: Deny` and no IP rules (reach the vault through its private endpoints).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<String>,
+    /// Private endpoints to the vault, one `Microsoft.Network/privateEndpoints` per entry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub private_endpoints: Option<Vec<PrivateEndpointSetting>>,
+    /// `true`: accept `publicNetworkAccess: Disabled` without any private endpoint (nobody could
+    /// reach the vault's data plane; refused at validation otherwise).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allow_no_private_endpoint: Option<bool>,
 }
 
 /// One role assignment at vault scope.

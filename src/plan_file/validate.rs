@@ -729,6 +729,93 @@ pub fn validate(
                     }
                 }
 
+                // Private endpoints: IDs expanded; `publicNetworkAccess: Disabled` (or private
+                // mode) needs at least one, unless `allowNoPrivateEndpoint: true`.
+                let mut private_endpoints = Vec::new();
+                let pe_src = source_of(&|s| {
+                    s.network
+                        .as_ref()
+                        .is_some_and(|n| n.private_endpoints.is_some())
+                });
+                let net = merged.network.clone().unwrap_or_default();
+                for (i, pe) in net.private_endpoints.iter().flatten().enumerate() {
+                    let p = format!("{pe_src}.network.privateEndpoints[{i}]");
+                    let subnet_id = match naming::expand(&pe.subnet_id, &tokens)
+                        .and_then(|x| names::check_subnet_id(&x).map(|()| x))
+                    {
+                        Ok(x) => x,
+                        Err(e) => {
+                            cell_ok = false;
+                            let cell = pe.subnet_id.contains('{').then(|| cref.clone());
+                            cx.invalid(&format!("{p}.subnetId"), cell, e);
+                            continue;
+                        }
+                    };
+                    let mut zones = Vec::new();
+                    for (j, z) in pe.private_dns_zone_ids.iter().flatten().enumerate() {
+                        match naming::expand(z, &tokens)
+                            .and_then(|x| names::check_private_dns_zone_id(&x).map(|()| x))
+                        {
+                            Ok(x) => zones.push(x),
+                            Err(e) => {
+                                cell_ok = false;
+                                let cell = z.contains('{').then(|| cref.clone());
+                                cx.invalid(&format!("{p}.privateDnsZoneIds[{j}]"), cell, e);
+                            }
+                        }
+                    }
+                    private_endpoints.push(crate::model::settings::PrivateEndpoint {
+                        subnet_id,
+                        private_dns_zone_ids: zones,
+                    });
+                }
+                let private_mode = net
+                    .mode
+                    .as_deref()
+                    .is_some_and(|m| parse_network_mode(m).is_ok_and(|private| private));
+                let disabled = private_mode
+                    || net
+                        .public_network_access
+                        .as_deref()
+                        .is_some_and(|v| v.eq_ignore_ascii_case("Disabled"));
+                if disabled
+                    && net.private_endpoints.as_ref().is_none_or(Vec::is_empty)
+                    && net.allow_no_private_endpoint != Some(true)
+                {
+                    cell_ok = false;
+                    let src = source_of(&|s| {
+                        s.network
+                            .as_ref()
+                            .is_some_and(|n| n.mode.is_some() || n.public_network_access.is_some())
+                    });
+                    let field = if private_mode {
+                        "mode"
+                    } else {
+                        "publicNetworkAccess"
+                    };
+                    cx.report(
+                        &format!("{src}.network.{field}"),
+                        Some(cref.clone()),
+                        "public network access is disabled but the vault has no private endpoint: nobody could reach its data plane".to_string(),
+                        Some("add `network.privateEndpoints: [{ subnetId: … }]`, or set `network.allowNoPrivateEndpoint: true` if that is meant".into()),
+                    );
+                }
+                if private_mode && net.ip_rules.as_ref().is_some_and(|r| !r.is_empty()) {
+                    cell_ok = false;
+                    let src = source_of(&|s| {
+                        s.network
+                            .as_ref()
+                            .is_some_and(|n| n.ip_rules.as_ref().is_some_and(|r| !r.is_empty()))
+                    });
+                    cx.report(
+                        &format!("{src}.network.ipRules"),
+                        Some(cref.clone()),
+                        "`network.mode: private` allows no IP rules (the public endpoint is off)"
+                            .to_string(),
+                        Some("remove the IP rules, or use `network.mode: public`".into()),
+                    );
+                }
+
                 // Role assignments accumulate across layers: the same principal and role may be
                 // listed in several layers (kept once), but never with two principal types.
                 let mut grants: Vec<(uuid::Uuid, uuid::Uuid, PrincipalType, String)> = Vec::new();
@@ -858,7 +945,13 @@ pub fn validate(
                     }
                 }
 
-                let settings = resolve(&merged, vnet_rules, workspace_id, ag_name);
+                let settings = resolve(
+                    &merged,
+                    vnet_rules,
+                    private_endpoints,
+                    workspace_id,
+                    ag_name,
+                );
                 if let (true, Some(settings)) = (cell_ok, settings) {
                     cells.push(Cell {
                         app: app.clone(),
@@ -1007,6 +1100,46 @@ fn check_settings(cx: &mut Ctx<'_>, s: &Settings, path: &str) {
                     Some("remove the duplicate".into()),
                 );
             }
+        }
+    }
+    if let Some(n) = &s.network {
+        if let Some(m) = &n.mode {
+            cx.check(&format!("{path}.network.mode"), parse_network_mode(m));
+        }
+        for (i, pe) in n.private_endpoints.iter().flatten().enumerate() {
+            let p = format!("{path}.network.privateEndpoints[{i}]");
+            if !pe.subnet_id.contains('{') {
+                cx.check(
+                    &format!("{p}.subnetId"),
+                    names::check_subnet_id(&pe.subnet_id),
+                );
+            }
+            for (j, z) in pe.private_dns_zone_ids.iter().flatten().enumerate() {
+                if !z.contains('{') {
+                    cx.check(
+                        &format!("{p}.privateDnsZoneIds[{j}]"),
+                        names::check_private_dns_zone_id(z),
+                    );
+                }
+            }
+        }
+    }
+    if let Some(l) = &s.lock {
+        if let Some(k) = &l.kind {
+            cx.check(&format!("{path}.lock.kind"), LockLevel::parse(k));
+        }
+        if let Some(notes) = &l.notes
+            && notes.chars().count() > MAX_LOCK_NOTES
+        {
+            cx.report(
+                &format!("{path}.lock.notes"),
+                None,
+                format!(
+                    "lock notes are {} characters; ARM allows at most {MAX_LOCK_NOTES}",
+                    notes.chars().count()
+                ),
+                Some("shorten the notes".into()),
+            );
         }
     }
     for (i, ra) in s.role_assignments.iter().flatten().enumerate() {
@@ -1254,9 +1387,24 @@ fn selector_name(s: LogSelector) -> &'static str {
     }
 }
 
+/// Most characters a management lock's `notes` may have (locks 2020-05-01 swagger).
+const MAX_LOCK_NOTES: usize = 512;
+
+/// Parses `network.mode`: `public` → `false`, `private` → `true` (any case).
+fn parse_network_mode(value: &str) -> Result<bool, crate::model::names::Invalid> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "public" => Ok(false),
+        "private" => Ok(true),
+        _ => Err(crate::model::names::Invalid::new(format!(
+            "unknown network.mode `{value}`; allowed: `public`, `private`"
+        ))),
+    }
+}
+
 fn resolve(
     s: &Settings,
     vnet_rules: Vec<String>,
+    private_endpoints: Vec<crate::model::settings::PrivateEndpoint>,
     workspace_id: Option<String>,
     action_group_name: String,
 ) -> Option<VaultSettings> {
@@ -1265,6 +1413,10 @@ fn resolve(
     let d: &schema::DiagnosticsSettings = s.diagnostics.as_ref().unwrap_or(&no_d);
     let a: &schema::AlertSettings = s.alerts.as_ref().unwrap_or(&no_a);
     let ag: &schema::ActionGroupSetting = a.action_group.as_ref().unwrap_or(&no_ag);
+    let private = match &n.mode {
+        Some(m) => parse_network_mode(m).ok()?,
+        None => false,
+    };
     let retention = s.soft_delete_retention_days.unwrap_or(90);
     if !RETENTION_DAYS.contains(&retention) {
         return None;
@@ -1308,12 +1460,17 @@ fn resolve(
             None => OnSoftDeleted::Fail,
         },
         network: Network {
-            public_network_access: PublicNetworkAccess::parse(
-                n.public_network_access.as_deref().unwrap_or("Enabled"),
-            )
-            .ok()?,
-            default_action: DefaultAction::parse(n.default_action.as_deref().unwrap_or("Deny"))
-                .ok()?,
+            public_network_access: if private {
+                PublicNetworkAccess::Disabled
+            } else {
+                PublicNetworkAccess::parse(n.public_network_access.as_deref().unwrap_or("Enabled"))
+                    .ok()?
+            },
+            default_action: if private {
+                DefaultAction::Deny
+            } else {
+                DefaultAction::parse(n.default_action.as_deref().unwrap_or("Deny")).ok()?
+            },
             bypass: Bypass::parse(n.bypass.as_deref().unwrap_or("AzureServices")).ok()?,
             ip_rules: n
                 .ip_rules
@@ -1323,6 +1480,7 @@ fn resolve(
                 .collect::<Result<Vec<_>, _>>()
                 .ok()?,
             virtual_network_rules: vnet_rules,
+            private_endpoints,
         },
         role_assignments,
         diagnostics: crate::model::settings::Diagnostics {
@@ -1362,5 +1520,12 @@ fn resolve(
             .flatten()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect::<BTreeMap<_, _>>(),
+        lock: match s.lock.as_ref().and_then(|l| l.kind.as_deref()) {
+            Some(k) => LockLevel::parse(k).ok()?.map(|level| Lock {
+                level,
+                notes: s.lock.as_ref().and_then(|l| l.notes.clone()),
+            }),
+            None => None,
+        },
     })
 }

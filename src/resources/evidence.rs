@@ -23,6 +23,12 @@ pub struct VaultEvidence<'a> {
     pub activity_log_alerts: Vec<&'a Value>,
     /// Action groups the alerts notify, with their IDs.
     pub action_groups: Vec<(&'a str, &'a Value)>,
+    /// Private endpoints connecting to the vault.
+    pub private_endpoints: Vec<&'a Value>,
+    /// The DNS zone groups of those endpoints.
+    pub private_dns_zone_groups: Vec<&'a Value>,
+    /// Management locks on the vault (or inherited from its resource group).
+    pub locks: Vec<&'a Value>,
 }
 
 impl<'a> VaultEvidence<'a> {

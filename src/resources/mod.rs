@@ -25,7 +25,10 @@ pub mod desired;
 pub mod diagnostic_setting;
 pub mod evidence;
 pub mod guarded_field;
+pub mod management_lock;
 pub mod metric_alert;
+pub mod private_dns_zone_group;
+pub mod private_endpoint;
 pub mod resource_group;
 pub mod role_assignment;
 pub mod vault;
@@ -54,10 +57,16 @@ pub enum ResourceKind {
     MetricAlert = 5,
     /// `Microsoft.Insights/activityLogAlerts` ([`activity_log_alert`]).
     ActivityLogAlert = 6,
+    /// `Microsoft.Network/privateEndpoints` to the vault ([`private_endpoint`]).
+    PrivateEndpoint = 7,
+    /// `Microsoft.Network/privateEndpoints/privateDnsZoneGroups` ([`private_dns_zone_group`]).
+    PrivateDnsZoneGroup = 8,
+    /// `Microsoft.Authorization/locks` on the vault ([`management_lock`]).
+    ManagementLock = 9,
 }
 
 /// Every type's descriptor, indexed by `ResourceKind as usize` (checked by a test).
-static TYPES: [&ResourceType; 7] = [
+static TYPES: [&ResourceType; 10] = [
     &resource_group::TYPE,
     &vault::TYPE,
     &role_assignment::TYPE,
@@ -65,13 +74,17 @@ static TYPES: [&ResourceType; 7] = [
     &action_group::TYPE,
     &metric_alert::TYPE,
     &activity_log_alert::TYPE,
+    &private_endpoint::TYPE,
+    &private_dns_zone_group::TYPE,
+    &management_lock::TYPE,
 ];
 
 impl ResourceKind {
     /// Every kind, in dependency order: a vault's desired resources are built in this order
     /// (resource group, vault, role assignments, diagnostic setting, the environment's shared
-    /// resource group and action group, metric alerts, activity log alert).
-    pub const ALL: [ResourceKind; 7] = [
+    /// resource group and action group, metric alerts, activity log alert, private endpoints,
+    /// their DNS zone groups, the lock).
+    pub const ALL: [ResourceKind; 10] = [
         ResourceKind::ResourceGroup,
         ResourceKind::Vault,
         ResourceKind::RoleAssignment,
@@ -79,6 +92,9 @@ impl ResourceKind {
         ResourceKind::ActionGroup,
         ResourceKind::MetricAlert,
         ResourceKind::ActivityLogAlert,
+        ResourceKind::PrivateEndpoint,
+        ResourceKind::PrivateDnsZoneGroup,
+        ResourceKind::ManagementLock,
     ];
 
     /// This kind's descriptor: the one dispatch point for kind-specific behaviour (an array
@@ -161,6 +177,54 @@ pub enum Parent {
     ResourceGroup,
     /// An extension resource on the vault: the parent is the vault's ARM resource ID.
     Vault,
+    /// A child resource of another managed type (`{parentId}/{childType}/{name}`, e.g. a
+    /// private endpoint's `privateDnsZoneGroups/default`): the parent is the ID without its last
+    /// two segments.
+    Child(ResourceKind),
+}
+
+impl Parent {
+    /// The kind of the managed resource this one is read under, when it is a resource kvinit
+    /// manages (`Vault` for vault extensions, the parent kind for children); `None` for the
+    /// subscription and resource-group parents.
+    pub fn resource_kind(self) -> Option<ResourceKind> {
+        match self {
+            Parent::Subscription | Parent::ResourceGroup => None,
+            Parent::Vault => Some(ResourceKind::Vault),
+            Parent::Child(kind) => Some(kind),
+        }
+    }
+
+    /// The ARM resource ID of the parent of `id` (a resource of a type with this parent):
+    /// the subscription, the `resourceGroups/{name}` prefix, the scope before the last
+    /// `/providers/` (vault extensions), or the ID without its last two segments (children).
+    /// `None` when `id` does not have that shape.
+    pub fn id_of(self, id: &str) -> Option<String> {
+        let lower = id.to_ascii_lowercase();
+        match self {
+            Parent::Subscription => {
+                let rest = lower.strip_prefix("/subscriptions/")?;
+                let end = "/subscriptions/".len() + rest.find('/').unwrap_or(rest.len());
+                Some(id[..end].to_string())
+            }
+            Parent::ResourceGroup => {
+                let at = lower.find("/resourcegroups/")?;
+                let rest = &lower[at + "/resourcegroups/".len()..];
+                let end = at + "/resourcegroups/".len() + rest.find('/').unwrap_or(rest.len());
+                Some(id[..end].to_string())
+            }
+            Parent::Vault => {
+                let at = lower.rfind("/providers/").filter(|&i| i > 0)?;
+                Some(id[..at].to_string())
+            }
+            Parent::Child(_) => {
+                let trimmed = id.trim_end_matches('/');
+                let last = trimmed.rfind('/')?;
+                let type_seg = trimmed[..last].rfind('/')?;
+                (type_seg > 0).then(|| trimmed[..type_seg].to_string())
+            }
+        }
+    }
 }
 
 /// How the read phase observes a type as data.
@@ -177,10 +241,11 @@ pub enum Read {
         /// The list's `$filter`, if any.
         filter: Option<&'static str>,
     },
-    /// One list per existing vault (so what kvinit did not create is seen too):
-    /// `GET {vaultId}{path}` with `$filter` when given.
+    /// One list per existing parent resource (the vault for vault extensions, the parent for
+    /// children; so what kvinit did not create is seen too): `GET {parentId}{path}` with
+    /// `$filter` when given.
     ListAtVault {
-        /// Path after the vault ID, e.g. `/providers/Microsoft.Insights/diagnosticSettings`.
+        /// Path after the parent's ID, e.g. `/providers/Microsoft.Insights/diagnosticSettings`.
         path: &'static str,
         /// The list's `$filter`, e.g. `atScope()` (assignments at the vault and above).
         filter: Option<&'static str>,

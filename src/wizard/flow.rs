@@ -487,6 +487,7 @@ fn ask_network(
         bypass: profile.bypass.or(Some("AzureServices".to_string())),
         ip_rules: Some(ip_rules),
         virtual_network_rules: Some(subnets),
+        ..NetworkSettings::default()
     })
 }
 

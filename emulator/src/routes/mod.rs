@@ -6,7 +6,10 @@ pub(crate) mod action_groups;
 pub(crate) mod activity_log_alerts;
 pub(crate) mod deleted_vaults;
 pub(crate) mod diagnostic_settings;
+pub(crate) mod management_locks;
 pub(crate) mod metric_alerts;
+pub(crate) mod private_dns_zone_groups;
+pub(crate) mod private_endpoints;
 pub(crate) mod resource_groups;
 pub(crate) mod role_assignments;
 pub(crate) mod role_definitions;
@@ -73,6 +76,7 @@ pub(crate) type Outcome = Result<Reply, ArmError>;
 /// leaves a consistent store.
 pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
     store.settle_provisioning();
+    private_endpoints::settle_approvals(store);
     use Target::*;
     match &req.target {
         ResourceGroup { .. } | ResourceGroups { .. } => resource_groups::handle(req, store),
@@ -96,6 +100,13 @@ pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
         | ActivityLogAlertsInGroup { .. }
         | ActivityLogAlertsInSubscription { .. } => activity_log_alerts::handle(req, store),
         Subnet { .. } => subnets::handle(req, store),
+        PrivateEndpoint { .. } | PrivateEndpointsInSubscription { .. } => {
+            private_endpoints::handle(req, store)
+        }
+        PrivateDnsZoneGroup { .. } | PrivateDnsZoneGroups { .. } => {
+            private_dns_zone_groups::handle(req, store)
+        }
+        Lock { .. } | Locks { .. } => management_locks::handle(req, store),
         Unknown => Err(not_found_for_path(req, store)),
     }
 }
@@ -137,8 +148,9 @@ pub(crate) fn ensure_rg(store: &Store, sub: &str, rg: &str) -> Result<(), ArmErr
 }
 
 /// Resource types the emulator stores itself (their existence is checked, never assumed).
-const MODELLED_TYPES: [&str; 4] = [
+const MODELLED_TYPES: [&str; 5] = [
     "microsoft.keyvault/vaults",
+    "microsoft.network/privateendpoints",
     "microsoft.insights/actiongroups",
     "microsoft.insights/metricalerts",
     "microsoft.insights/activitylogalerts",

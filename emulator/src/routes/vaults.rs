@@ -1,5 +1,5 @@
 //! `Microsoft.KeyVault/vaults` (2026-02-01 and the retiring 2022-02-01-preview): PUT (create, update, `createMode: recover`),
-//! PATCH, GET, DELETE (→ soft delete), lists by resource group and subscription, and
+//! PATCH, GET, DELETE (→ soft delete; 409 `ScopeLocked` under a management lock), lists by resource group and subscription, and
 //! `checkNameAvailability`. Owns Key Vault's rules: global names, soft-deleted names, purge
 //! protection that cannot be turned off, immutable retention, VNet rules that need the
 //! `Microsoft.KeyVault` service endpoint, and creation as a long-running operation.
@@ -324,6 +324,10 @@ fn put(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Out
         {
             props.insert("softDeleteRetentionInDays".into(), days.clone());
         }
+        // Private endpoint connections are read-only: the Network RP keeps them, not the PUT.
+        if let Some(pecs) = old_props.get("privateEndpointConnections") {
+            props.insert("privateEndpointConnections".into(), pecs.clone());
+        }
         // From 2026-02-01 an update that omits the permission model keeps the vault's (the
         // new default applies to creation only).
         if rbac_default(req.api_version)
@@ -510,6 +514,11 @@ fn patch(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> O
 fn delete(req: &Req<'_>, store: &mut Store, sub: &str, rg: &str, name: &str) -> Outcome {
     ensure_rg(store, sub, rg)?;
     let id = vault_id(sub, rg, name);
+    if store.get(&id).is_some()
+        && let Some(lock_scope) = super::management_locks::locked_by(store, &id)
+    {
+        return Err(super::management_locks::scope_locked(&id, &lock_scope));
+    }
     let Some(vault) = store.remove(&id) else {
         return Ok(Reply::empty(StatusCode::NO_CONTENT));
     };
