@@ -60,6 +60,21 @@ const TABLE: &[(&str, &str, &str)] = &[
         "Microsoft.Resources/resourceGroups",
         "2021-04-01",
     ),
+    (
+        "/providers/microsoft.network/privateendpoints",
+        "Microsoft.Network/privateEndpoints",
+        "2023-09-01",
+    ),
+    (
+        "/privatednszonegroups",
+        "Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+        "2023-09-01",
+    ),
+    (
+        "/providers/microsoft.authorization/locks",
+        "Microsoft.Authorization/locks",
+        "2020-05-01",
+    ),
 ];
 
 fn expected(path: &str) -> Option<(&'static str, &'static str)> {
@@ -89,7 +104,16 @@ defaults:
     workspaceId: /subscriptions/{SUB}/resourceGroups/rg-logs/providers/Microsoft.OperationalInsights/workspaces/law
   alerts:
     actionGroup: {{ name: "ag-kv-{{env}}", shortName: kvops, emails: [oncall@example.com] }}
-{extra_defaults}"#
+{extra_defaults}
+overrides:
+  - app: orders
+    settings:
+      network:
+        privateEndpoints:
+          - subnetId: /subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe
+            privateDnsZoneIds: [/subscriptions/{SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net]
+      lock: {{ kind: CanNotDelete, notes: kvinit }}
+"#
     );
     let plan = kvinit::plan_file::parse(Path::new("test.yaml"), &yaml)
         .unwrap_or_else(|d| panic!("test plan is valid:\n{d}"));
@@ -165,7 +189,8 @@ async fn every_request_uses_the_api_version_of_its_resource_type() {
     .await
     .expect("audit by subscription");
 
-    // 5. A soft-deleted name recovered (the test deletes like a user would, outside kvinit).
+    // 5. A soft-deleted name recovered (the test deletes like a user would, outside kvinit;
+    // the first vault, `payments`, has no lock — the `orders` vault's lock would refuse it).
     arm.delete(&planned_vaults[0], ResourceKind::Vault.api_version())
         .await
         .expect("soft delete");

@@ -220,6 +220,14 @@ const FIXTURES: &[(&str, Class)] = &[
     ("45-", Class::Semantic),       // byte order mark, then an unsupported apiVersion
     ("46-", Class::Structural),     // quoted number
     ("47-", Class::Semantic),       // default pattern too long for the names
+    ("48-", Class::Semantic),       // custom YAML tags
+    ("49-", Class::NotOneDocument), // NUL byte
+    ("50-", Class::Semantic),       // diagnostics logs mix groups and categories
+    ("51-", Class::Semantic),       // control characters in values
+    ("52-", Class::Semantic),       // naming truncation collision
+    ("53-", Class::Semantic),       // naming hint checked against the matrix
+    ("54-", Class::Semantic),       // digit-first name where the pattern starts with {app}
+    ("55-", Class::Semantic),       // public access off without a private endpoint
 ];
 
 #[test]

@@ -25,14 +25,55 @@ pub async fn put(
     ArmId::parse(id)?;
     let api_version = kind.api_version();
     let response = clients.put(id, api_version, body).await?;
-    lro::settle(
+    let done = lro::settle(
         clients,
         id,
         api_version,
         response.body,
         response.retry_after,
     )
-    .await
+    .await?;
+    match kind.descriptor().ready {
+        Some(ready) if !ready(&done) => wait_until_ready(clients, kind, id, ready).await,
+        _ => Ok(done),
+    }
+}
+
+/// Polls GET of `id` every [`LRO_DEFAULT_POLL`] (Ctrl-C ends the wait) until its type's `ready` check holds (a private
+/// endpoint's connection `Approved`), for at most [`LRO_TIMEOUT`]; then fails with
+/// `NotReady`, naming the resource and its last state.
+async fn wait_until_ready(
+    clients: &ArmClient,
+    kind: ResourceKind,
+    id: &str,
+    ready: fn(&Value) -> bool,
+) -> Result<Value, AzureError> {
+    let started = std::time::Instant::now();
+    loop {
+        if !clients.settings().interrupt.sleep(LRO_DEFAULT_POLL).await {
+            return Err(AzureError::from_core(
+                &super::arm::interrupt::interrupted_error(),
+            ));
+        }
+        let body = clients.get(id, kind.api_version()).await?;
+        if ready(&body) {
+            return Ok(body);
+        }
+        if started.elapsed() >= LRO_TIMEOUT {
+            let state = body
+                .pointer("/properties/privateLinkServiceConnections/0/properties/privateLinkServiceConnectionState/status")
+                .and_then(Value::as_str)
+                .unwrap_or("unknown");
+            return Err(AzureError::new(
+                "NotReady",
+                format!(
+                    "{} `{id}` is not ready after {} s (connection state: {state}); approve the connection on the vault, then run apply again",
+                    kind.arm_type(),
+                    LRO_TIMEOUT.as_secs()
+                ),
+            ));
+        }
+    }
 }
 
 /// Waits until resource `id` (found still provisioning by observe) reaches a terminal

@@ -632,7 +632,7 @@ mod tests {
             "apiVersion: kvinit/v1\ntenantId: x\nenvironments:\n  - name: prod\n    subscriptonId: x\ndefaults:\n  network:\n    defaultActoin: Deny\n",
             "5:5 environments[0].subscriptonId | unknown field `subscriptonId` in `environments[0]` | did you mean `subscriptionId`? known fields: name, subscriptionId, settings\n\
              4:5 environments[0].subscriptionId | missing field `subscriptionId` in `environments[0]` | \n\
-             8:5 defaults.network.defaultActoin | unknown field `defaultActoin` in `defaults.network` | did you mean `defaultAction`? known fields: publicNetworkAccess, defaultAction, bypass, ipRules, virtualNetworkRules",
+             8:5 defaults.network.defaultActoin | unknown field `defaultActoin` in `defaults.network` | did you mean `defaultAction`? known fields: publicNetworkAccess, defaultAction, bypass, ipRules, virtualNetworkRules, mode, privateEndpoints, allowNoPrivateEndpoint",
         );
     }
 

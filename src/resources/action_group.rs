@@ -21,6 +21,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, id, body| e.action_groups.push((id, body)),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     // No 2023-01-01 actionGroups spec is in ../shared/arm-specs: the body (a subset of
     // 2023-01-01's, which only adds receiver kinds kvinit does not send) is checked against the
     // newest copy there, 2021-09-01.

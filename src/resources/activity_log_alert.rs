@@ -24,6 +24,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.activity_log_alerts.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json",
         "ActivityLogAlertResource",

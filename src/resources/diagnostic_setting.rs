@@ -24,6 +24,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.diagnostic_settings.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
         "DiagnosticSettingsResource",

@@ -25,6 +25,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.locks.push(body),
     guarded_fields: GUARDED_FIELDS,
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json",
         "ManagementLockObject",

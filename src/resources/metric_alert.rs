@@ -26,6 +26,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.metric_alerts.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json",
         "MetricAlertResource",

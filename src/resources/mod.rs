@@ -162,6 +162,11 @@ pub struct ResourceType {
     pub guarded_fields: &'static [GuardedField],
     /// Dotted body paths whose change on an existing resource is never sent (a blocked plan).
     pub blocked_fields: &'static [&'static str],
+    /// When a written resource is done beyond a terminal `provisioningState` (e.g. a private
+    /// endpoint's connection `Approved`): the write path polls GET until this holds for the
+    /// body ARM returns, within the long-running-operation timeout. `None`: done when
+    /// provisioned.
+    pub ready: Option<fn(&Value) -> bool>,
     /// The swagger (under `emulator/arm-specs/specification/`) and definition its PUT body
     /// must satisfy: `(file, definition)`.
     pub request_schema: (&'static str, &'static str),

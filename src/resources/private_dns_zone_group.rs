@@ -25,6 +25,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.private_dns_zone_groups.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json",
         "PrivateDnsZoneGroup",

@@ -24,6 +24,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.private_endpoints.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: Some(connections_approved),
     request_schema: (
         "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json",
         "PrivateEndpoint",
@@ -89,4 +90,20 @@ fn build(ctx: &BuildContext<'_>, out: &mut Vec<BuiltResource>) {
             ]),
         ));
     }
+}
+
+/// Done when every `privateLinkServiceConnections[].properties.privateLinkServiceConnectionState
+/// .status` is `Approved` (Key Vault auto-approves when the caller has rights on the vault;
+/// otherwise the vault's owner approves it, and kvinit reports the vault not done).
+fn connections_approved(body: &Value) -> bool {
+    body.pointer("/properties/privateLinkServiceConnections")
+        .and_then(Value::as_array)
+        .is_some_and(|cs| {
+            !cs.is_empty()
+                && cs.iter().all(|c| {
+                    c.pointer("/properties/privateLinkServiceConnectionState/status")
+                        .and_then(Value::as_str)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("Approved"))
+                })
+        })
 }

@@ -24,6 +24,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |_, _, _| {},
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json",
         "ResourceGroup",

@@ -23,6 +23,7 @@ pub const TYPE: ResourceType = ResourceType {
     evidence: |e, _, body| e.role_assignments.push(body),
     guarded_fields: &[],
     blocked_fields: &[],
+    ready: None,
     request_schema: (
         "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
         "RoleAssignmentCreateParameters",

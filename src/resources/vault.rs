@@ -26,6 +26,7 @@ pub const TYPE: ResourceType = ResourceType {
     },
     guarded_fields: GUARDED_FIELDS,
     blocked_fields: BLOCKED_FIELDS,
+    ready: None,
     request_schema: (
         "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json",
         "VaultCreateOrUpdateParameters",

@@ -1,0 +1,298 @@
+//! Private vaults (issue 12) end to end on the emulator over real HTTPS with the real
+//! credential flow: `examples/private.yaml` applies 8 vaults with public network access off,
+//! one approved private endpoint with a DNS zone group and a `CanNotDelete` lock each, a second
+//! apply writes nothing, a DELETE of a locked vault is refused with 409 `ScopeLocked`, the
+//! emulator's approval delay is waited out, and a plan that disables public access without a
+//! private endpoint is refused before any ARM call.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use assert_cmd::Command;
+use kvinit::apply::{self, ApplyOptions, Interrupt, RecordingReporter};
+use kvinit::azure::{ArmClient, ClientSettings, Target};
+use kvinit::model::desired::{DesiredState, ResourceKind, desired_state};
+use kvinit_emulator::{EmulatorConfig, FaultProfile, RunningEmulator};
+use serde_json::Value;
+
+const TENANT: &str = "00000000-0000-0000-0000-00000000aaaa";
+const SUB: &str = "11111111-1111-1111-1111-111111111111";
+const SECRET: &str = "test-secret-private-vaults";
+const ZONE: &str = "privatelink.vaultcore.azure.net";
+
+fn kvinit(args: &[&str], plan: &str, state: &Path) -> (Value, i32, String) {
+    let out = Command::cargo_bin("kvinit")
+        .unwrap()
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(args)
+        .args(["-f", plan, "-o", "json"])
+        .arg(format!("--emulator={}", state.display()))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+    (json, out.status.code().unwrap_or(-1), stderr)
+}
+
+fn resources(state: &Path) -> serde_json::Map<String, Value> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(state).unwrap()).unwrap();
+    v["resources"].as_object().unwrap().clone()
+}
+
+#[test]
+fn private_example_applies_8_private_locked_vaults_and_reapplies_with_no_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (report, code, stderr) = kvinit(&["apply", "--yes"], "examples/private.yaml", &state);
+    assert_eq!(code, 0, "{report:#}\n{stderr}");
+
+    let res = resources(&state);
+    let of_type = |t: &str| -> Vec<&Value> {
+        res.values()
+            .filter(|v| {
+                v["type"]
+                    .as_str()
+                    .is_some_and(|x| x.eq_ignore_ascii_case(t))
+            })
+            .collect()
+    };
+    let vaults = of_type("Microsoft.KeyVault/vaults");
+    assert_eq!(vaults.len(), 8);
+    for v in &vaults {
+        let id = v["id"].as_str().unwrap();
+        let name = v["name"].as_str().unwrap();
+        let p = &v["properties"];
+        assert_eq!(p["publicNetworkAccess"], "Disabled", "{name}");
+        assert_eq!(p["networkAcls"]["defaultAction"], "Deny", "{name}");
+        assert_eq!(p["networkAcls"]["ipRules"], serde_json::json!([]), "{name}");
+        // Exactly one private endpoint connection, approved, from the endpoint kvinit named.
+        let pecs = p["privateEndpointConnections"].as_array().unwrap();
+        assert_eq!(pecs.len(), 1, "{name}: {pecs:#?}");
+        assert_eq!(
+            pecs[0]["properties"]["privateLinkServiceConnectionState"]["status"],
+            "Approved"
+        );
+        let pe_id = pecs[0]["properties"]["privateEndpoint"]["id"]
+            .as_str()
+            .unwrap();
+        assert!(
+            pe_id.ends_with(&format!("/privateEndpoints/pe-{name}")),
+            "{pe_id}"
+        );
+        // The endpoint: in the vault's resource group and region, tagged as the vault, group ID
+        // `vault`, in the app's subnet of its environment and region.
+        let pe = &res[&pe_id.to_ascii_lowercase()];
+        assert_eq!(pe["location"], v["location"], "{name}");
+        assert_eq!(pe["tags"], v["tags"], "{name}");
+        let rg = &id[..id.to_ascii_lowercase().find("/providers/").unwrap()];
+        assert!(pe_id.starts_with(rg), "{pe_id} in {rg}");
+        let conn = &pe["properties"]["privateLinkServiceConnections"][0]["properties"];
+        assert_eq!(conn["privateLinkServiceId"].as_str().unwrap(), id);
+        assert_eq!(conn["groupIds"], serde_json::json!(["vault"]));
+        let app = v["tags"]["kvinit-app"].as_str().unwrap();
+        let env = v["tags"]["kvinit-env"].as_str().unwrap();
+        let region = if v["location"] == "westeurope" {
+            "weu"
+        } else {
+            "neu"
+        };
+        assert!(
+            pe["properties"]["subnet"]["id"]
+                .as_str()
+                .unwrap()
+                .ends_with(&format!(
+                    "/virtualNetworks/vnet-{env}-{region}/subnets/snet-pe-{app}"
+                )),
+            "{pe:#}"
+        );
+        // Its zone group points at the central privatelink zone.
+        let zg = &res[&format!(
+            "{}/privatednszonegroups/default",
+            pe_id.to_ascii_lowercase()
+        )];
+        let zone = zg["properties"]["privateDnsZoneConfigs"][0]["properties"]["privateDnsZoneId"]
+            .as_str()
+            .unwrap();
+        assert!(
+            zone.ends_with(&format!("/privateDnsZones/{ZONE}")),
+            "{zone}"
+        );
+        // The lock.
+        let lock = &res[&format!(
+            "{}/providers/microsoft.authorization/locks/kvinit",
+            id.to_ascii_lowercase()
+        )];
+        assert_eq!(lock["properties"]["level"], "CanNotDelete", "{name}");
+        assert!(
+            lock["properties"]["notes"]
+                .as_str()
+                .unwrap()
+                .contains("kvinit")
+        );
+    }
+    assert_eq!(of_type("Microsoft.Network/privateEndpoints").len(), 8);
+    assert_eq!(of_type("Microsoft.Authorization/locks").len(), 8);
+
+    let (again, code, stderr) = kvinit(&["apply", "--yes"], "examples/private.yaml", &state);
+    assert_eq!(code, 0, "{again:#}\n{stderr}");
+    assert_eq!(again["requests"]["writes"], 0, "{again:#}");
+    let (plan, code, stderr) = kvinit(
+        &["plan", "--detailed-exitcode"],
+        "examples/private.yaml",
+        &state,
+    );
+    assert_eq!(code, 0, "{:#}\n{stderr}", plan["summary"]);
+}
+
+#[test]
+fn disabled_public_access_without_a_private_endpoint_is_refused_before_any_call() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.yaml");
+    let base = format!(
+        "apiVersion: kvinit/v1\ntenantId: {TENANT}\nregions: [westeurope]\nenvironments:\n  - {{ name: dev, subscriptionId: {SUB} }}\napps: [{{ name: payments }}]\ndefaults:\n  network:\n    mode: private\n"
+    );
+    std::fs::write(&plan, &base).unwrap();
+    let state = dir.path().join("state.json");
+    let (_, code, stderr) = kvinit(&["apply", "--yes"], plan.to_str().unwrap(), &state);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("defaults.network.mode"), "{stderr}");
+    assert!(stderr.contains("no private endpoint"), "{stderr}");
+    assert!(stderr.contains("allowNoPrivateEndpoint"), "{stderr}");
+    assert!(!state.exists(), "no ARM call, no emulator state");
+
+    // Meant: accepted.
+    std::fs::write(&plan, format!("{base}    allowNoPrivateEndpoint: true\n")).unwrap();
+    let (_, code, stderr) = kvinit(&["plan"], plan.to_str().unwrap(), &state);
+    assert_eq!(code, 0, "{stderr}");
+
+    // Private mode allows no IP rule.
+    std::fs::write(
+        &plan,
+        format!("{base}    allowNoPrivateEndpoint: true\n    ipRules: [203.0.113.4]\n"),
+    )
+    .unwrap();
+    let (_, code, stderr) = kvinit(&["plan"], plan.to_str().unwrap(), &state);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("defaults.network.ipRules"), "{stderr}");
+}
+
+fn desired(extra: &str) -> DesiredState {
+    let yaml = format!(
+        r#"apiVersion: kvinit/v1
+tenantId: {TENANT}
+regions: [westeurope]
+environments:
+  - name: dev
+    subscriptionId: {SUB}
+apps: [{{ name: payments }}]
+defaults:
+  network:
+    mode: private
+    privateEndpoints:
+      - subnetId: /subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-pe
+        privateDnsZoneIds: [/subscriptions/{SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/{ZONE}]
+{extra}"#
+    );
+    let plan = kvinit::plan_file::parse(Path::new("test.yaml"), &yaml)
+        .unwrap_or_else(|d| panic!("test plan is valid:\n{d}"));
+    desired_state(&plan)
+}
+
+async fn emulator(faults: FaultProfile) -> (RunningEmulator, ArmClient) {
+    let emu = kvinit_emulator::start(EmulatorConfig {
+        client_secret: SECRET.into(),
+        assume_referenced_exist: true,
+        faults,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator starts");
+    let target = Target::Emulator {
+        base_url: emu.base_url(),
+        tenant_id: TENANT.into(),
+        client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
+        client_secret: SECRET.into(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
+    };
+    let arm = ArmClient::connect(&target, ClientSettings::default()).expect("client");
+    (emu, arm)
+}
+
+fn vault_id(d: &DesiredState) -> String {
+    d.vaults[0]
+        .resources
+        .iter()
+        .find(|r| r.kind == ResourceKind::Vault)
+        .unwrap()
+        .id
+        .clone()
+}
+
+#[tokio::test]
+async fn deleting_a_locked_vault_through_the_emulator_api_gets_409_scope_locked() {
+    let (emu, arm) = emulator(FaultProfile::none()).await;
+    let d = desired("  lock: { kind: CanNotDelete }\n");
+    let report = apply::apply(
+        &arm,
+        &d,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+    )
+    .await
+    .expect("apply");
+    assert!(report.all_converged(), "{report:#?}");
+    let id = vault_id(&d);
+    let err = arm
+        .delete(&id, ResourceKind::Vault.api_version())
+        .await
+        .expect_err("a locked vault is not deleted");
+    assert_eq!(err.status, Some(409), "{err:?}");
+    assert_eq!(err.code, "ScopeLocked", "{err:?}");
+    assert!(
+        err.message.contains("locks/") || err.message.contains(&id),
+        "{err:?}"
+    );
+    // Still there.
+    assert!(
+        arm.get(&id, ResourceKind::Vault.api_version())
+            .await
+            .is_ok()
+    );
+    emu.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn apply_waits_until_the_endpoints_connection_is_approved() {
+    let (emu, arm) = emulator(FaultProfile {
+        private_endpoint_approval_ms: 1_500,
+        ..FaultProfile::none()
+    })
+    .await;
+    let d = desired("");
+    let started = std::time::Instant::now();
+    let report = apply::apply(
+        &arm,
+        &d,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+    )
+    .await
+    .expect("apply");
+    assert!(report.all_converged(), "{report:#?}");
+    assert!(
+        started.elapsed() >= std::time::Duration::from_millis(1_500),
+        "the vault was reported done before its endpoint was approved ({:?})",
+        started.elapsed()
+    );
+    let id = vault_id(&d);
+    let vault = arm
+        .get(&id, ResourceKind::Vault.api_version())
+        .await
+        .unwrap();
+    let status = &vault["properties"]["privateEndpointConnections"][0]["properties"]["privateLinkServiceConnectionState"]
+        ["status"];
+    assert_eq!(status, "Approved", "{vault:#}");
+    emu.shutdown().await.unwrap();
+}
