@@ -9,7 +9,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use assert_cmd::Command;
-use kvinit::apply::{self, ApplyOptions, Interrupt, RecordingReporter};
+use kvinit::apply::{self, ApplyOptions, Interrupt, RecordingReporter, SilentReporter};
 use kvinit::azure::{ArmClient, ClientSettings, Target};
 use kvinit::model::desired::{DesiredState, ResourceKind, desired_state};
 use kvinit_emulator::{EmulatorConfig, FaultProfile, RunningEmulator};
@@ -294,5 +294,96 @@ async fn apply_waits_until_the_endpoints_connection_is_approved() {
     let status = &vault["properties"]["privateEndpointConnections"][0]["properties"]["privateLinkServiceConnectionState"]
         ["status"];
     assert_eq!(status, "Approved", "{vault:#}");
+    emu.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_endpoint_and_a_lock_kvinit_did_not_create_are_listed_as_unmanaged_and_left_alone() {
+    let (emu, arm) = emulator(FaultProfile::none()).await;
+    let d = desired("  lock: { kind: CanNotDelete }\n");
+    let report = apply::apply(
+        &arm,
+        &d,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+    )
+    .await
+    .expect("apply");
+    assert!(report.all_converged(), "{report:#?}");
+    let vault = vault_id(&d);
+    let rg = &vault[..vault.to_ascii_lowercase().find("/providers/").unwrap()];
+    // Another team's endpoint to the vault and a ReadOnly lock of the operations team.
+    let theirs = format!("{rg}/providers/Microsoft.Network/privateEndpoints/pe-other-team");
+    let subnet = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets/snet-other"
+    );
+    let body = serde_json::json!({
+        "location": "westeurope",
+        "properties": {
+            "subnet": { "id": subnet },
+            "privateLinkServiceConnections": [{ "name": "other", "properties": {
+                "privateLinkServiceId": vault, "groupIds": ["vault"] } }]
+        }
+    });
+    arm.put(&theirs, ResourceKind::PrivateEndpoint.api_version(), &body)
+        .await
+        .expect("their endpoint");
+    let ops_lock = format!("{vault}/providers/Microsoft.Authorization/locks/ops");
+    arm.put(
+        &ops_lock,
+        ResourceKind::ManagementLock.api_version(),
+        &serde_json::json!({ "properties": { "level": "ReadOnly" } }),
+    )
+    .await
+    .expect("ops lock");
+
+    let changes = apply::plan_changes(&arm, &d, ApplyOptions::default(), &SilentReporter)
+        .await
+        .expect("live plan");
+    let unmanaged: Vec<(&str, &str)> = changes.vaults[0]
+        .unmanaged
+        .iter()
+        .map(|u| (u.kind.as_str(), u.id.as_str()))
+        .collect();
+    assert!(
+        unmanaged.contains(&("Microsoft.Network/privateEndpoints", theirs.as_str())),
+        "{unmanaged:?}"
+    );
+    assert!(
+        unmanaged.contains(&("Microsoft.Authorization/locks", ops_lock.as_str())),
+        "{unmanaged:?}"
+    );
+    // kvinit's own endpoint and lock are not findings.
+    assert_eq!(unmanaged.len(), 2, "{unmanaged:?}");
+
+    // A re-apply writes nothing and leaves both alone.
+    let before = emu.requests().len();
+    let report = apply::apply(
+        &arm,
+        &d,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+    )
+    .await
+    .expect("re-apply");
+    assert!(report.all_converged(), "{report:#?}");
+    let writes: Vec<String> = emu.requests()[before..]
+        .iter()
+        .filter(|r| r.method != "GET")
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect();
+    assert!(writes.is_empty(), "{writes:?}");
+    assert!(
+        arm.get(&theirs, ResourceKind::PrivateEndpoint.api_version())
+            .await
+            .is_ok()
+    );
+    assert!(
+        arm.get(&ops_lock, ResourceKind::ManagementLock.api_version())
+            .await
+            .is_ok()
+    );
     emu.shutdown().await.unwrap();
 }

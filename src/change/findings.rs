@@ -1,5 +1,6 @@
-//! What exists at a vault's scope that kvinit did not create — role assignments and diagnostic
-//! settings — listed as findings so users see them; kvinit leaves them alone (it never deletes
+//! What exists at a vault's scope that kvinit did not create — role assignments, diagnostic
+//! settings, management locks, and private endpoints connected to the vault (from its
+//! `privateEndpointConnections`) — listed as findings so users see them; kvinit leaves them alone (it never deletes
 //! or changes what it does not own). Pure: reads the [`LiveState`] observe filled, must not
 //! fetch anything or decide to change anything.
 
@@ -25,8 +26,9 @@ pub struct Unmanaged {
     pub detail: String,
 }
 
-/// The role assignments directly at `vault_id` and the diagnostic settings on it that are in
-/// `live` but not in `desired_ids` (lower-cased IDs of the plan's resources). Sorted by ID.
+/// The role assignments directly at `vault_id`, the diagnostic settings and management locks on
+/// it, and the private endpoints connected to it, that are in `live` but not in `desired_ids`
+/// (lower-cased IDs of the plan's resources).
 pub fn unmanaged(
     vault_id: &str,
     desired_ids: &HashSet<String>,
@@ -35,10 +37,12 @@ pub fn unmanaged(
     let vault = vault_id.to_ascii_lowercase();
     let ra_prefix = format!("{vault}/providers/microsoft.authorization/roleassignments/");
     let ds_prefix = format!("{vault}/providers/microsoft.insights/diagnosticsettings/");
+    let lock_prefix = format!("{vault}/providers/microsoft.authorization/locks/");
     let mut out = Vec::new();
     let found = live
         .with_prefix(&ra_prefix)
-        .chain(live.with_prefix(&ds_prefix));
+        .chain(live.with_prefix(&ds_prefix))
+        .chain(live.with_prefix(&lock_prefix));
     for (id, body) in found {
         if desired_ids.contains(id) {
             continue;
@@ -61,7 +65,46 @@ pub fn unmanaged(
                 id: shown,
                 detail: diagnostic_setting_detail(name, body),
             });
+        } else if id.starts_with(&lock_prefix) {
+            let level = body
+                .pointer("/properties/level")
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            out.push(Unmanaged {
+                kind: ResourceKind::ManagementLock.arm_type().into(),
+                id: shown,
+                detail: format!("management lock {name} ({level}; kvinit never removes a lock)"),
+            });
         }
+    }
+    // Private endpoints connected to the vault that the plan does not name (made by hand, or
+    // by another team): left alone.
+    let connections = live
+        .get(vault_id)
+        .and_then(|v| v.pointer("/properties/privateEndpointConnections"))
+        .and_then(Value::as_array);
+    for c in connections.into_iter().flatten() {
+        let Some(pe) = c
+            .pointer("/properties/privateEndpoint/id")
+            .and_then(Value::as_str)
+        else {
+            continue;
+        };
+        if desired_ids.contains(&pe.to_ascii_lowercase()) {
+            continue;
+        }
+        let status = c
+            .pointer("/properties/privateLinkServiceConnectionState/status")
+            .and_then(Value::as_str)
+            .unwrap_or("?");
+        out.push(Unmanaged {
+            kind: ResourceKind::PrivateEndpoint.arm_type().into(),
+            id: pe.to_string(),
+            detail: format!(
+                "private endpoint {} (connection {status})",
+                pe.rsplit('/').next().unwrap_or_default()
+            ),
+        });
     }
     out
 }
