@@ -387,3 +387,246 @@ async fn an_endpoint_and_a_lock_kvinit_did_not_create_are_listed_as_unmanaged_an
     );
     emu.shutdown().await.unwrap();
 }
+
+#[test]
+fn a_plan_that_opens_a_private_vault_or_drops_its_lock_changes_nothing_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (report, code, stderr) = kvinit(&["apply", "--yes"], "examples/private.yaml", &state);
+    assert_eq!(code, 0, "{report:#}\n{stderr}");
+    // The same plan, public and without its lock.
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/private.yaml"),
+    )
+    .unwrap();
+    let public: String = text
+        .replace("    mode: private", "    mode: public")
+        .lines()
+        .filter(|l| !l.starts_with("  lock:") && !l.starts_with("    kind: CanNotDelete"))
+        .filter(|l| !l.starts_with("    notes: \"Managed by kvinit"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(!public.contains("lock:") && public.contains("mode: public"));
+    let plan = dir.path().join("public.yaml");
+    std::fs::write(&plan, public).unwrap();
+
+    let (shown, code, stderr) = kvinit(
+        &["plan", "--detailed-exitcode"],
+        plan.to_str().unwrap(),
+        &state,
+    );
+    assert_eq!(code, 0, "nothing to send: {:#}\n{stderr}", shown["summary"]);
+    let vaults = shown["vaults"].as_array().unwrap();
+    assert_eq!(vaults.len(), 8);
+    for v in vaults {
+        let text = v.to_string();
+        assert!(
+            text.contains("publicNetworkAccess Disabled; plan: Enabled"),
+            "the kept stricter value is named: {v:#}"
+        );
+        assert!(
+            text.contains("kvinit's lock, no longer in the plan; kvinit never removes a lock"),
+            "{v:#}"
+        );
+    }
+    let (again, code, stderr) = kvinit(&["apply", "--yes"], plan.to_str().unwrap(), &state);
+    assert_eq!(code, 0, "{again:#}\n{stderr}");
+    assert_eq!(again["requests"]["writes"], 0, "{again:#}");
+    let res = resources(&state);
+    let vaults: Vec<&Value> = res
+        .values()
+        .filter(|v| v["type"] == "Microsoft.KeyVault/vaults")
+        .collect();
+    assert_eq!(vaults.len(), 8);
+    for v in vaults {
+        assert_eq!(v["properties"]["publicNetworkAccess"], "Disabled");
+        let lock = format!(
+            "{}/providers/microsoft.authorization/locks/kvinit",
+            v["id"].as_str().unwrap().to_ascii_lowercase()
+        );
+        assert_eq!(res[&lock]["properties"]["level"], "CanNotDelete");
+    }
+}
+
+/// A plan whose four apps use: a subnet without the Microsoft.KeyVault endpoint (VNet rule), a
+/// delegated subnet (private endpoint), a subnet that does not exist (VNet rule), and good ones.
+fn subnet_plan() -> DesiredState {
+    let net = format!(
+        "/subscriptions/{SUB}/resourceGroups/rg-net/providers/Microsoft.Network/virtualNetworks/vnet/subnets"
+    );
+    let yaml = format!(
+        r#"apiVersion: kvinit/v1
+tenantId: {TENANT}
+regions: [westeurope]
+environments:
+  - name: dev
+    subscriptionId: {SUB}
+apps: [{{ name: noep }}, {{ name: deleg }}, {{ name: missing }}, {{ name: good }}]
+defaults:
+  network:
+    virtualNetworkRules: [{net}/snet-ok]
+    privateEndpoints: [{{ subnetId: {net}/snet-ok }}]
+overrides:
+  - app: noep
+    settings: {{ network: {{ virtualNetworkRules: [{net}/snet-noep] }} }}
+  - app: deleg
+    settings: {{ network: {{ privateEndpoints: [{{ subnetId: {net}/snet-deleg }}] }} }}
+  - app: missing
+    settings: {{ network: {{ virtualNetworkRules: [{net}/snet-missing] }} }}
+"#
+    );
+    let plan = kvinit::plan_file::parse(Path::new("subnets.yaml"), &yaml)
+        .unwrap_or_else(|d| panic!("test plan is valid:\n{d}"));
+    desired_state(&plan)
+}
+
+#[tokio::test]
+async fn subnets_are_read_once_and_their_problems_fail_only_the_vaults_that_use_them() {
+    let emu = kvinit_emulator::start(EmulatorConfig {
+        client_secret: SECRET.into(),
+        assume_referenced_exist: false,
+        ..EmulatorConfig::default()
+    })
+    .await
+    .expect("emulator starts");
+    let target = Target::Emulator {
+        base_url: emu.base_url(),
+        tenant_id: TENANT.into(),
+        client_id: kvinit_emulator::DEFAULT_CLIENT_ID.into(),
+        client_secret: SECRET.into(),
+        ca_certificate_pem: Some(emu.ca_certificate_pem().to_string()),
+    };
+    let arm = ArmClient::connect(&target, ClientSettings::default()).expect("client");
+    // The network team's subnets, written by another client (kvinit's client treats a 404 right
+    // after its own write under the same path as read-after-write lag).
+    let network_team = ArmClient::connect(&target, ClientSettings::default()).expect("client");
+    let rg = format!("/subscriptions/{SUB}/resourceGroups/rg-net");
+    network_team
+        .put(
+            &rg,
+            ResourceKind::ResourceGroup.api_version(),
+            &serde_json::json!({ "location": "westeurope" }),
+        )
+        .await
+        .unwrap();
+    let subnet = |name: &str| {
+        format!("{rg}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/{name}")
+    };
+    for (name, props) in [
+        (
+            "snet-ok",
+            serde_json::json!({ "addressPrefix": "10.0.1.0/24",
+                "serviceEndpoints": [{ "service": "Microsoft.KeyVault" }] }),
+        ),
+        (
+            "snet-noep",
+            serde_json::json!({ "addressPrefix": "10.0.2.0/24" }),
+        ),
+        (
+            "snet-deleg",
+            serde_json::json!({ "addressPrefix": "10.0.3.0/24",
+                "delegations": [{ "name": "web", "properties": { "serviceName": "Microsoft.Web/serverFarms" } }] }),
+        ),
+    ] {
+        network_team
+            .put(
+                &subnet(name),
+                "2023-09-01",
+                &serde_json::json!({ "properties": props }),
+            )
+            .await
+            .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    }
+    let d = subnet_plan();
+    let before = emu.requests().len();
+    let changes = apply::plan_changes(&arm, &d, ApplyOptions::default(), &SilentReporter)
+        .await
+        .expect("live plan");
+    // Each distinct subnet read once, shared by the vaults.
+    let mut subnet_gets: Vec<String> = emu.requests()[before..]
+        .iter()
+        .filter(|r| r.method == "GET" && r.path.to_ascii_lowercase().contains("/subnets/"))
+        .map(|r| r.path.to_ascii_lowercase())
+        .collect();
+    subnet_gets.sort();
+    let statuses: Vec<String> = emu.requests()[before..]
+        .iter()
+        .filter(|r| r.path.to_ascii_lowercase().contains("/subnets/"))
+        .map(|r| format!("{} {} {}", r.status, r.method, r.path))
+        .collect();
+    let n = subnet_gets.len();
+    subnet_gets.dedup();
+    assert_eq!(n, subnet_gets.len(), "one GET per subnet: {statuses:#?}");
+    assert_eq!(n, 4, "{subnet_gets:?}");
+    let blocked = |app: &str| -> Vec<String> {
+        changes
+            .vaults
+            .iter()
+            .find(|v| v.name.contains(app))
+            .unwrap()
+            .resources
+            .iter()
+            .flat_map(|r| {
+                r.blocked
+                    .iter()
+                    .map(|b| format!("{}: {b}", r.kind.arm_type()))
+            })
+            .collect()
+    };
+    let noep = blocked("noep");
+    assert!(
+        noep.len() == 1
+            && noep[0].starts_with("Microsoft.KeyVault/vaults: ")
+            && noep[0].contains(&subnet("snet-noep"))
+            && noep[0].contains("Microsoft.KeyVault` service endpoint"),
+        "{noep:?}"
+    );
+    let deleg = blocked("deleg");
+    assert!(
+        deleg.len() == 1
+            && deleg[0].starts_with("Microsoft.Network/privateEndpoints: ")
+            && deleg[0].contains(&subnet("snet-deleg"))
+            && deleg[0].contains("delegated to Microsoft.Web/serverFarms"),
+        "{deleg:?}"
+    );
+    let missing = blocked("missing");
+    assert!(
+        missing.len() == 1
+            && missing[0].contains(&subnet("snet-missing"))
+            && missing[0].contains("does not exist"),
+        "{missing:?}"
+    );
+    assert!(blocked("good").is_empty(), "{:?}", blocked("good"));
+
+    // Apply: the three vaults fail naming their subnet, the good one converges.
+    let report = apply::apply(
+        &arm,
+        &d,
+        ApplyOptions::default(),
+        Arc::new(RecordingReporter::default()),
+        Interrupt::new(),
+    )
+    .await
+    .expect("apply");
+    let json = serde_json::to_value(&report).unwrap();
+    for v in json["vaults"].as_array().unwrap() {
+        let name = v["name"].as_str().unwrap();
+        if name.contains("good") {
+            assert_eq!(v["status"], "created", "{v:#}");
+        } else {
+            assert_eq!(v["status"], "failed", "{v:#}");
+            let app = name.split('-').nth(1).unwrap();
+            let message = v["error"]["message"].as_str().unwrap();
+            assert!(message.contains(&format!("/subnets/snet-{app}")), "{v:#}");
+        }
+    }
+    // Nothing was sent that Azure would refuse for those subnets.
+    let refused: Vec<String> = emu
+        .requests()
+        .iter()
+        .filter(|r| r.method == "PUT" && r.status >= 400)
+        .map(|r| format!("{} {} {}", r.status, r.method, r.path))
+        .collect();
+    assert!(refused.is_empty(), "{refused:?}");
+    emu.shutdown().await.unwrap();
+}

@@ -8,6 +8,7 @@ pub mod ids;
 pub mod inventory;
 pub mod names;
 pub mod observe;
+pub mod subnets;
 pub mod write;
 
 pub use arm::client::{ArmClient, ArmResponse, ClientSettings};

@@ -73,7 +73,13 @@ pub fn unmanaged(
             out.push(Unmanaged {
                 kind: ResourceKind::ManagementLock.arm_type().into(),
                 id: shown,
-                detail: format!("management lock {name} ({level}; kvinit never removes a lock)"),
+                detail: if name.eq_ignore_ascii_case(crate::resources::management_lock::LOCK_NAME) {
+                    format!(
+                        "management lock {name} ({level}): kvinit's lock, no longer in the plan; kvinit never removes a lock"
+                    )
+                } else {
+                    format!("management lock {name} ({level}; kvinit never removes a lock)")
+                },
             });
         }
     }

@@ -1,5 +1,6 @@
 //! Read live state for a desired state and compute the change set: `azure::observe` (one read
-//! phase, list operations where ARM has them) then `change::diff_state`. Reads only.
+//! phase, list operations where ARM has them) then `change::diff_state`, then the subnets the
+//! plan references are checked (`live::subnets`). Reads only.
 
 use crate::azure::{ArmClient, AzureError, observe};
 use crate::change::diff::DiffOptions;
@@ -19,5 +20,7 @@ pub async fn read_changes(
     if let Some(e) = live.nothing_readable() {
         return Err(AzureError::new(e.code.clone(), e.message.clone()));
     }
-    Ok(diff_state(desired, &live, diff))
+    let mut changes = diff_state(desired, &live, diff);
+    super::subnets::check_subnets(clients, desired, &mut changes).await;
+    Ok(changes)
 }
