@@ -71,6 +71,11 @@ const TABLE: &[(&str, &str, &str)] = &[
         "2023-09-01",
     ),
     (
+        "/providers/microsoft.network/virtualnetworks/",
+        "Microsoft.Network/virtualNetworks/subnets",
+        "2023-09-01",
+    ),
+    (
         "/providers/microsoft.authorization/locks",
         "Microsoft.Authorization/locks",
         "2020-05-01",
