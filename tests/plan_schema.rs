@@ -220,6 +220,13 @@ const FIXTURES: &[(&str, Class)] = &[
     ("45-", Class::Semantic),       // byte order mark, then an unsupported apiVersion
     ("46-", Class::Structural),     // quoted number
     ("47-", Class::Semantic),       // default pattern too long for the names
+    ("48-", Class::NotOneDocument), // custom YAML tags
+    ("49-", Class::NotOneDocument), // NUL byte on line 8
+    ("50-", Class::Semantic),       // category group and category in one diagnostic setting
+    ("51-", Class::Semantic),       // control characters in values
+    ("52-", Class::Semantic),       // truncation makes two names collide
+    ("53-", Class::Semantic),       // naming hint checked against the matrix
+    ("54-", Class::Semantic),       // digit-first name where the pattern starts with it
 ];
 
 #[test]
