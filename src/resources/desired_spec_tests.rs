@@ -1,5 +1,5 @@
 //! Checks every desired body kind against the official spec for its api-version (the
-//! contract: `../shared/arm-specs`, beside the repository, as in CI; Key Vault 2026-02-01 is
+//! contract: the exact copies vendored in `emulator/arm-specs` from the project's shared specs; Key Vault 2026-02-01 is
 //! one TypeSpec-generated `openapi.json`): required fields, enums, types, read-only fields, unknown fields, polymorphic
 //! `discriminator`s. A simple structural check; the emulator does full JSON-schema validation.
 
@@ -12,7 +12,7 @@ use crate::resources::{DesiredResource, ResourceKind, desired_state};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/arm-specs/specification"
+    "/emulator/arm-specs/specification"
 );
 
 /// The swagger file and definition of each kind's PUT body (its descriptor's
