@@ -72,6 +72,29 @@ impl AzureError {
                 "Ctrl-C came before this request was answered; run apply again to converge",
             );
         }
+        let mut chain = chain_text(err);
+        // A token request that got no HTTP answer: the credential's cache drops the cause, so
+        // name a certificate refusal seen on this run's client.
+        if matches!(err.kind(), ErrorKind::Credential)
+            && chain.contains("non-transport error occurred")
+            && let Some(untrusted) = super::tls::last_untrusted()
+        {
+            chain.push('\n');
+            chain.push_str(&untrusted);
+        }
+        if let Some(at) = chain.find(super::tls::UNTRUSTED_MARKER) {
+            return Self::new(
+                "CertificateNotTrusted",
+                format!(
+                    "{} — for the standalone emulator pass the CA file it printed with --ca-cert \
+                     PATH (or KVINIT_CA_CERT=PATH); behind a TLS-inspecting proxy, its CA",
+                    &chain[at + "kvinit: ".len()..]
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                ),
+            );
+        }
         match err.kind() {
             ErrorKind::HttpResponse {
                 status, error_code, ..
@@ -114,6 +137,18 @@ impl AzureError {
             _ => Self::new("RequestFailed", "the ARM request failed"),
         }
     }
+}
+
+/// `err` and every error in its source chain, one per line.
+fn chain_text(err: &azure_core::Error) -> String {
+    let mut text = err.to_string();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// The innermost causes of a credential failure (e.g. Entra's `AADSTS7000215: Invalid client
