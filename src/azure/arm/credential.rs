@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::{Error, ErrorKind};
-use azure_core::http::{ClientOptions, Transport, Url};
+use azure_core::http::{ClientOptions, ExponentialRetryOptions, RetryOptions, Transport, Url};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, AzureDeveloperCliCredential,
     ClientAssertionCredentialOptions, ClientCertificateCredential,
@@ -158,9 +158,23 @@ pub fn is_loopback_url(url: &Url) -> bool {
     }
 }
 
+/// Retries of one token request: a few quick ones for a passing fault (a dropped connection, a
+/// 5xx from Entra), never the minutes the ARM pipeline allows — the token request sits inside an
+/// ARM request's attempt, and a token endpoint that stays unreachable (a closed port, a wrong
+/// authority host) must be reported while the user still waits for it (it took 2 min 44 s).
+fn token_retry() -> RetryOptions {
+    RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: azure_core::time::Duration::milliseconds(250),
+        max_retries: 3,
+        max_delay: azure_core::time::Duration::seconds(2),
+        max_total_elapsed: azure_core::time::Duration::seconds(10),
+    })
+}
+
 fn client_options(transport: &Transport, authority_host: Option<&str>) -> ClientOptions {
     let mut options = ClientOptions {
         transport: Some(transport.clone()),
+        retry: token_retry(),
         ..ClientOptions::default()
     };
     if let Some(host) = authority_host {

@@ -13,7 +13,7 @@ pub struct AzureError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// ARM's `error.code` (e.g. `VaultAlreadyExists`), or a kvinit code such as
-    /// `CredentialUnavailable`, `ConnectionFailed`, `Timeout`, `LongRunningOperationFailed`.
+    /// `CredentialUnavailable`, `AuthenticationFailed` (Entra refused the credential), `TokenEndpointUnreachable`, `ConnectionFailed`, `Timeout`, `LongRunningOperationFailed`.
     pub code: String,
     /// ARM's `error.message`, or a sanitised description.
     pub message: String,
@@ -108,6 +108,28 @@ impl AzureError {
                     message: format!("ARM answered HTTP {status}"),
                 }
             }
+            // Entra answered and refused the credential (an `AADSTS…` code): the credential is
+            // there but wrong — say so, and where its parts come from. Otherwise no step of the
+            // chain could produce a token.
+            ErrorKind::Credential if chain.contains("AADSTS") => Self::new(
+                "AuthenticationFailed",
+                format!(
+                    "the token endpoint refused the credential: {} — check AZURE_TENANT_ID, \
+                     AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (the secret's value, not its ID) or \
+                     AZURE_CLIENT_CERTIFICATE_PATH",
+                    credential_cause(err)
+                ),
+            ),
+            // The token request got no answer at all (connection refused, timed out) after its
+            // few retries: the credential's cache keeps only this line of the cause.
+            ErrorKind::Credential if chain.contains("retry policy expired") => Self::new(
+                "TokenEndpointUnreachable",
+                format!(
+                    "could not reach the token endpoint (no answer after retries): {} — check \
+                     --authority-host / AZURE_AUTHORITY_HOST and that the endpoint is up",
+                    credential_cause(err)
+                ),
+            ),
             ErrorKind::Credential => Self::new(
                 "CredentialUnavailable",
                 format!(
