@@ -169,11 +169,24 @@ impl ArmClient {
 
     /// The run's access token for ARM (from the credential's cache). Only for reading the
     /// caller's own claims inside the adapter; never print, log or keep it.
+    /// Outside the pipeline, so it races the run's Ctrl-C flag itself (given
+    /// [`super::interrupt::GRACE`], as a pipeline call is).
     pub(crate) async fn access_token(&self) -> Result<String, AzureError> {
-        let token = self
-            .credential
-            .get_token(&[self.scope.as_str()], None)
-            .await?;
+        let interrupt = &self.settings.interrupt;
+        if interrupt.is_set() {
+            return Err(AzureError::from_core(&super::interrupt::interrupted_error()));
+        }
+        let deadline = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(super::interrupt::GRACE).await;
+        };
+        let scopes = [self.scope.as_str()];
+        let token = tokio::select! {
+            token = self.credential.get_token(&scopes, None) => token?,
+            () = deadline => {
+                return Err(AzureError::from_core(&super::interrupt::interrupted_error()));
+            }
+        };
         Ok(token.token.secret().to_string())
     }
 
