@@ -349,7 +349,7 @@ pub struct ManArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
-    /// Address to listen on, HOST:PORT (loopback only is recommended; port 0 picks a free one).
+    /// Address to listen on, HOST:PORT on loopback (127.0.0.0/8 or ::1; port 0 picks a free one).
     ///
     /// The printed base URL is both the ARM endpoint (`--arm-endpoint`) and the authority host
     /// (`--authority-host` / AZURE_AUTHORITY_HOST) to give kvinit. The emulator's dev-only

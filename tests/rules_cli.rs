@@ -107,5 +107,8 @@ fn json_and_yaml_carry_the_same_rules() {
     assert_eq!(one["id"], "KV-PRIV");
     // `plan` evaluates the whole audit catalog on the desired state (KV-PRIV included: a planned
     // Key Vault Administrator for a service principal fails it before apply).
-    assert_eq!(one["checkedBy"], serde_json::json!(["plan", "apply", "audit"]));
+    assert_eq!(
+        one["checkedBy"],
+        serde_json::json!(["plan", "apply", "audit"])
+    );
 }

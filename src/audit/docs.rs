@@ -71,8 +71,7 @@ pub fn page(rule: &Rule) -> String {
 /// checks, why (the best practice and its source), what compliant looks like, how to fix.
 pub fn page_body(rule: &Rule) -> String {
     let r = remedy::for_rule(rule.id);
-    let checked_by =
-        "`kvinit plan`, `kvinit apply` (on the desired state) and `kvinit audit` (on existing vaults)";
+    let checked_by = "`kvinit plan`, `kvinit apply` (on the desired state) and `kvinit audit` (on existing vaults)";
     format!(
         "# {id} — {title}\n\n- Severity: **{sev}**\n- Checked by: {checked_by}\n\n\
          ## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\nSource: <{source}>\n\n\
