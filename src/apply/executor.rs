@@ -292,6 +292,14 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
             resource: change.id.clone(),
         }));
     }
+    if let Some(path) = crate::change::merge::never_sent(&change.body) {
+        // The last line of the never-send list: no body reaches ARM with it, whatever built it.
+        return Err(Arc::new(ReportError {
+            code: "NeverSent".into(),
+            message: format!("kvinit never sends `{path}: false`; nothing was written"),
+            resource: change.id.clone(),
+        }));
+    }
     let what = match change.action {
         Action::Create if change.kind == ResourceKind::Vault => "check name, create",
         Action::Create => "create",

@@ -21,6 +21,11 @@ pub struct DiffOptions {
     /// Allow switching an existing vault from access policies to RBAC
     /// (`--allow-permission-model-switch`): existing access-policy grants stop working.
     pub allow_permission_model_switch: bool,
+    /// Guarded fields whose weaker plan value may be sent (`--allow-weaken FIELD…`).
+    pub allow_weaken: guard::AllowWeaken,
+    /// Leave role assignments kvinit created that the plan no longer asks for
+    /// (`--keep-revoked-grants`) instead of revoking them.
+    pub keep_revoked_grants: bool,
 }
 
 /// Diffs every vault of `desired` against `live`, and lists what exists at each vault's scope
@@ -139,17 +144,18 @@ fn diff_with(
             fingerprint: fingerprint::ABSENT.to_string(),
         };
     };
+    // Never weaken, never move tenants: each type's guarded fields (see `guard`) turn the
+    // plan's body into the one that keeps live's protection, before anything is compared.
+    let planned = wanted;
+    let mut wanted = planned.clone();
+    let guarded = guard::guard(desired.kind, &mut wanted, live, options.allow_weaken);
     let mut changes = Vec::new();
     collect_changes("", "", &wanted, live, &mut changes);
-    let mut blocked = Vec::new();
-    let mut not_reconcilable = Vec::new();
+    let mut blocked = guarded.blocked;
+    let not_reconcilable = guarded.kept;
     let mut stop_applying = Vec::new();
     let mut body = read_modify_write(live, &wanted);
     if desired.kind == ResourceKind::Vault {
-        // Never weaken, never move tenants: one table of guarded fields (see `guard`).
-        let guarded = guard::guard_vault(&wanted, live, &mut changes, &mut body);
-        blocked.extend(guarded.blocked);
-        not_reconcilable.extend(guarded.kept);
         changes.retain(|c| match refusal(c, live, options, caller) {
             Some(reason) => {
                 blocked.push(reason);
@@ -192,7 +198,7 @@ fn diff_with(
         } else {
             Value::Null
         },
-        fingerprint: fingerprint::of(&wanted, Some(live), action == Action::Update),
+        fingerprint: fingerprint::of(&planned, Some(live), action == Action::Update),
     }
 }
 
@@ -405,6 +411,7 @@ mod tests {
         assert_eq!(c.access_policies_stop_applying[0]["objectId"], "o");
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
+            ..DiffOptions::default()
         };
         let c = diff_resource(&desired_vault(), Some(&live), allowed);
         assert_eq!(c.action, Action::Update);
@@ -416,6 +423,7 @@ mod tests {
         live["properties"]["enableRbacAuthorization"] = json!(false);
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
+            ..DiffOptions::default()
         };
         let lacks = CallerAccess::Lacks("me".into());
         let c = diff_with(

@@ -312,6 +312,8 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
                 detailed_exitcode: false,
                 out: None,
                 allow_permission_model_switch: false,
+                allow_weaken: Vec::new(),
+                keep_revoked_grants: false,
                 fail_on: None,
                 target: TargetArgs::default(),
             })
@@ -355,6 +357,8 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
             concurrency: 8,
             output: ApplyFormat::Table,
             allow_permission_model_switch: false,
+            allow_weaken: Vec::new(),
+            keep_revoked_grants: false,
             fail_on: None,
             target,
         })
