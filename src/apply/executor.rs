@@ -1,7 +1,8 @@
 //! The executor: walks each vault's resource graph with a concurrency cap, creating shared
 //! resources (resource groups, action groups) once per run, and reports progress as events.
 //! A failed node skips its dependents; one vault's failure never stops the others. It prints
-//! nothing and never sends DELETE or purge (the adapter has no such call).
+//! nothing and never sends purge; its one DELETE is the revoke of a role assignment kvinit
+//! created that the plan no longer asks for (`Action::Revoke`).
 //!
 //! Dependencies are derived from the data: a resource depends on every earlier resource of its
 //! vault whose ARM resource ID is a path prefix of its own ID (its resource group, the vault it
@@ -292,6 +293,18 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
             resource: change.id.clone(),
         }));
     }
+    if change.action == Action::Revoke {
+        ctx.reporter.report(ApplyEvent::ResourceStarted {
+            vault: vault.name.clone(),
+            kind: change.kind,
+            id: change.id.clone(),
+            what: "revoke",
+        });
+        return match write::revoke_role_assignment(&ctx.clients, &change.id).await {
+            Ok(()) => Ok(ResourceStatus::Revoked),
+            Err(e) => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+        };
+    }
     if let Some(path) = crate::change::merge::never_sent(&change.body) {
         // The last line of the never-send list: no body reaches ARM with it, whatever built it.
         return Err(Arc::new(ReportError {
@@ -455,7 +468,10 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
     } else if changes.iter().any(|c| {
         matches!(
             c.status,
-            ResourceStatus::Created | ResourceStatus::Updated | ResourceStatus::Recovered
+            ResourceStatus::Created
+                | ResourceStatus::Updated
+                | ResourceStatus::Recovered
+                | ResourceStatus::Revoked
         )
     }) {
         (VaultStatus::Updated, None)

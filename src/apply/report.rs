@@ -35,6 +35,8 @@ pub enum ResourceStatus {
     Recovered,
     /// Already matched the plan; nothing sent.
     Unchanged,
+    /// A role assignment kvinit created that the plan no longer asks for: deleted.
+    Revoked,
     /// Its own write (or read) failed; see `error`.
     Failed,
     /// Not attempted because something it depends on failed.

@@ -83,6 +83,16 @@ async fn recover(
         api_version: ResourceKind::Vault.api_version(),
         body: Body::from_value(body),
     };
+    // The recovered vault is the plan's vault being created: its firewall gets the plan's
+    // rules (the deleted vault's rule lists served no one); every other guarded field (purge
+    // protection, default action, public access, RBAC, retention) stays as strict as recovered.
+    let diff = DiffOptions {
+        allow_weaken: diff
+            .allow_weaken
+            .with("networkAcls.ipRules")
+            .with("networkAcls.virtualNetworkRules"),
+        ..diff
+    };
     let change = diff_resource(&desired, Some(&live), diff);
     if change.action == Action::Update {
         write::put(clients, ResourceKind::Vault, id, &change.body).await?;

@@ -106,6 +106,18 @@ impl RawArm {
         Ok(())
     }
 
+    /// DELETEs `{endpoint}{id}?api-version={api_version}`. Only `write::revoke_role_assignment`
+    /// calls it (the one DELETE kvinit sends).
+    pub async fn delete(&self, id: &str, api_version: &str) -> Result<(), AzureError> {
+        let mut url = self.url(id)?;
+        url.query_pairs_mut()
+            .append_pair("api-version", api_version);
+        let mut request = Request::new(url, Method::Delete);
+        self.authorize(&mut request).await?;
+        self.pipeline.send(&Context::new(), &mut request).await?;
+        Ok(())
+    }
+
     /// PUTs `body` to `{endpoint}{id}?api-version={api_version}`.
     pub async fn put(
         &self,

@@ -3,8 +3,8 @@
 //! kvinit's bodies fit the SDK's types), then sent with `.send()` — never the SDK's LRO
 //! `.await`, which re-sends the PUT in a loop. A resource whose answer carries a non-terminal
 //! `properties.provisioningState` is polled with GET (honouring `Retry-After`) until
-//! `Succeeded`, `Failed` or `Canceled`. It never sends DELETE, purge or PATCH, and it must not
-//! decide what to write.
+//! `Succeeded`, `Failed` or `Canceled`. It never sends purge or PATCH, and DELETE only through
+//! [`revoke_role_assignment`] (a grant kvinit made itself); it must not decide what to write.
 
 use std::time::{Duration, Instant};
 
@@ -116,6 +116,17 @@ pub async fn put(
         Some(state) if !is_terminal(&state) => poll(clients, kind, id, retry_after).await,
         Some(state) => finished(state, body),
         None => Ok(body),
+    }
+}
+
+/// Revokes a role assignment kvinit created (the executor sends it only for an `Action::Revoke`,
+/// which the diff gives only for an assignment whose UUID v5 name proves kvinit made it): one
+/// DELETE, the only one kvinit sends. An assignment already gone (404) counts as revoked.
+pub async fn revoke_role_assignment(clients: &ArmClients, id: &str) -> Result<(), AzureError> {
+    let kind = ResourceKind::RoleAssignment;
+    match clients.raw.delete(id, kind.api_version()).await {
+        Err(e) if e.code == "RoleAssignmentNotFound" => Ok(()),
+        other => other,
     }
 }
 

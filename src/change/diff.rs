@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::compare::{is_empty, matches};
-use super::findings::{CallerAccess, caller_access, unmanaged};
+use super::findings::{self, CallerAccess, caller_access, unmanaged};
 use super::fingerprint;
 use super::guard;
 use super::live::LiveState;
@@ -50,6 +50,19 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                 .map_or(CallerAccess::Unknown, |id| caller_access(id, live));
             // Equivalent role assignments under another name satisfy the plan (see `guard`).
             let mut desired_ids = desired_ids;
+            // Role assignments kvinit granted that the plan no longer asks for: revoked (or
+            // kept with --keep-revoked-grants), never listed as "not managed".
+            let revokes: Vec<ResourceChange> = vault_id
+                .as_deref()
+                .filter(|id| live.contains(id))
+                .map(|id| findings::revoked_grants(id, &desired_ids, live))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(shown, lower, body)| {
+                    desired_ids.insert(lower);
+                    revoke(shown, body, options.keep_revoked_grants)
+                })
+                .collect();
             VaultChanges {
                 name: v.name.clone(),
                 subscription_id: v.subscription_id.clone(),
@@ -73,6 +86,7 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                             }
                         }
                     })
+                    .chain(revokes)
                     .collect(),
                 name_check: None,
                 unmanaged: vault_id
@@ -83,6 +97,33 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
         })
         .collect();
     ChangeSet { vaults }
+}
+
+/// The change for a role assignment kvinit created that the plan no longer asks for: `revoke`,
+/// or `noChange` with a note when `keep` (`--keep-revoked-grants`).
+fn revoke(id: String, live: &Value, keep: bool) -> ResourceChange {
+    let detail = findings::revoked_detail(live);
+    ResourceChange {
+        kind: ResourceKind::RoleAssignment,
+        id,
+        action: if keep {
+            Action::NoChange
+        } else {
+            Action::Revoke
+        },
+        changes: Vec::new(),
+        blocked: Vec::new(),
+        not_reconcilable: vec![if keep {
+            format!("kept (--keep-revoked-grants): {detail}")
+        } else {
+            format!("revoke: {detail}")
+        }],
+        access_policies_stop_applying: Vec::new(),
+        provisioning: false,
+        read_error: None,
+        body: Value::Null,
+        fingerprint: fingerprint::of(&Value::Null, Some(live), false),
+    }
 }
 
 /// The change of a resource whose live state is unknown.

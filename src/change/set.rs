@@ -24,6 +24,10 @@ pub enum Action {
     /// Its live state could not be read (see `readError`): nothing is sent for it or for what
     /// depends on it.
     Unreadable,
+    /// A role assignment kvinit created (its UUID v5 name proves it) that the plan no longer
+    /// asks for: DELETE it — the one DELETE kvinit sends, only for access it granted itself
+    /// (`--keep-revoked-grants` keeps it instead).
+    Revoke,
 }
 
 /// One owned field whose live value differs from the plan.
@@ -89,7 +93,7 @@ impl ResourceChange {
     pub fn is_pending(&self) -> bool {
         matches!(
             self.action,
-            Action::Create | Action::Update | Action::Blocked
+            Action::Create | Action::Update | Action::Blocked | Action::Revoke
         )
     }
 }

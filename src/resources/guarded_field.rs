@@ -123,6 +123,15 @@ impl AllowWeaken {
                 .is_some_and(|i| self.0 & (1 << i) != 0)
     }
 
+    /// This set plus the field named `name` (a name [`allow_weaken_names`] lists; others are
+    /// ignored).
+    pub fn with(self, name: &str) -> Self {
+        match allow_weaken_names().iter().position(|n| *n == name) {
+            Some(i) => Self(self.0 | 1 << i),
+            None => self,
+        }
+    }
+
     /// Whether nothing was named.
     pub fn is_empty(self) -> bool {
         self.0 == 0

@@ -15,7 +15,7 @@ pub fn render_summary(changes: &ChangeSet) -> String {
         .vaults
         .iter()
         .flat_map(|v| &v.resources)
-        .filter(|r| matches!(r.action, Action::Create | Action::Update))
+        .filter(|r| matches!(r.action, Action::Create | Action::Update | Action::Revoke))
         .map(|r| r.id.to_ascii_lowercase())
         .collect::<std::collections::HashSet<_>>()
         .len();
@@ -35,6 +35,10 @@ pub fn render_summary(changes: &ChangeSet) -> String {
                         .unwrap_or_else(|| "(absent)".into());
                     let _ = writeln!(out, "  ~ {} {}: {} → {}", v.name, c.path, before, c.after);
                 }
+            }
+            if r.action == Action::Revoke {
+                let note = r.not_reconcilable.join("; ");
+                let _ = writeln!(out, "  - {} {}: {note}", v.name, r.id);
             }
             for b in &r.blocked {
                 let _ = writeln!(out, "  ! {}: refused: {b}", v.name);

@@ -4,13 +4,13 @@
 //!
 //! ```text
 //! { "liveState": "read",
-//!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable",
+//!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable", "revoke",
 //!                "pending" },
 //!   "requests": { "reads", "writes", "retries", "throttled" },
 //!   "vaults": [ { …offline fields…, "nameCheck"?: { "status": "free"|"softDeleted"|
 //!                   "existsHere"|"taken", … }, "unmanaged"?: [ { "type", "id", "detail" } ],
 //!                 "resources": [ { …offline fields…, "action": "create"|"update"|"noChange"|
-//!                   "blocked"|"unreadable", "changes"?: [ { "path", "before"?, "after" } ],
+//!                   "blocked"|"unreadable"|"revoke", "changes"?: [ { "path", "before"?, "after" } ],
 //!                   "blocked"?: [..], "notReconcilable"?: [..],
 //!                   "accessPoliciesStopApplying"?: [..], "readError"? } ] } ] }
 //! ```
@@ -41,6 +41,7 @@ pub fn to_json(
         summary.insert("noChange".into(), json!(count(Action::NoChange)));
         summary.insert("blocked".into(), json!(count(Action::Blocked)));
         summary.insert("unreadable".into(), json!(count(Action::Unreadable)));
+        summary.insert("revoke".into(), json!(count(Action::Revoke)));
         summary.insert("pending".into(), json!(changes.pending_resources()));
     }
     out["requests"] = json!(requests);
@@ -53,8 +54,15 @@ pub fn to_json(
                 v["unmanaged"] = json!(c.unmanaged);
             }
             if let Some(resources) = v["resources"].as_array_mut() {
+                let planned = resources.len();
                 for (r, rc) in resources.iter_mut().zip(&c.resources) {
                     add_change(r, rc);
+                }
+                // Role assignments to revoke are not in the plan: listed after its resources.
+                for rc in c.resources.iter().skip(planned) {
+                    let mut r = json!({ "type": rc.kind.arm_type(), "id": rc.id });
+                    add_change(&mut r, rc);
+                    resources.push(r);
                 }
             }
         }
@@ -126,6 +134,7 @@ pub fn render_table(
                 Action::NoChange => ("=", "no change"),
                 Action::Blocked => ("!", "blocked"),
                 Action::Unreadable => ("?", "unreadable"),
+                Action::Revoke => ("-", "revoke"),
             };
             let _ = writeln!(out, "  {mark} {} {name}: {word}", r.kind.arm_type());
             for c in &r.changes {
@@ -164,10 +173,14 @@ pub fn render_table(
     let failed = super::plan_view::failed_rule_checks(compliance);
     let _ = writeln!(
         out,
-        "\nPlan: {} to create, {} to update, {} unchanged, {} blocked{}; {failed} failed rule \
+        "\nPlan: {} to create, {} to update, {}{} unchanged, {} blocked{}; {failed} failed rule \
          check{}. Requests: {} reads, {} writes.",
         count(Action::Create),
         count(Action::Update),
+        match count(Action::Revoke) {
+            0 => String::new(),
+            r => format!("{r} to revoke, "),
+        },
         count(Action::NoChange),
         count(Action::Blocked),
         match count(Action::Unreadable) {

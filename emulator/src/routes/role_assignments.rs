@@ -1,5 +1,6 @@
-//! Role assignments at any scope (Microsoft.Authorization 2022-04-01): PUT, GET, DELETE is not
-//! served (kvinit never deletes), list for a scope with optional `$filter` (`atScope()`,
+//! Role assignments at any scope (Microsoft.Authorization 2022-04-01): PUT, GET, DELETE (200 with
+//! the deleted assignment, 204 when there is none, as `RoleAssignments_Delete`; kvinit sends it
+//! only to revoke a grant it made itself), list for a scope with optional `$filter` (`atScope()`,
 //! `principalId eq '…'`). Owns the Authorization RP's rules: GUID names, the scope must exist,
 //! one assignment per (scope, principal, role), assignments are immutable.
 
@@ -35,6 +36,12 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             match store.get(&id) {
                 Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
                 _ => Err(not_found(name)),
+            }
+        }
+        (Target::RoleAssignment { scope, name }, &Method::DELETE) => {
+            match store.remove(&assignment_id(scope, name)) {
+                Some(v) => Ok(Reply::json(StatusCode::OK, v)),
+                None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
             }
         }
         (Target::RoleAssignments { scope }, &Method::GET) => list(req, store, scope),
