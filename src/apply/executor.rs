@@ -253,7 +253,12 @@ fn make_node(
 use crate::azure::error::INTERRUPTED;
 
 async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
-    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT {
+    let name_refused = vault
+        .name_check
+        .as_ref()
+        .is_some_and(|n| n.refusal(&vault.name, &vault.subscription_id).is_some());
+    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT && name_refused
+    {
         // Blocked before it exists (its vault's name is held): nothing that needs it can start.
         let (code, message) = vault
             .name_check
@@ -387,6 +392,8 @@ fn interrupted_report(vault: &VaultChanges) -> VaultReport {
                 error: None,
             })
             .collect(),
+        kept: Vec::new(),
+        blocked: Vec::new(),
     }
 }
 
@@ -431,11 +438,21 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
             }
         })
         .collect();
+    let outcome = vault.outcome();
     let blocked: Vec<String> = vault
         .resources
         .iter()
         .flat_map(|r| r.blocked.iter().cloned())
         .collect();
+    let written = changes.iter().any(|c| {
+        matches!(
+            c.status,
+            ResourceStatus::Created
+                | ResourceStatus::Updated
+                | ResourceStatus::Recovered
+                | ResourceStatus::Revoked
+        )
+    });
     let vault_status = changes
         .iter()
         .find(|c| c.kind == ResourceKind::Vault)
@@ -451,7 +468,8 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
                 resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
             }),
         )
-    } else if !blocked.is_empty() {
+    } else if !blocked.is_empty() && !written {
+        // Nothing else to write: the plan cannot be met on this vault.
         (
             VaultStatus::Failed,
             Some(ReportError {
@@ -465,15 +483,7 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
         Some(ResourceStatus::Created | ResourceStatus::Recovered)
     ) {
         (VaultStatus::Created, None)
-    } else if changes.iter().any(|c| {
-        matches!(
-            c.status,
-            ResourceStatus::Created
-                | ResourceStatus::Updated
-                | ResourceStatus::Recovered
-                | ResourceStatus::Revoked
-        )
-    }) {
+    } else if written {
         (VaultStatus::Updated, None)
     } else {
         (VaultStatus::Unchanged, None)
@@ -485,5 +495,7 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
         status,
         error,
         changes,
+        kept: outcome.kept,
+        blocked: outcome.blocked,
     }
 }

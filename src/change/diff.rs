@@ -96,7 +96,54 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
             }
         })
         .collect();
-    ChangeSet { vaults }
+    let mut set = ChangeSet { vaults };
+    for (v, d) in set.vaults.iter_mut().zip(&desired.vaults) {
+        hold_grants_while_on_access_policies(v, d, live);
+    }
+    set
+}
+
+/// The reason on a role assignment held back because its vault stays on access policies.
+pub const HELD_FOR_SWITCH: &str = "not sent: the vault stays on access policies (its switch to \
+     RBAC is refused, see the vault), so this role assignment would grant nothing now and would \
+     take effect unseen whenever someone switches the vault; it is written by the apply that \
+     switches it";
+
+/// When the plan switches an existing vault from access policies to RBAC and the switch is
+/// refused (no `--allow-permission-model-switch`, or the caller lacks the role it needs), the
+/// vault's role assignments to create or update are held back (`blocked`, not sent) so the
+/// vault and its grants never end up inconsistent; the vault's other allowed fields are still
+/// written. Documented in README ("permission model").
+fn hold_grants_while_on_access_policies(
+    v: &mut VaultChanges,
+    d: &crate::resources::DesiredVault,
+    live: &LiveState,
+) {
+    let Some(desired_vault) = d.resources.iter().find(|r| r.kind == ResourceKind::Vault) else {
+        return;
+    };
+    let Some(live_vault) = live.get(&desired_vault.id) else {
+        return;
+    };
+    if !switches_to_rbac(&desired_vault.body.to_value(), live_vault) {
+        return;
+    }
+    let switching = v.vault().is_some_and(|c| {
+        c.changes
+            .iter()
+            .any(|f| f.path == "properties.enableRbacAuthorization")
+    });
+    if switching {
+        return;
+    }
+    for r in &mut v.resources {
+        if r.kind == ResourceKind::RoleAssignment
+            && matches!(r.action, Action::Create | Action::Update)
+        {
+            r.action = Action::Blocked;
+            r.blocked = vec![HELD_FOR_SWITCH.to_string()];
+        }
+    }
 }
 
 /// The change for a role assignment kvinit created that the plan no longer asks for: `revoke`,
@@ -549,5 +596,58 @@ mod tests {
         assert!(c.provisioning);
         live["properties"]["provisioningState"] = json!("Succeeded");
         assert!(!diff_resource(&desired_vault(), Some(&live), DiffOptions::default()).provisioning);
+    }
+
+    #[test]
+    fn a_refused_switch_to_rbac_holds_the_vaults_role_assignments_back() {
+        use crate::model::settings::OnSoftDeleted;
+        use crate::resources::DesiredVault;
+        let vault = desired_vault();
+        let ra = DesiredResource {
+            kind: ResourceKind::RoleAssignment,
+            id: format!(
+                "{}/providers/Microsoft.Authorization/roleAssignments/r1",
+                vault.id
+            ),
+            api_version: ResourceKind::RoleAssignment.api_version(),
+            body: json!({ "properties": { "principalId": "p", "roleDefinitionId": "x/r" } }).into(),
+        };
+        let state = DesiredState {
+            vaults: vec![DesiredVault {
+                name: "kv-a".into(),
+                app: "a".into(),
+                environment: "dev".into(),
+                region: "weu".into(),
+                location: "westeurope".into(),
+                subscription_id: "s".into(),
+                resource_group: "rg".into(),
+                on_soft_deleted: OnSoftDeleted::Fail,
+                resources: vec![vault.clone(), ra],
+            }],
+        };
+        let mut live_vault = desired_vault_body();
+        live_vault["properties"]["enableRbacAuthorization"] = json!(false);
+        live_vault["tags"]["owner"] = json!("someone-else");
+        let mut live = LiveState::new();
+        live.insert(&vault.id, live_vault);
+        // Without consent: the switch is refused, the tag is still written, the grant held.
+        let c = diff_state(&state, &live, DiffOptions::default());
+        let v = &c.vaults[0];
+        assert_eq!(v.resources[0].action, Action::Update);
+        assert_eq!(
+            v.resources[0].changes.len(),
+            1,
+            "{:?}",
+            v.resources[0].changes
+        );
+        assert_eq!(v.resources[1].action, Action::Blocked);
+        assert_eq!(v.resources[1].blocked, [HELD_FOR_SWITCH]);
+        // With consent (caller's roles unknown here): the switch and the grant both go.
+        let allowed = DiffOptions {
+            allow_permission_model_switch: true,
+            ..DiffOptions::default()
+        };
+        let c = diff_state(&state, &live, allowed);
+        assert_eq!(c.vaults[0].resources[1].action, Action::Create);
     }
 }

@@ -25,6 +25,9 @@ pub fn render_summary(changes: &ChangeSet) -> String {
         super::count::vaults(changes.vaults.len())
     );
     for v in &changes.vaults {
+        if v.is_pending() {
+            let _ = writeln!(out, "  {}: {}", v.name, v.outcome().headline());
+        }
         for r in &v.resources {
             if r.action == Action::Update {
                 for c in &r.changes {
@@ -91,7 +94,20 @@ pub fn render_table(report: &ApplyReport) -> String {
                         parts.push(format!("{n} {word}"));
                     }
                 }
-                format!("resources: {}", parts.join(", "))
+                let mut detail = format!("resources: {}", parts.join(", "));
+                if !v.kept.is_empty() || !v.blocked.is_empty() {
+                    detail.push_str(&format!(
+                        "; {} kept/blocked: {}",
+                        v.kept.len() + v.blocked.len(),
+                        v.kept
+                            .iter()
+                            .chain(&v.blocked)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
+                detail
             }
         };
         let status = serde_json::to_value(v.status)
@@ -110,10 +126,11 @@ pub fn render_table(report: &ApplyReport) -> String {
         t.updated,
         t.unchanged,
         t.failed,
-        if t.interrupted > 0 {
-            format!(", {} interrupted", t.interrupted)
-        } else {
-            String::new()
+        match (t.interrupted, t.refused) {
+            (0, 0) => String::new(),
+            (0, r) => format!(", {r} with a refused change"),
+            (i, 0) => format!(", {i} interrupted"),
+            (i, r) => format!(", {i} interrupted, {r} with a refused change"),
         },
         r.reads,
         r.writes,

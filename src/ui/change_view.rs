@@ -5,10 +5,11 @@
 //! ```text
 //! { "liveState": "read",
 //!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable", "revoke",
-//!                "pending" },
+//!                "refused" (resources with a refused change, updates included), "pending" },
 //!   "requests": { "reads", "writes", "retries", "throttled" },
 //!   "vaults": [ { …offline fields…, "nameCheck"?: { "status": "free"|"softDeleted"|
-//!                   "existsHere"|"taken", … }, "unmanaged"?: [ { "type", "id", "detail" } ],
+//!                   "existsHere"|"taken", … }, "outcome": { "headline", "written", "kept",
+//!                 "blocked" }, "unmanaged"?: [ { "type", "id", "detail" } ],
 //!                 "resources": [ { …offline fields…, "action": "create"|"update"|"noChange"|
 //!                   "blocked"|"unreadable"|"revoke", "changes"?: [ { "path", "before"?, "after" } ],
 //!                   "blocked"?: [..], "notReconcilable"?: [..],
@@ -42,6 +43,7 @@ pub fn to_json(
         summary.insert("blocked".into(), json!(count(Action::Blocked)));
         summary.insert("unreadable".into(), json!(count(Action::Unreadable)));
         summary.insert("revoke".into(), json!(count(Action::Revoke)));
+        summary.insert("refused".into(), json!(refused_resources(changes)));
         summary.insert("pending".into(), json!(changes.pending_resources()));
     }
     out["requests"] = json!(requests);
@@ -50,6 +52,9 @@ pub fn to_json(
             if let Some(check) = &c.name_check {
                 v["nameCheck"] = json!(check);
             }
+            let outcome = c.outcome();
+            v["outcome"] = json!({ "headline": outcome.headline(), "written": outcome.written,
+                "kept": outcome.kept, "blocked": outcome.blocked });
             if !c.unmanaged.is_empty() {
                 v["unmanaged"] = json!(c.unmanaged);
             }
@@ -126,6 +131,7 @@ pub fn render_table(
         if let Some(check) = &v.name_check {
             let _ = writeln!(out, "  name: {}", check.describe());
         }
+        let _ = writeln!(out, "  outcome: {}", v.outcome().headline());
         for r in &v.resources {
             let name = r.id.rsplit('/').next().unwrap_or(&r.id);
             let (mark, word) = match r.action {
@@ -173,10 +179,14 @@ pub fn render_table(
     let failed = super::plan_view::failed_rule_checks(compliance);
     let _ = writeln!(
         out,
-        "\nPlan: {} to create, {} to update, {}{} unchanged, {} blocked{}; {failed} failed rule \
+        "\nPlan: {} to create, {} to update{}, {}{} unchanged, {} blocked{}; {failed} failed rule \
          check{}. Requests: {} reads, {} writes.",
         count(Action::Create),
         count(Action::Update),
+        match refused_resources(changes) - count(Action::Blocked) {
+            0 => String::new(),
+            r => format!(" ({r} of them with a refused field, not sent)"),
+        },
         match count(Action::Revoke) {
             0 => String::new(),
             r => format!("{r} to revoke, "),
@@ -195,6 +205,19 @@ pub fn render_table(
         out.push_str("No changes: live state matches the plan.\n");
     }
     out
+}
+
+/// Distinct resources with a refused change (`blocked`, or an update some of whose fields are
+/// refused).
+fn refused_resources(changes: &ChangeSet) -> usize {
+    changes
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .filter(|r| !r.blocked.is_empty() || r.action == Action::Blocked)
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// How many distinct resources (ARM resource IDs compared case-insensitively, as ARM does) have
