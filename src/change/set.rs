@@ -187,12 +187,28 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    /// `update (3 fields), 2 kept/blocked`; `no change, 1 kept/blocked`; `no change`.
+    /// `update (3 fields), 2 kept/blocked`; `create (6 resources)`; `update (1 field, 1
+    /// resource created), 1 kept/blocked`; `no change`.
     pub fn headline(&self) -> String {
-        let head = match self.written.len() {
-            0 => "no change".to_string(),
-            1 => "update (1 field)".to_string(),
-            n => format!("update ({n} fields)"),
+        let whole = |w: &&String| w.ends_with(": (created)") || w.ends_with(": (revoked)");
+        let resources = self.written.iter().filter(whole).count();
+        let fields = self.written.len() - resources;
+        let plural = |n: usize, one: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        let head = match (fields, resources) {
+            (0, 0) => "no change".to_string(),
+            (0, r) => format!("create ({})", plural(r, "resource")),
+            (f, 0) => format!("update ({})", plural(f, "field")),
+            (f, r) => format!(
+                "update ({}, {} created or revoked)",
+                plural(f, "field"),
+                plural(r, "resource")
+            ),
         };
         match self.kept.len() + self.blocked.len() {
             0 => head,

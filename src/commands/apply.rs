@@ -349,7 +349,7 @@ async fn converge(
         Err(code) => return code,
     };
     let options = apply_options(args);
-    let changes =
+    let mut changes =
         match crate::apply::plan_changes(&run.clients, desired, options, run.reporter.as_ref())
             .await
         {
@@ -360,6 +360,12 @@ async fn converge(
                 return ExitCode::Failure;
             }
         };
+    // The same name outcomes as a live `plan`, before asking: a taken or held name blocks its
+    // vault (and what needs it) here, so the preview never counts it as a create.
+    crate::live::check_names(&run.clients, &mut changes).await;
+    if run.interrupt.is_set() {
+        return interrupted_before_writing();
+    }
     run.confirm_and_execute(args, &changes, interactive).await
 }
 

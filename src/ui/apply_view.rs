@@ -10,6 +10,16 @@ use crate::change::{Action, ChangeSet};
 /// The summary printed before asking for confirmation.
 pub fn render_summary(changes: &ChangeSet) -> String {
     let (create, update, unchanged) = changes.summary();
+    let refused_names: Vec<(&str, String)> = changes
+        .vaults
+        .iter()
+        .filter_map(|v| {
+            let check = v.name_check.as_ref()?;
+            check
+                .refusal(&v.name, &v.subscription_id)
+                .map(|(code, m)| (v.name.as_str(), format!("{code}: {m}")))
+        })
+        .collect();
     let mut out = String::new();
     let writes: usize = changes
         .vaults
@@ -21,9 +31,22 @@ pub fn render_summary(changes: &ChangeSet) -> String {
         .len();
     let _ = writeln!(
         out,
-        "Plan: {} — {create} to create, {update} to update, {unchanged} unchanged ({writes} resources to write).",
-        super::count::vaults(changes.vaults.len())
+        "Plan: {} — {create} to create, {} to update, {unchanged} unchanged{} ({writes} resources to write).",
+        super::count::vaults(changes.vaults.len()),
+        update - refused_names.len(),
+        match refused_names.len() {
+            0 => String::new(),
+            n => format!(", {n} not created (name taken or held)"),
+        }
     );
+    for v in &changes.vaults {
+        if let Some(check) = &v.name_check {
+            let _ = writeln!(out, "  {}: {}", v.name, check.describe());
+        }
+    }
+    for (name, why) in &refused_names {
+        let _ = writeln!(out, "  ! {name}: not created: {why}");
+    }
     for v in &changes.vaults {
         if v.is_pending() {
             let _ = writeln!(out, "  {}: {}", v.name, v.outcome().headline());
@@ -43,7 +66,12 @@ pub fn render_summary(changes: &ChangeSet) -> String {
                 let note = r.not_reconcilable.join("; ");
                 let _ = writeln!(out, "  - {} {}: {note}", v.name, r.id);
             }
-            for b in &r.blocked {
+            // What needs a vault whose name is refused is named once, with the vault.
+            for b in r
+                .blocked
+                .iter()
+                .filter(|b| !b.starts_with("not created: it needs the vault"))
+            {
                 let _ = writeln!(out, "  ! {}: refused: {b}", v.name);
             }
             if let Some(e) = &r.read_error {
