@@ -245,6 +245,11 @@ pub struct ApplyArgs {
     /// longer asks for, instead of revoking them.
     #[arg(long)]
     pub keep_revoked_grants: bool,
+    /// How long a role assignment answered `PrincipalNotFound` (Microsoft Entra has not
+    /// replicated a principal created minutes ago) is retried, in seconds, with a progress line
+    /// saying why; 0 fails at once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub principal_wait: u64,
     /// Refuse (exit 4, before any ARM call) when a planned vault fails a compliance rule at or
     /// above this severity. Not with a saved CHANGESET (gate its `plan --out` instead).
     #[arg(

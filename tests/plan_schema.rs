@@ -220,6 +220,7 @@ const FIXTURES: &[(&str, Class)] = &[
     ("45-", Class::Semantic),       // byte order mark, then an unsupported apiVersion
     ("46-", Class::Structural),     // quoted number
     ("47-", Class::Semantic),       // default pattern too long for the names
+    ("48-", Class::Semantic),       // role assignment without principalType (validation)
 ];
 
 #[test]

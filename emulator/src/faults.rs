@@ -48,6 +48,10 @@ pub struct FaultProfile {
     /// Vault creation is a long-running operation: `provisioningState` stays `RegisteringDns` for
     /// this long, milliseconds, then becomes `Succeeded`. Default 0 (immediately Succeeded).
     pub provisioning_ms: u64,
+    /// Microsoft Entra replication delay: for this long after the emulator starts, milliseconds,
+    /// a role assignment PUT answers 400 `PrincipalNotFound` (as ARM does for a principal
+    /// created minutes earlier). Default 0.
+    pub principal_unknown_ms: u64,
 }
 
 impl Default for FaultProfile {
@@ -72,6 +76,7 @@ impl FaultProfile {
             conflict_rate: 0.0,
             read_after_write_lag_ms: 0,
             provisioning_ms: 0,
+            principal_unknown_ms: 0,
         }
     }
 
@@ -198,6 +203,8 @@ pub(crate) struct FaultEngine {
     buckets: Mutex<HashMap<(String, Access), Bucket>>,
     seen: Mutex<HashMap<String, u64>>,
     in_flight: Mutex<HashMap<String, u32>>,
+    /// When the emulator started (for `principal_unknown_ms`).
+    started: std::time::Instant,
 }
 
 /// Remaining-requests figure sent when a bucket is unlimited (ARM's long-standing hourly figures).
@@ -210,7 +217,14 @@ impl FaultEngine {
             buckets: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashMap::new()),
+            started: std::time::Instant::now(),
         }
+    }
+
+    /// Whether principals are still unknown to the directory (see
+    /// [`FaultProfile::principal_unknown_ms`]).
+    pub fn principal_unknown(&self) -> bool {
+        self.started.elapsed().as_millis() < u128::from(self.profile.principal_unknown_ms)
     }
 
     fn limits(&self, access: Access) -> (u32, f64) {

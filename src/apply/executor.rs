@@ -42,13 +42,25 @@ pub struct ApplyOptions {
     pub concurrency: usize,
     /// Diff switches (used again after a recover).
     pub diff: DiffOptions,
+    /// How long a role assignment answered `PrincipalNotFound` is retried (Microsoft Entra
+    /// replication delay for a principal created minutes earlier), `--principal-wait`; default
+    /// [`DEFAULT_PRINCIPAL_WAIT`].
+    pub principal_wait: std::time::Duration,
 }
+
+/// Default bound of the `PrincipalNotFound` retry: 5 minutes (Entra replication usually takes
+/// seconds to a few minutes; source: Azure RBAC troubleshooting, "PrincipalNotFound").
+pub const DEFAULT_PRINCIPAL_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// ARM's code for a role assignment whose principal Entra does not know (yet).
+const PRINCIPAL_NOT_FOUND: &str = "PrincipalNotFound";
 
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
             concurrency: DEFAULT_CONCURRENCY,
             diff: DiffOptions::default(),
+            principal_wait: DEFAULT_PRINCIPAL_WAIT,
         }
     }
 }
@@ -95,6 +107,7 @@ struct Ctx {
     reporter: Arc<dyn Reporter>,
     interrupt: Interrupt,
     diff: DiffOptions,
+    principal_wait: std::time::Duration,
     /// Shared resources of the run, lower-cased ID → their one node.
     shared: Mutex<HashMap<String, Node>>,
 }
@@ -119,6 +132,7 @@ pub async fn execute(
         reporter: reporter.clone(),
         interrupt: interrupt.clone(),
         diff: options.diff,
+        principal_wait: options.principal_wait,
         shared: Mutex::new(HashMap::new()),
     });
     let order = round_robin_by_subscription(changes);
@@ -344,7 +358,7 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
         }
         return Ok(status);
     }
-    let written = write::put(&ctx.clients, change.kind, &change.id, &change.body).await;
+    let written = put_waiting_for_principal(ctx, vault, change).await;
     match written {
         Ok(_) => Ok(match change.action {
             Action::Create => ResourceStatus::Created,
@@ -362,6 +376,45 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
             }
         }
         Err(e) => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+    }
+}
+
+/// PUTs `change`; a role assignment answered `PrincipalNotFound` is retried with backoff (2, 4,
+/// 8 … 30 s) until `principal_wait` has passed, each wait reported as
+/// [`ApplyEvent::Retrying`] with the reason. Anything else is returned as it is.
+async fn put_waiting_for_principal(
+    ctx: &Ctx,
+    vault: &VaultChanges,
+    change: &ResourceChange,
+) -> Result<Value, crate::azure::AzureError> {
+    let started = Instant::now();
+    let mut pause = std::time::Duration::from_secs(2);
+    loop {
+        let written = write::put(&ctx.clients, change.kind, &change.id, &change.body).await;
+        let Err(e) = &written else {
+            return written;
+        };
+        let elapsed = started.elapsed();
+        if change.kind != ResourceKind::RoleAssignment
+            || e.code != PRINCIPAL_NOT_FOUND
+            || elapsed >= ctx.principal_wait
+            || ctx.interrupt.is_set()
+        {
+            return written;
+        }
+        let left = ctx.principal_wait - elapsed;
+        let wait = pause.min(left);
+        ctx.reporter.report(ApplyEvent::Retrying {
+            vault: vault.name.clone(),
+            id: change.id.clone(),
+            reason: "PrincipalNotFound: Microsoft Entra ID does not know the principal yet \
+                     (replication delay for a principal created minutes ago)"
+                .into(),
+            after_secs: wait.as_secs().max(1),
+            left_secs: left.as_secs(),
+        });
+        tokio::time::sleep(wait).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(30));
     }
 }
 

@@ -457,7 +457,8 @@ async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Re
 }
 
 /// The executor's options from the command line: `--concurrency` (vaults at once) and
-/// `--allow-permission-model-switch`, `--allow-weaken`, `--keep-revoked-grants`.
+/// `--allow-permission-model-switch`, `--allow-weaken`, `--keep-revoked-grants`,
+/// `--principal-wait`.
 fn apply_options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         concurrency: usize::from(args.concurrency),
@@ -468,6 +469,7 @@ fn apply_options(args: &ApplyArgs) -> ApplyOptions {
                 .unwrap_or_default(),
             keep_revoked_grants: args.keep_revoked_grants,
         },
+        principal_wait: std::time::Duration::from_secs(args.principal_wait),
     }
 }
 

@@ -359,6 +359,7 @@ fn next_steps(p: &mut dyn Prompt, path: &Path, have_credentials: bool) -> Answer
             allow_permission_model_switch: false,
             allow_weaken: Vec::new(),
             keep_revoked_grants: false,
+            principal_wait: 300,
             fail_on: None,
             target,
         })

@@ -60,6 +60,23 @@ fn not_found(name: &str) -> ArmError {
 
 fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
     let body = body(req)?;
+    if req.app.faults.principal_unknown() {
+        // Source: Authorization RP, the answer for a principal Entra has not replicated yet.
+        let principal = body
+            .pointer("/properties/principalId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return Err(ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "PrincipalNotFound",
+            format!(
+                "Principal {} does not exist in the directory. Check that you have the correct \
+                 principal ID. If you are creating this principal and then immediately assigning \
+                 a role, this error might be related to a replication delay.",
+                principal.replace('-', "")
+            ),
+        ));
+    }
     if uuid::Uuid::parse_str(name).is_err() {
         // Source: Authorization RP, `InvalidRoleAssignmentId`.
         return Err(ArmError::new(
