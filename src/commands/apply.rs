@@ -24,7 +24,7 @@ use crate::ui::progress::ProgressReporter;
 /// Runs `kvinit apply`.
 pub fn run(args: ApplyArgs) -> ExitCode {
     if let Err(e) = crate::change::guard::AllowWeaken::parse(&args.allow_weaken) {
-        eprintln!("error: {e}");
+        crate::errln!("error: {e}");
         return ExitCode::BadInput;
     }
     if let Some(path) = args.changeset.clone() {
@@ -33,18 +33,18 @@ pub fn run(args: ApplyArgs) -> ExitCode {
     let text = match std::fs::read_to_string(&args.file) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
+            crate::errln!(
                 "error: cannot read the plan file `{}`: {e}",
                 args.file.display()
             );
-            eprintln!("hint: write one with `kvinit init`, or pass -f FILE");
+            crate::errln!("hint: write one with `kvinit init`, or pass -f FILE");
             return ExitCode::BadInput;
         }
     };
     let plan = match crate::plan_file::parse(&args.file, &text) {
         Ok(p) => p,
         Err(diagnostics) => {
-            eprintln!("{diagnostics}");
+            crate::errln!("{diagnostics}");
             return ExitCode::BadInput;
         }
     };
@@ -68,7 +68,7 @@ pub fn run(args: ApplyArgs) -> ExitCode {
     }
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
-        eprintln!(
+        crate::errln!(
             "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
              hint: review the changes with `kvinit plan -f {}`, then pass --yes",
             args.file.display()
@@ -90,11 +90,11 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!(
+            crate::errln!(
                 "error: cannot read the change set `{}`: {e}",
                 path.display()
             );
-            eprintln!(
+            crate::errln!(
                 "hint: save one with `kvinit plan -f PLAN --out {}`",
                 path.display()
             );
@@ -104,13 +104,13 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     let saved = match SavedChangeSet::parse(&text) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("error: `{}`: {e}", path.display());
+            crate::errln!("error: `{}`: {e}", path.display());
             return ExitCode::BadInput;
         }
     };
     let interactive = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes && !interactive {
-        eprintln!(
+        crate::errln!(
             "error: kvinit apply needs confirmation, but stdin is not a terminal\n\
              hint: pass --yes to apply the saved change set `{}`",
             path.display()
@@ -128,13 +128,13 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     };
     let (target, _) = super::plan::describe_target(&choice);
     if target != saved.target {
-        eprintln!(
+        crate::errln!(
             "error: the change set `{}` was computed against {}, not this run's target {}",
             path.display(),
             describe_saved(&saved.target),
             describe_saved(&target)
         );
-        eprintln!("hint: pass the same target flags as the `kvinit plan --out` that saved it");
+        crate::errln!("hint: pass the same target flags as the `kvinit plan --out` that saved it");
         return ExitCode::BadInput;
     }
     warn_if_plan_file_changed(&saved);
@@ -183,7 +183,7 @@ fn warn_if_plan_file_changed(saved: &SavedChangeSet) {
         .map(|b| format!("{b:02x}"))
         .collect();
     if digest != saved.plan_file.sha256 {
-        eprintln!(
+        crate::errln!(
             "warning: `{}` changed since this change set was saved; applying the saved change \
              set exactly (plan again to pick up the changes)",
             saved.plan_file.path
@@ -207,9 +207,10 @@ async fn apply_saved(
         return interrupted_before_writing();
     }
     if let Some(e) = live.nothing_readable() {
-        eprintln!(
+        crate::errln!(
             "error: reading live state from {target} failed: {}: {}",
-            e.code, e.message
+            e.code,
+            e.message
         );
         return ExitCode::Failure;
     }
@@ -223,7 +224,7 @@ async fn apply_saved(
         })
         .collect();
     if !unreadable.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: could not read live state to check the change set is current, so nothing \
              was written:\n  {}",
             unreadable.join("\n  ")
@@ -232,14 +233,14 @@ async fn apply_saved(
     }
     let moved = saved.moved(&live);
     if !moved.is_empty() {
-        eprintln!(
+        crate::errln!(
             "error: plan is stale: live state moved since the change set was saved, so nothing \
              was written:"
         );
         for m in &moved {
-            eprintln!("  {} {}", m.id, m.what);
+            crate::errln!("  {} {}", m.id, m.what);
         }
-        eprintln!(
+        crate::errln!(
             "hint: plan again (`kvinit plan -f {}{} --out FILE`), review, and apply the new file",
             saved.plan_file.path,
             target_flags(&saved.target)
@@ -356,7 +357,7 @@ async fn converge(
             Ok(_) | Err(_) if run.interrupt.is_set() => return interrupted_before_writing(),
             Ok(c) => c,
             Err(e) => {
-                eprintln!("error: reading live state from {target} failed: {e}");
+                crate::errln!("error: reading live state from {target} failed: {e}");
                 return ExitCode::Failure;
             }
         };
@@ -439,12 +440,12 @@ fn interrupted_before_writing() -> ExitCode {
 /// code to stop with: 0 when the user answered no ("Nothing was changed."), 130 when the prompt
 /// was interrupted (Ctrl-C or Esc). Nothing has been written at that point.
 async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Result<(), ExitCode> {
-    eprint!("{}", render_summary(changes));
+    crate::ui::output::stderr(&render_summary(changes));
     if !args.yes && interactive {
         match crate::ui::prompter::confirm_apply("Apply these changes?").await {
             Ok(true) => {}
             Ok(false) => {
-                eprintln!("Nothing was changed.");
+                crate::errln!("Nothing was changed.");
                 return Err(ExitCode::Success);
             }
             Err(_) => {

@@ -33,9 +33,11 @@ fn read_plan(path: &Path) -> Result<(crate::model::Plan, String), ExitCode> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read the plan file `{}`: {e}", path.display());
+            crate::errln!("error: cannot read the plan file `{}`: {e}", path.display());
             if e.kind() == std::io::ErrorKind::NotFound {
-                eprintln!("hint: pass the plan with `-f FILE`, or write one with `kvinit init`");
+                crate::errln!(
+                    "hint: pass the plan with `-f FILE`, or write one with `kvinit init`"
+                );
             }
             return Err(ExitCode::BadInput);
         }
@@ -43,7 +45,7 @@ fn read_plan(path: &Path) -> Result<(crate::model::Plan, String), ExitCode> {
     match crate::plan_file::parse(path, &text) {
         Ok(plan) => Ok((plan, text)),
         Err(diags) => {
-            eprintln!("{diags}");
+            crate::errln!("{diags}");
             Err(ExitCode::BadInput)
         }
     }
@@ -67,7 +69,7 @@ fn wants_live(args: &PlanArgs) -> bool {
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
     if let Err(e) = crate::change::guard::AllowWeaken::parse(&args.allow_weaken) {
-        eprintln!("error: {e}");
+        crate::errln!("error: {e}");
         return ExitCode::BadInput;
     }
     let (plan, text) = match read_plan(&args.file) {
@@ -182,7 +184,7 @@ async fn plan_live(
     let mut changes = match crate::live::read_changes(&clients, state, diff).await {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("error: reading live state from {target} failed: {e}");
+            crate::errln!("error: reading live state from {target} failed: {e}");
             return ExitCode::Failure;
         }
     };
@@ -202,7 +204,7 @@ async fn plan_live(
     };
     crate::ui::output::stdout(&rendered);
     if changes.any_unreadable() {
-        eprintln!(
+        crate::errln!(
             "error: some live state could not be read (see `unreadable` above); the plan is \
              incomplete{}",
             if args.out.is_some() {
@@ -248,13 +250,13 @@ fn save(
     let mut json = serde_json::to_string_pretty(&saved).expect("the change set serialises");
     json.push('\n');
     std::fs::write(out, json).map_err(|e| {
-        eprintln!(
+        crate::errln!(
             "error: cannot write the change set to `{}`: {e}",
             out.display()
         );
         ExitCode::Failure
     })?;
-    eprintln!(
+    crate::errln!(
         "Saved the change set to {}; apply exactly it with `kvinit apply {}` (same target flags).",
         out.display(),
         out.display()
