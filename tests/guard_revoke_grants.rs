@@ -110,8 +110,14 @@ fn a_grant_kvinit_made_and_the_plan_dropped_is_revoked_and_one_it_did_not_make_i
     assert_eq!(report["requests"]["writes"], 0, "{report:#}");
     assert_eq!(reader_ids(&list_assignments(&d)).len(), 2);
 
-    let (report, code) = d.apply_with(&[]);
-    assert_eq!(code, 0, "{report:#}");
+    // Through a saved change set: the file lists the revoke, and `apply FILE` sends it.
+    let (_, code) = d.plan_with(&["--out", "cs.json"]);
+    assert_eq!(code, 3);
+    let saved = std::fs::read_to_string(d.dir.path().join("cs.json")).unwrap();
+    assert!(saved.contains("\"action\": \"revoke\""), "{saved}");
+    let out = d.kvinit(&["apply", "cs.json", "--yes", "-o", "json"]);
+    let report = json_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{report:#}");
     assert_eq!(report["vaults"][0]["status"], "updated", "{report:#}");
     let revoked: Vec<&Value> = report["vaults"][0]["changes"]
         .as_array()

@@ -199,16 +199,21 @@ impl SavedChangeSet {
                 resources: d
                     .resources
                     .iter()
+                    .map(|dr| (dr.api_version, dr.body.to_value()))
+                    // Role assignments to revoke follow the plan's resources (no desired body).
+                    .chain(std::iter::repeat_with(|| {
+                        (ResourceKind::RoleAssignment.api_version(), Value::Null)
+                    }))
                     .zip(&c.resources)
-                    .map(|(dr, r)| SavedResource {
+                    .map(|((api_version, desired), r)| SavedResource {
                         kind: r.kind.arm_type().into(),
                         id: r.id.clone(),
-                        api_version: dr.api_version.into(),
+                        api_version: api_version.into(),
                         action: r.action,
                         changes: r.changes.clone(),
                         blocked: r.blocked.clone(),
                         not_reconcilable: r.not_reconcilable.clone(),
-                        desired: dr.body.to_value(),
+                        desired,
                         body: r.body.clone(),
                         body_sha256: fingerprint::digest(&r.body),
                         live_fingerprint: r.fingerprint.clone(),
@@ -263,6 +268,7 @@ impl SavedChangeSet {
                     resources: v
                         .resources
                         .iter()
+                        .filter(|r| r.action != Action::Revoke)
                         .filter_map(|r| {
                             let kind = ResourceKind::from_arm_type(&r.kind)?;
                             Some(DesiredResource {
@@ -330,6 +336,15 @@ impl SavedChangeSet {
                 // The name outcome `plan` recorded blocks what it blocked then (apply checks
                 // the name again right before the create).
                 super::name_check::attach(now, check.clone());
+            }
+            if saved.resources.len() != now.resources.len() {
+                // A revoke appeared or went away since the plan (a grant kvinit made).
+                edited.push(Edited {
+                    id: saved.name.clone(),
+                    field: "resources".into(),
+                    why: "live state now gives another set of role assignments to revoke than \
+                          the change set lists; plan again",
+                });
             }
             for (r, n) in saved.resources.iter().zip(&now.resources) {
                 let field = |a: &Value, b: &Value| {
