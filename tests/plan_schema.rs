@@ -227,6 +227,7 @@ const FIXTURES: &[(&str, Class)] = &[
     ("52-", Class::Semantic),       // truncation makes two names collide
     ("53-", Class::Semantic),       // naming hint checked against the matrix
     ("54-", Class::Semantic),       // digit-first name where the pattern starts with it
+    ("55-", Class::Semantic),       // role assignment without principalType (validation)
 ];
 
 #[test]

@@ -105,7 +105,11 @@ mod tests {
     /// dates saturate instead of panicking.
     #[test]
     fn instants_near_the_end_of_time_are_refused_and_nothing_overflows() {
-        for text in ["9999-12-31T23:59:58Z", "9000-01-01T00:00:00Z", "1969-12-31T23:59:59Z"] {
+        for text in [
+            "9999-12-31T23:59:58Z",
+            "9000-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+        ] {
             let err = parse_now(text).unwrap_err().to_string();
             assert!(err.contains("1970–8999"), "{text}: {err}");
         }

@@ -135,8 +135,9 @@ impl ArmClient {
         Ok(self.send(request).await?.body)
     }
 
-    /// DELETEs `path`. kvinit never deletes anything today; this exists for tests that act as
-    /// a user, and for later.
+    /// DELETEs `path`. kvinit's only DELETE is `write::revoke_role_assignment` (a role
+    /// assignment kvinit created that the plan no longer asks for); tests also use it to act
+    /// as a user.
     pub async fn delete(&self, path: &str, api_version: &str) -> Result<(), AzureError> {
         let url = self.url(path, api_version, &[])?;
         self.send(Request::new(url, Method::Delete)).await?;
