@@ -69,11 +69,15 @@ fn a_re_apply_inside_the_read_after_write_window_converges_its_own_vault() {
         }))
         .unwrap();
     let base = emu.base_url();
+    let ca = d.dir.path().join("emulator-ca.pem");
+    std::fs::write(&ca, emu.ca_certificate_pem()).unwrap();
     let apply = || {
         let out = support::bin::kvinit()
             .current_dir(d.dir.path())
             .args(["apply", "-f", "kvinit.yaml", "--yes", "-o", "json"])
             .args(["--arm-endpoint", &base, "--authority-host", &base])
+            .arg("--ca-cert")
+            .arg(&ca)
             .env("AZURE_TENANT_ID", TENANT)
             .env("AZURE_CLIENT_ID", kvinit_emulator::DEFAULT_CLIENT_ID)
             .env(
