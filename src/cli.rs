@@ -205,6 +205,21 @@ pub struct PlanArgs {
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,
+    /// Send the plan's weaker value for these protective fields (repeat, or separate with
+    /// commas). Without it a plan value weaker than live — a log category or the metrics dropped
+    /// from the diagnostic setting, an alert disabled or its threshold moved to fire later, an
+    /// IP or virtual network rule added, public access enabled, the firewall's default action or
+    /// bypass opened, RBAC off — is kept at the live value and not sent. Names:
+    /// publicNetworkAccess, networkAcls.defaultAction, networkAcls.bypass, networkAcls.ipRules,
+    /// networkAcls.virtualNetworkRules, enableRbacAuthorization, diagnostics.logs,
+    /// diagnostics.metrics, alerts.enabled, alerts.threshold. Purge protection, soft delete and
+    /// the soft-delete retention are never sent weaker.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub allow_weaken: Vec<String>,
+    /// Keep role assignments kvinit created (their UUID v5 name proves it) that the plan no
+    /// longer asks for, instead of revoking them.
+    #[arg(long)]
+    pub keep_revoked_grants: bool,
     /// Exit 4 when a planned vault fails a compliance rule at or above this severity
     /// (the plan's rules are computed offline: nothing is sent to ARM to decide).
     #[arg(long, value_enum, value_name = "SEVERITY")]
@@ -247,6 +262,26 @@ pub struct ApplyArgs {
     /// Allow switching an existing vault from access policies to RBAC.
     #[arg(long)]
     pub allow_permission_model_switch: bool,
+    /// Send the plan's weaker value for these protective fields (repeat, or separate with
+    /// commas). Without it a plan value weaker than live — a log category or the metrics dropped
+    /// from the diagnostic setting, an alert disabled or its threshold moved to fire later, an
+    /// IP or virtual network rule added, public access enabled, the firewall's default action or
+    /// bypass opened, RBAC off — is kept at the live value and not sent. Names:
+    /// publicNetworkAccess, networkAcls.defaultAction, networkAcls.bypass, networkAcls.ipRules,
+    /// networkAcls.virtualNetworkRules, enableRbacAuthorization, diagnostics.logs,
+    /// diagnostics.metrics, alerts.enabled, alerts.threshold. Purge protection, soft delete and
+    /// the soft-delete retention are never sent weaker.
+    #[arg(long, value_name = "FIELD", value_delimiter = ',')]
+    pub allow_weaken: Vec<String>,
+    /// Keep role assignments kvinit created (their UUID v5 name proves it) that the plan no
+    /// longer asks for, instead of revoking them.
+    #[arg(long)]
+    pub keep_revoked_grants: bool,
+    /// How long a role assignment answered `PrincipalNotFound` (Microsoft Entra has not
+    /// replicated a principal created minutes ago) is retried, in seconds, with a progress line
+    /// saying why; 0 fails at once.
+    #[arg(long, value_name = "SECONDS", default_value_t = 300)]
+    pub principal_wait: u64,
     /// Refuse (exit 4, before any ARM call) when a planned vault fails a compliance rule at or
     /// above this severity. Not with a saved CHANGESET (gate its `plan --out` instead).
     #[arg(
@@ -349,7 +384,7 @@ pub struct ManArgs {
 #[cfg(feature = "emulator")]
 #[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
-    /// Address to listen on, HOST:PORT (loopback only is recommended; port 0 picks a free one).
+    /// Address to listen on, HOST:PORT on loopback (127.0.0.0/8 or ::1; port 0 picks a free one).
     ///
     /// The printed base URL is both the ARM endpoint (`--arm-endpoint`) and the authority host
     /// (`--authority-host` / AZURE_AUTHORITY_HOST) to give kvinit. The emulator's dev-only

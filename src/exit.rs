@@ -12,7 +12,7 @@ pub enum ExitCode {
     Failure,
     /// 2 — bad input: the plan file, flags or terminal do not allow the command to run.
     /// Nothing was sent to ARM. Includes an `--arm-endpoint`/`--authority-host` that is not an
-    /// http(s) URL, conflicting target flags, and an `--emulator` state file that is a
+    /// https URL (plain http included), conflicting target flags, and an `--emulator` state file that is a
     /// directory, cannot be parsed (it is left untouched) or whose folder cannot be created;
     /// an unknown rule ID (`kvinit rules`) or command (`kvinit man`), and a `kvinit man --dir`
     /// folder that cannot be written.

@@ -18,7 +18,17 @@ fn without_a_terminal_and_without_yes_it_refuses_with_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("--yes"), "{stderr}");
-    assert!(out.stdout.is_empty());
+    // `-o json`: the refusal is one JSON error object on stdout (issue 11), nothing else.
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
+    assert_eq!(error["error"]["code"], "BadInput", "{error:#}");
+    assert_eq!(error["error"]["exitCode"], 2);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("needs confirmation"),
+        "{error:#}"
+    );
     assert!(!state.exists(), "no emulator was started");
 }
 

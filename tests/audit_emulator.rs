@@ -831,9 +831,9 @@ fn arm_failure_exits_1_with_a_clear_error() {
             "--subscription",
             SUB,
             "--arm-endpoint",
-            "http://127.0.0.1:9",
+            "https://127.0.0.1:9",
             "--authority-host",
-            "http://127.0.0.1:9",
+            "https://127.0.0.1:9",
         ])
         .env_remove("AZURE_CLIENT_ID")
         .env_remove("AZURE_TENANT_ID")

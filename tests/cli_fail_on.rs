@@ -112,7 +112,10 @@ fn apply_refuses_before_any_arm_request() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("KV-FW (high)"), "{stderr}");
     assert!(stderr.contains("nothing was sent to ARM"), "{stderr}");
-    assert!(out.stdout.is_empty());
+    // `-o json`: no report, one JSON error object (issue 11).
+    let error: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
+    assert_eq!(error["error"]["code"], "FindingsAtThreshold", "{error:#}");
+    assert_eq!(error["error"]["exitCode"], 4);
     assert_eq!(emu.requests().len(), 0, "{:?}", emu.requests());
 
     // The same apply without the gate does reach the emulator (token + ARM requests), and says

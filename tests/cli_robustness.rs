@@ -90,11 +90,37 @@ fn bad_target_input_exits_2_and_never_touches_a_broken_state_file() {
     let (code, err) = run(&["--arm-endpoint", "not a url"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(
-        err.contains("--arm-endpoint `not a url` is not an http(s) URL"),
+        err.contains("--arm-endpoint `not a url` is not an https URL"),
         "{err}"
     );
 
-    let (code, err) = run(&["--emulator", "--arm-endpoint", "http://127.0.0.1:1"]);
+    // azure_core sends tokens over https only: plain http is refused before anything is sent,
+    // naming the reason and the fix (it failed as "RequestFailed: the ARM request failed").
+    for (flag, args) in [
+        (
+            "--arm-endpoint",
+            vec!["--arm-endpoint", "http://127.0.0.1:1"],
+        ),
+        (
+            "--authority-host",
+            vec![
+                "--arm-endpoint",
+                "https://127.0.0.1:1",
+                "--authority-host",
+                "http://127.0.0.1:1",
+            ],
+        ),
+    ] {
+        let (code, err) = run(&args);
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains(&format!("{flag} `http://127.0.0.1:1` is plain http")),
+            "{err}"
+        );
+        assert!(err.contains("--ca-cert"), "{err}");
+    }
+
+    let (code, err) = run(&["--emulator", "--arm-endpoint", "https://127.0.0.1:1"]);
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("cannot be used with"), "{err}");
 

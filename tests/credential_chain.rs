@@ -84,3 +84,48 @@ fn an_unknown_credential_name_is_bad_input() {
     assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("`browser` is not a credential"), "{stderr}");
 }
+
+/// A service principal whose certificate cannot be used (a file that is not PKCS#12, as with a
+/// wrong password or a PEM file) is configured but broken: the chain stops at the environment
+/// step and says so, rather than falling through to managed identity or `az login` and running
+/// as another identity (it fell through, and against a non-loopback endpoint hung on
+/// 169.254.169.254).
+#[test]
+fn a_broken_service_principal_certificate_ends_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("sp.p12");
+    std::fs::write(&cert, b"-----BEGIN CERTIFICATE-----\nnot pkcs12\n").unwrap();
+    let mut cmd = kvinit();
+    cmd.args(["audit", "--subscription", SUB, "--arm-endpoint", LOOPBACK])
+        .args(["--authority-host", LOOPBACK])
+        .env("PATH", "/nonexistent")
+        .env("AZURE_CLIENT_ID", "00000000-0000-0000-0000-00000000e001")
+        .env("AZURE_TENANT_ID", "72f988bf-86f1-41af-91ab-2d7cd011db47")
+        .env("AZURE_CLIENT_CERTIFICATE_PATH", &cert)
+        .env("AZURE_CLIENT_CERTIFICATE_PASSWORD", "wrong")
+        .env_remove("AZURE_CLIENT_SECRET")
+        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
+        .env_remove("AZURE_AUTHORITY_HOST");
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("environment (EnvironmentCredential): configured but unusable"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("the chain stops here"), "{stderr}");
+    for later in [
+        "WorkloadIdentityCredential",
+        "ManagedIdentityCredential",
+        "AzureCliCredential",
+    ] {
+        assert!(
+            !stderr.contains(later),
+            "the chain went on to {later}: {stderr}"
+        );
+    }
+    assert!(!stderr.contains("wrong"), "the password leaked: {stderr}");
+}

@@ -50,6 +50,11 @@ async fn a_wrong_client_secret_names_the_environment_credential_and_entras_error
         "{stderr}"
     );
     assert!(stderr.contains("AADSTS7000215"), "{stderr}");
+    assert!(stderr.contains("AuthenticationFailed"), "{stderr}");
+    assert!(
+        stderr.contains("check AZURE_TENANT_ID"),
+        "the fix is named: {stderr}"
+    );
     assert!(!stderr.contains(WRONG), "the secret leaked: {stderr}");
     assert!(!stderr.contains("ManagedIdentityCredential"), "{stderr}");
     let log = emu.requests();
@@ -64,4 +69,32 @@ async fn a_wrong_client_secret_names_the_environment_credential_and_entras_error
         "an ARM request was sent without a token: {log:?}"
     );
     emu.shutdown().await.unwrap();
+}
+
+/// A token endpoint that does not answer at all (nothing listens on the port): the token
+/// request's few retries end within seconds and the error says the endpoint could not be
+/// reached and where it comes from (it was retried for 2 min 44 s, then "retry policy expired").
+#[test]
+fn an_unreachable_token_endpoint_is_named_within_seconds() {
+    let endpoint = "https://127.0.0.1:9";
+    let mut cmd = kvinit();
+    cmd.args(["audit", "--subscription", SUB, "--arm-endpoint", endpoint])
+        .args(["--authority-host", endpoint])
+        .env("AZURE_CLIENT_ID", kvinit_emulator::DEFAULT_CLIENT_ID)
+        .env("AZURE_TENANT_ID", TENANT)
+        .env("AZURE_CLIENT_SECRET", WRONG)
+        .env("PATH", "/nonexistent")
+        .env_remove("KVINIT_CA_CERT")
+        .env_remove("AZURE_CLIENT_CERTIFICATE_PATH")
+        .env_remove("AZURE_FEDERATED_TOKEN_FILE")
+        .env_remove("AZURE_AUTHORITY_HOST");
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(Duration::from_secs(40))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("TokenEndpointUnreachable"), "{stderr}");
+    assert!(stderr.contains("--authority-host"), "{stderr}");
+    assert!(!stderr.contains(WRONG), "the secret leaked: {stderr}");
 }

@@ -81,7 +81,17 @@ fn a_saved_change_set_applies_exactly_and_goes_stale_when_live_moves() {
         stderr.contains(&format!("{} changed since", vault_id())),
         "names the vault: {stderr}"
     );
-    assert!(out.stdout.is_empty(), "nothing applied");
+    // Nothing applied: no report, one JSON error object (issue 11).
+    let error: Value = serde_json::from_slice(&out.stdout).expect("one JSON value");
+    assert_eq!(error["error"]["code"], "StalePlan", "{error:#}");
+    assert_eq!(error["error"]["exitCode"], 5);
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("plan is stale"),
+        "{error:#}"
+    );
     d.out_of_band(|arm| async move {
         let v = arm.get(&vault_id(), VAULT_API).await;
         assert_eq!(

@@ -137,6 +137,27 @@ fn bad_fault_profile_exits_2_naming_file_and_field() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("conflictRate"));
 }
 
+/// The emulator's credentials are public and its certificate names loopback hosts only: a
+/// non-loopback `--listen` is refused (exit 2) before anything is bound.
+#[test]
+fn a_non_loopback_listen_address_is_refused() {
+    for addr in ["0.0.0.0:0", "[::]:0", "10.1.2.3:8443"] {
+        let out = assert_cmd::Command::cargo_bin("kvinit")
+            .unwrap()
+            .args(["emulator", "--listen", addr])
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{addr}: {err}");
+        assert!(err.contains("not a loopback address"), "{addr}: {err}");
+        assert!(
+            !String::from_utf8_lossy(&out.stdout).contains("listening"),
+            "{addr} was bound"
+        );
+    }
+}
+
 /// `--now` moves the emulator's clock: after 2027-02-27 a raw request with Key Vault
 /// api-version 2022-02-01-preview gets ARM's 400 `InvalidApiVersionParameter`; without a state
 /// file the CA certificate goes to the temp dir, named by port. A bad `--now` exits 2.

@@ -220,14 +220,15 @@ const FIXTURES: &[(&str, Class)] = &[
     ("45-", Class::Semantic),       // byte order mark, then an unsupported apiVersion
     ("46-", Class::Structural),     // quoted number
     ("47-", Class::Semantic),       // default pattern too long for the names
-    ("48-", Class::Semantic),       // custom YAML tags
-    ("49-", Class::NotOneDocument), // NUL byte
-    ("50-", Class::Semantic),       // diagnostics logs mix groups and categories
+    ("48-", Class::Semantic),       // custom YAML tags (JSON has none; the parser refuses them)
+    ("49-", Class::NotOneDocument), // NUL byte on line 8
+    ("50-", Class::Semantic),       // category group and category in one diagnostic setting
     ("51-", Class::Semantic),       // control characters in values
-    ("52-", Class::Semantic),       // naming truncation collision
+    ("52-", Class::Semantic),       // truncation makes two names collide
     ("53-", Class::Semantic),       // naming hint checked against the matrix
-    ("54-", Class::Semantic),       // digit-first name where the pattern starts with {app}
-    ("55-", Class::Semantic),       // public access off without a private endpoint
+    ("54-", Class::Semantic),       // digit-first name where the pattern starts with it
+    ("55-", Class::Semantic),       // role assignment without principalType (validation)
+    ("56-", Class::Semantic),       // public access off without a private endpoint
 ];
 
 #[test]

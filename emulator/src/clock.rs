@@ -28,7 +28,7 @@ impl Clock {
     /// The emulator's now (UTC).
     pub fn now(&self) -> OffsetDateTime {
         let elapsed = time::Duration::try_from(self.started.elapsed()).unwrap_or_default();
-        self.start + elapsed
+        self.start.checked_add(elapsed).unwrap_or(self.start)
     }
 
     /// The emulator's now, RFC 3339.
@@ -42,14 +42,25 @@ impl Clock {
 ///
 /// # Errors
 /// [`crate::EmulatorError::Clock`] naming the text and the expected form.
+/// The instant must lie in years 1970–8999: ARM's timestamps do, and the clock, soft-delete
+/// purge dates (start + up to 90 days) and a long-running emulator must stay representable.
 pub fn parse_now(text: &str) -> Result<OffsetDateTime, crate::EmulatorError> {
-    OffsetDateTime::parse(text.trim(), &Rfc3339)
+    let t = OffsetDateTime::parse(text.trim(), &Rfc3339)
         .map(|t| t.to_offset(time::UtcOffset::UTC))
         .map_err(|e| crate::EmulatorError::Clock {
             message: format!(
                 "'{text}' is not an RFC 3339 instant ({e}); write it like 2027-03-01T00:00:00Z"
             ),
-        })
+        })?;
+    if !(1970..9000).contains(&t.year()) {
+        return Err(crate::EmulatorError::Clock {
+            message: format!(
+                "'{text}' is outside the years 1970–8999 the emulator's clock keeps; write an \
+                 instant like 2027-03-01T00:00:00Z"
+            ),
+        });
+    }
+    Ok(t)
 }
 
 /// Real now, as ARM writes timestamps: RFC 3339 in UTC, e.g. `2026-11-29T18:40:00.123456Z`
@@ -67,7 +78,7 @@ pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
 /// `start` plus `days` whole days, RFC 3339 (used for a deleted vault's `scheduledPurgeDate`).
 pub(crate) fn days_after(start: &str, days: i64) -> String {
     let base = OffsetDateTime::parse(start, &Rfc3339).unwrap_or_else(|_| OffsetDateTime::now_utc());
-    rfc3339(base + time::Duration::days(days))
+    rfc3339(base.checked_add(time::Duration::days(days)).unwrap_or(base))
 }
 
 #[cfg(test)]
@@ -87,5 +98,26 @@ mod tests {
         );
         let err = parse_now("next tuesday").unwrap_err().to_string();
         assert!(err.contains("2027-03-01T00:00:00Z"), "{err}");
+    }
+
+    /// A clock started just before the end of what `time` can hold panicked on every request
+    /// ("resulting value is out of range"): such instants are refused, and the clock and purge
+    /// dates saturate instead of panicking.
+    #[test]
+    fn instants_near_the_end_of_time_are_refused_and_nothing_overflows() {
+        for text in [
+            "9999-12-31T23:59:58Z",
+            "9000-01-01T00:00:00Z",
+            "1969-12-31T23:59:59Z",
+        ] {
+            let err = parse_now(text).unwrap_err().to_string();
+            assert!(err.contains("1970–8999"), "{text}: {err}");
+        }
+        assert!(parse_now("8999-12-31T23:59:59Z").is_ok());
+        let edge = OffsetDateTime::parse("9999-12-31T23:59:59.999999Z", &Rfc3339).unwrap();
+        let clock = Clock::starting_at(Some(edge));
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(clock.now(), edge);
+        assert!(days_after("9999-12-31T23:59:59Z", 90).starts_with("9999-12-31"));
     }
 }

@@ -57,6 +57,10 @@ pub struct FaultProfile {
     /// 2026-02-01 are refused from 2027-02-27T00:00:00Z on. Default: none (real time).
     /// [`crate::EmulatorConfig::now`] wins over it.
     pub now: Option<String>,
+    /// Microsoft Entra replication delay: for this long after the emulator starts, milliseconds,
+    /// a role assignment PUT answers 400 `PrincipalNotFound` (as ARM does for a principal
+    /// created minutes earlier). Default 0.
+    pub principal_unknown_ms: u64,
 }
 
 impl Default for FaultProfile {
@@ -83,6 +87,7 @@ impl FaultProfile {
             provisioning_ms: 0,
             private_endpoint_approval_ms: 0,
             now: None,
+            principal_unknown_ms: 0,
         }
     }
 
@@ -217,6 +222,8 @@ pub(crate) struct FaultEngine {
     buckets: Mutex<HashMap<(String, Access), Bucket>>,
     seen: Mutex<HashMap<String, u64>>,
     in_flight: Mutex<HashMap<String, u32>>,
+    /// When the emulator started (for `principal_unknown_ms`).
+    started: std::time::Instant,
 }
 
 /// Remaining-requests figure sent when a bucket is unlimited (ARM's long-standing hourly figures).
@@ -229,7 +236,14 @@ impl FaultEngine {
             buckets: Mutex::new(HashMap::new()),
             seen: Mutex::new(HashMap::new()),
             in_flight: Mutex::new(HashMap::new()),
+            started: std::time::Instant::now(),
         }
+    }
+
+    /// Whether principals are still unknown to the directory (see
+    /// [`FaultProfile::principal_unknown_ms`]).
+    pub fn principal_unknown(&self) -> bool {
+        self.started.elapsed().as_millis() < u128::from(self.profile.principal_unknown_ms)
     }
 
     fn limits(&self, access: Access) -> (u32, f64) {

@@ -1,7 +1,8 @@
 //! The executor: walks each vault's resource graph with a concurrency cap, creating shared
 //! resources (resource groups, action groups) once per run, and reports progress as events.
 //! A failed node skips its dependents; one vault's failure never stops the others. It prints
-//! nothing and never sends DELETE or purge (the adapter has no such call).
+//! nothing and never sends purge; its one DELETE is the revoke of a role assignment kvinit
+//! created that the plan no longer asks for (`Action::Revoke`).
 //!
 //! Dependencies are derived from the data: a resource depends on every earlier resource of its
 //! vault whose ARM resource ID is a path prefix of its own ID (its resource group, the vault it
@@ -41,13 +42,25 @@ pub struct ApplyOptions {
     pub concurrency: usize,
     /// Diff switches (used again after a recover).
     pub diff: DiffOptions,
+    /// How long a role assignment answered `PrincipalNotFound` is retried (Microsoft Entra
+    /// replication delay for a principal created minutes earlier), `--principal-wait`; default
+    /// [`DEFAULT_PRINCIPAL_WAIT`].
+    pub principal_wait: std::time::Duration,
 }
+
+/// Default bound of the `PrincipalNotFound` retry: 5 minutes (Entra replication usually takes
+/// seconds to a few minutes; source: Azure RBAC troubleshooting, "PrincipalNotFound").
+pub const DEFAULT_PRINCIPAL_WAIT: std::time::Duration = std::time::Duration::from_secs(300);
+
+/// ARM's code for a role assignment whose principal Entra does not know (yet).
+const PRINCIPAL_NOT_FOUND: &str = "PrincipalNotFound";
 
 impl Default for ApplyOptions {
     fn default() -> Self {
         Self {
             concurrency: DEFAULT_CONCURRENCY,
             diff: DiffOptions::default(),
+            principal_wait: DEFAULT_PRINCIPAL_WAIT,
         }
     }
 }
@@ -94,6 +107,7 @@ struct Ctx {
     reporter: Arc<dyn Reporter>,
     interrupt: Interrupt,
     diff: DiffOptions,
+    principal_wait: std::time::Duration,
     /// Shared resources of the run, lower-cased ID → their one node.
     shared: Mutex<HashMap<String, Node>>,
 }
@@ -118,6 +132,7 @@ pub async fn execute(
         reporter: reporter.clone(),
         interrupt: interrupt.clone(),
         diff: options.diff,
+        principal_wait: options.principal_wait,
         shared: Mutex::new(HashMap::new()),
     });
     let order = round_robin_by_subscription(changes);
@@ -252,7 +267,12 @@ fn make_node(
 use crate::azure::error::INTERRUPTED;
 
 async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> NodeResult {
-    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT {
+    let name_refused = vault
+        .name_check
+        .as_ref()
+        .is_some_and(|n| n.refusal(&vault.name, &vault.subscription_id).is_some());
+    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT && name_refused
+    {
         // Blocked before it exists (its vault's name is held): nothing that needs it can start.
         let (code, message) = vault
             .name_check
@@ -292,6 +312,26 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
             resource: change.id.clone(),
         }));
     }
+    if change.action == Action::Revoke {
+        ctx.reporter.report(ApplyEvent::ResourceStarted {
+            vault: vault.name.clone(),
+            kind: change.kind,
+            id: change.id.clone(),
+            what: "revoke",
+        });
+        return match write::revoke_role_assignment(&ctx.clients, &change.id).await {
+            Ok(()) => Ok(ResourceStatus::Revoked),
+            Err(e) => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+        };
+    }
+    if let Some(path) = crate::change::merge::never_sent(&change.body) {
+        // The last line of the never-send list: no body reaches ARM with it, whatever built it.
+        return Err(Arc::new(ReportError {
+            code: "NeverSent".into(),
+            message: format!("kvinit never sends `{path}: false`; nothing was written"),
+            resource: change.id.clone(),
+        }));
+    }
     let what = match change.action {
         Action::Create if change.kind == ResourceKind::Vault => "check name, create",
         Action::Create => "create",
@@ -318,7 +358,7 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
         }
         return Ok(status);
     }
-    let written = write::put(&ctx.clients, change.kind, &change.id, &change.body).await;
+    let written = put_waiting_for_principal(ctx, vault, change).await;
     match written {
         Ok(_) => Ok(match change.action {
             Action::Create => ResourceStatus::Created,
@@ -336,6 +376,45 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
             }
         }
         Err(e) => Err(Arc::new(ReportError::from_azure(&e, &change.id))),
+    }
+}
+
+/// PUTs `change`; a role assignment answered `PrincipalNotFound` is retried with backoff (2, 4,
+/// 8 … 30 s) until `principal_wait` has passed, each wait reported as
+/// [`ApplyEvent::Retrying`] with the reason. Anything else is returned as it is.
+async fn put_waiting_for_principal(
+    ctx: &Ctx,
+    vault: &VaultChanges,
+    change: &ResourceChange,
+) -> Result<Value, crate::azure::AzureError> {
+    let started = Instant::now();
+    let mut pause = std::time::Duration::from_secs(2);
+    loop {
+        let written = write::put(&ctx.clients, change.kind, &change.id, &change.body).await;
+        let Err(e) = &written else {
+            return written;
+        };
+        let elapsed = started.elapsed();
+        if change.kind != ResourceKind::RoleAssignment
+            || e.code != PRINCIPAL_NOT_FOUND
+            || elapsed >= ctx.principal_wait
+            || ctx.interrupt.is_set()
+        {
+            return written;
+        }
+        let left = ctx.principal_wait - elapsed;
+        let wait = pause.min(left);
+        ctx.reporter.report(ApplyEvent::Retrying {
+            vault: vault.name.clone(),
+            id: change.id.clone(),
+            reason: "PrincipalNotFound: Microsoft Entra ID does not know the principal yet \
+                     (replication delay for a principal created minutes ago)"
+                .into(),
+            after_secs: wait.as_secs().max(1),
+            left_secs: left.as_secs(),
+        });
+        tokio::time::sleep(wait).await;
+        pause = (pause * 2).min(std::time::Duration::from_secs(30));
     }
 }
 
@@ -366,6 +445,8 @@ fn interrupted_report(vault: &VaultChanges) -> VaultReport {
                 error: None,
             })
             .collect(),
+        kept: Vec::new(),
+        blocked: Vec::new(),
     }
 }
 
@@ -410,11 +491,21 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
             }
         })
         .collect();
+    let outcome = vault.outcome();
     let blocked: Vec<String> = vault
         .resources
         .iter()
         .flat_map(|r| r.blocked.iter().cloned())
         .collect();
+    let written = changes.iter().any(|c| {
+        matches!(
+            c.status,
+            ResourceStatus::Created
+                | ResourceStatus::Updated
+                | ResourceStatus::Recovered
+                | ResourceStatus::Revoked
+        )
+    });
     let vault_status = changes
         .iter()
         .find(|c| c.kind == ResourceKind::Vault)
@@ -430,7 +521,8 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
                 resource: vault.vault().map(|v| v.id.clone()).unwrap_or_default(),
             }),
         )
-    } else if !blocked.is_empty() {
+    } else if !blocked.is_empty() && !written {
+        // Nothing else to write: the plan cannot be met on this vault.
         (
             VaultStatus::Failed,
             Some(ReportError {
@@ -444,12 +536,7 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
         Some(ResourceStatus::Created | ResourceStatus::Recovered)
     ) {
         (VaultStatus::Created, None)
-    } else if changes.iter().any(|c| {
-        matches!(
-            c.status,
-            ResourceStatus::Created | ResourceStatus::Updated | ResourceStatus::Recovered
-        )
-    }) {
+    } else if written {
         (VaultStatus::Updated, None)
     } else {
         (VaultStatus::Unchanged, None)
@@ -461,5 +548,7 @@ fn vault_report(vault: &VaultChanges, results: &[NodeResult]) -> VaultReport {
         status,
         error,
         changes,
+        kept: outcome.kept,
+        blocked: outcome.blocked,
     }
 }

@@ -8,7 +8,9 @@ pub mod reporter;
 pub mod vault_name;
 
 pub use crate::azure::interrupt::Interrupt;
-pub use executor::{ApplyOptions, DEFAULT_CONCURRENCY, apply, execute, plan_changes};
+pub use executor::{
+    ApplyOptions, DEFAULT_CONCURRENCY, DEFAULT_PRINCIPAL_WAIT, apply, execute, plan_changes,
+};
 pub use report::{
     ApplyReport, ReportError, ResourceReport, ResourceStatus, Totals, VaultReport, VaultStatus,
 };

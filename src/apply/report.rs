@@ -35,6 +35,8 @@ pub enum ResourceStatus {
     Recovered,
     /// Already matched the plan; nothing sent.
     Unchanged,
+    /// A role assignment kvinit created that the plan no longer asks for: deleted.
+    Revoked,
     /// Its own write (or read) failed; see `error`.
     Failed,
     /// Not attempted because something it depends on failed.
@@ -108,6 +110,14 @@ pub struct VaultReport {
     pub error: Option<ReportError>,
     /// Every resource of the vault with what happened to it.
     pub changes: Vec<ResourceReport>,
+    /// Fields kept at their stricter live value (not sent), `resource: note`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub kept: Vec<String>,
+    /// Changes kvinit refused (not sent), `resource: reason`. With something written the vault
+    /// is `updated` (or `created`), not `failed`; with nothing else to write it is `failed`
+    /// (`ChangeBlocked`): the plan cannot be met on it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<String>,
 }
 
 /// Vault counts by status.
@@ -123,6 +133,10 @@ pub struct Totals {
     pub unchanged: usize,
     /// Vaults that failed or had a refused change.
     pub failed: usize,
+    /// Vaults with a refused change, whatever their status (omitted from JSON when 0); any
+    /// makes the exit code 1 (the plan is not met).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub refused: usize,
     /// Vaults stopped by Ctrl-C (omitted from JSON when 0).
     #[serde(skip_serializing_if = "is_zero")]
     pub interrupted: usize,
@@ -161,6 +175,9 @@ impl ApplyReport {
             ..Totals::default()
         };
         for v in &vaults {
+            if !v.blocked.is_empty() {
+                totals.refused += 1;
+            }
             match v.status {
                 VaultStatus::Created => totals.created += 1,
                 VaultStatus::Updated => totals.updated += 1,
@@ -180,6 +197,9 @@ impl ApplyReport {
 
     /// Whether every vault converged.
     pub fn all_converged(&self) -> bool {
-        self.totals.failed == 0 && self.totals.interrupted == 0 && !self.interrupted
+        self.totals.failed == 0
+            && self.totals.refused == 0
+            && self.totals.interrupted == 0
+            && !self.interrupted
     }
 }

@@ -30,6 +30,18 @@ pub enum ApplyEvent {
         id: String,
         status: ResourceStatus,
     },
+    /// A write is retried after a wait, and why (e.g. a role assignment's principal is not yet
+    /// known to Microsoft Entra ID: `PrincipalNotFound`, a replication delay).
+    Retrying {
+        vault: String,
+        id: String,
+        /// Why, as a sentence naming ARM's code.
+        reason: String,
+        /// Seconds until the next attempt.
+        after_secs: u64,
+        /// Seconds left in the bounded wait (`--principal-wait`).
+        left_secs: u64,
+    },
     /// A vault is done (converged, failed or interrupted).
     VaultFinished(Box<VaultReport>),
     /// Ctrl-C or SIGTERM: no new request is sent; requests in flight get

@@ -26,6 +26,14 @@ pub async fn create_vault(
     let status = names::vault_name_status(clients, &vault.subscription_id, &vault.name)
         .await
         .map_err(fail)?;
+    if crate::live::names::is_ours(clients, &status, id)
+        .await
+        .map_err(fail)?
+    {
+        // Ours, inside ARM's read-after-write window (a re-apply seconds after the create, or
+        // a concurrent apply): converge it like any existing vault.
+        return converge_ours(clients, id, body, diff).await.map_err(fail);
+    }
     match status {
         NameStatus::Free => {
             write::put(clients, ResourceKind::Vault, id, body)
@@ -65,6 +73,34 @@ fn refused(vault: &VaultChanges, id: &str, check: &NameCheck) -> ReportError {
     }
 }
 
+/// The plan's own vault, found at its planned ID after ARM's read-after-write lag: diffed like
+/// any existing vault (same guard) and updated when it differs. Returns the refused changes.
+async fn converge_ours(
+    clients: &ArmClient,
+    id: &str,
+    body: &Value,
+    diff: DiffOptions,
+) -> Result<(ResourceStatus, Vec<String>), AzureError> {
+    let Some(live) = crate::live::names::read_after_lag(clients, id).await? else {
+        return Err(AzureError::new(
+            "VaultNotVisible",
+            format!("the vault {id} holds its name but ARM did not show it; run apply again"),
+        ));
+    };
+    let desired = DesiredResource {
+        kind: ResourceKind::Vault,
+        id: id.to_string(),
+        api_version: ResourceKind::Vault.api_version(),
+        body: Body::from_value(body),
+    };
+    let change = diff_resource(&desired, Some(&live), diff);
+    if change.action == Action::Update {
+        write::put(clients, ResourceKind::Vault, id, &change.body).await?;
+        return Ok((ResourceStatus::Updated, change.blocked));
+    }
+    Ok((ResourceStatus::Unchanged, change.blocked))
+}
+
 /// Recovers the deleted vault (`createMode: recover`), reads it back and updates every owned
 /// property that differs from the plan. Returns the changes kvinit refused on the recovered
 /// vault (e.g. its retention differs from the plan's).
@@ -82,6 +118,16 @@ async fn recover(
         id: id.to_string(),
         api_version: ResourceKind::Vault.api_version(),
         body: Body::from_value(body),
+    };
+    // The recovered vault is the plan's vault being created: its firewall gets the plan's
+    // rules (the deleted vault's rule lists served no one); every other guarded field (purge
+    // protection, default action, public access, RBAC, retention) stays as strict as recovered.
+    let diff = DiffOptions {
+        allow_weaken: diff
+            .allow_weaken
+            .with("networkAcls.ipRules")
+            .with("networkAcls.virtualNetworkRules"),
+        ..diff
     };
     let change = diff_resource(&desired, Some(&live), diff);
     if change.action == Action::Update {

@@ -5,7 +5,7 @@
 //! Pure; must not write files.
 
 use super::remedy;
-use crate::rules::{Rule, audit_catalog, catalog};
+use crate::rules::{Rule, audit_catalog};
 
 /// The folder of the rules reference, relative to the repository root.
 pub const DOCS_DIR: &str = "docs/rules";
@@ -18,18 +18,11 @@ pub fn page_path(rule_id: &str) -> String {
     format!("{DOCS_DIR}/{rule_id}.md")
 }
 
-fn plan_rule(rule: &Rule) -> bool {
-    catalog().iter().any(|r| r.id == rule.id)
-}
-
-/// The commands that evaluate `rule`: `["plan", "audit"]` for the plan's rules (also checked by
-/// `apply` on the desired state), `["audit"]` for the rules only existing vaults can fail.
-pub fn checked_by(rule: &Rule) -> &'static [&'static str] {
-    if plan_rule(rule) {
-        &["plan", "audit"]
-    } else {
-        &["audit"]
-    }
+/// The commands that evaluate `rule`: every rule of the audit catalog is evaluated by `plan` on
+/// the desired state (and gated by `apply --fail-on`) and by `audit` on existing vaults
+/// (`rules::compliance` evaluates the whole audit catalog on a plan).
+pub fn checked_by(_rule: &Rule) -> &'static [&'static str] {
+    &["plan", "apply", "audit"]
 }
 
 /// The rule whose ID is `id`, read leniently: any case, `KV-` optional (`kv-fw`, `fw` →
@@ -78,11 +71,7 @@ pub fn page(rule: &Rule) -> String {
 /// checks, why (the best practice and its source), what compliant looks like, how to fix.
 pub fn page_body(rule: &Rule) -> String {
     let r = remedy::for_rule(rule.id);
-    let checked_by = if plan_rule(rule) {
-        "`kvinit plan`, `kvinit apply` (on the desired state) and `kvinit audit` (on existing vaults)"
-    } else {
-        "`kvinit audit` (on existing vaults)"
-    };
+    let checked_by = "`kvinit plan`, `kvinit apply` (on the desired state) and `kvinit audit` (on existing vaults)";
     format!(
         "# {id} — {title}\n\n- Severity: **{sev}**\n- Checked by: {checked_by}\n\n\
          ## What it checks\n\n{checks}\n\n## Why\n\n{why}\n\nSource: <{source}>\n\n\

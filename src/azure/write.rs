@@ -1,8 +1,9 @@
 //! Writes: one PUT per resource at its type's api-version (`ResourceKind::api_version`), with
 //! the body exactly as the desired state holds it (checked against the ARM specs by
-//! `model::desired_spec_tests`), then, for an answer that is still provisioning, GET polling
-//! until a terminal state ([`super::arm::lro`]). It never sends DELETE, purge or PATCH, and it
-//! must not decide what to write.
+//! `resources::desired_spec_tests`), then, for an answer that is still provisioning, GET polling
+//! until a terminal state ([`super::arm::lro`]). It never sends purge or PATCH, and DELETE only
+//! through [`revoke_role_assignment`] (a grant kvinit made itself); it must not decide what to
+//! write.
 
 use serde_json::Value;
 
@@ -73,6 +74,17 @@ async fn wait_until_ready(
                 ),
             ));
         }
+    }
+}
+
+/// Revokes a role assignment kvinit created (the executor sends it only for an `Action::Revoke`,
+/// which the diff gives only for an assignment whose UUID v5 name proves kvinit made it): one
+/// DELETE, the only one kvinit sends. An assignment already gone (404) counts as revoked.
+pub async fn revoke_role_assignment(clients: &ArmClient, id: &str) -> Result<(), AzureError> {
+    let kind = ResourceKind::RoleAssignment;
+    match clients.delete(id, kind.api_version()).await {
+        Err(e) if e.code == "RoleAssignmentNotFound" => Ok(()),
+        other => other,
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use serde_json::Value;
 
 use super::compare::{is_empty, matches};
-use super::findings::{CallerAccess, caller_access, unmanaged};
+use super::findings::{self, CallerAccess, caller_access, unmanaged};
 use super::fingerprint;
 use super::guard;
 use super::live::LiveState;
@@ -21,6 +21,11 @@ pub struct DiffOptions {
     /// Allow switching an existing vault from access policies to RBAC
     /// (`--allow-permission-model-switch`): existing access-policy grants stop working.
     pub allow_permission_model_switch: bool,
+    /// Guarded fields whose weaker plan value may be sent (`--allow-weaken FIELD…`).
+    pub allow_weaken: guard::AllowWeaken,
+    /// Leave role assignments kvinit created that the plan no longer asks for
+    /// (`--keep-revoked-grants`) instead of revoking them.
+    pub keep_revoked_grants: bool,
 }
 
 /// Diffs every vault of `desired` against `live`, and lists what exists at each vault's scope
@@ -45,6 +50,19 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                 .map_or(CallerAccess::Unknown, |id| caller_access(id, live));
             // Equivalent role assignments under another name satisfy the plan (see `guard`).
             let mut desired_ids = desired_ids;
+            // Role assignments kvinit granted that the plan no longer asks for: revoked (or
+            // kept with --keep-revoked-grants), never listed as "not managed".
+            let revokes: Vec<ResourceChange> = vault_id
+                .as_deref()
+                .filter(|id| live.contains(id))
+                .map(|id| findings::revoked_grants(id, &desired_ids, live))
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(shown, lower, body)| {
+                    desired_ids.insert(lower);
+                    revoke(shown, body, options.keep_revoked_grants)
+                })
+                .collect();
             VaultChanges {
                 name: v.name.clone(),
                 subscription_id: v.subscription_id.clone(),
@@ -68,6 +86,7 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
                             }
                         }
                     })
+                    .chain(revokes)
                     .collect(),
                 name_check: None,
                 unmanaged: vault_id
@@ -77,7 +96,81 @@ pub fn diff_state(desired: &DesiredState, live: &LiveState, options: DiffOptions
             }
         })
         .collect();
-    ChangeSet { vaults }
+    let mut set = ChangeSet { vaults };
+    for (v, d) in set.vaults.iter_mut().zip(&desired.vaults) {
+        hold_grants_while_on_access_policies(v, d, live);
+    }
+    set
+}
+
+/// The reason on a role assignment held back because its vault stays on access policies.
+pub const HELD_FOR_SWITCH: &str = "not sent: the vault stays on access policies (its switch to \
+     RBAC is refused, see the vault), so this role assignment would grant nothing now and would \
+     take effect unseen whenever someone switches the vault; it is written by the apply that \
+     switches it";
+
+/// When the plan switches an existing vault from access policies to RBAC and the switch is
+/// refused (no `--allow-permission-model-switch`, or the caller lacks the role it needs), the
+/// vault's role assignments to create or update are held back (`blocked`, not sent) so the
+/// vault and its grants never end up inconsistent; the vault's other allowed fields are still
+/// written. Documented in README ("permission model").
+fn hold_grants_while_on_access_policies(
+    v: &mut VaultChanges,
+    d: &crate::resources::DesiredVault,
+    live: &LiveState,
+) {
+    let Some(desired_vault) = d.resources.iter().find(|r| r.kind == ResourceKind::Vault) else {
+        return;
+    };
+    let Some(live_vault) = live.get(&desired_vault.id) else {
+        return;
+    };
+    if !switches_to_rbac(&desired_vault.body.to_value(), live_vault) {
+        return;
+    }
+    let switching = v.vault().is_some_and(|c| {
+        c.changes
+            .iter()
+            .any(|f| f.path == "properties.enableRbacAuthorization")
+    });
+    if switching {
+        return;
+    }
+    for r in &mut v.resources {
+        if r.kind == ResourceKind::RoleAssignment
+            && matches!(r.action, Action::Create | Action::Update)
+        {
+            r.action = Action::Blocked;
+            r.blocked = vec![HELD_FOR_SWITCH.to_string()];
+        }
+    }
+}
+
+/// The change for a role assignment kvinit created that the plan no longer asks for: `revoke`,
+/// or `noChange` with a note when `keep` (`--keep-revoked-grants`).
+fn revoke(id: String, live: &Value, keep: bool) -> ResourceChange {
+    let detail = findings::revoked_detail(live);
+    ResourceChange {
+        kind: ResourceKind::RoleAssignment,
+        id,
+        action: if keep {
+            Action::NoChange
+        } else {
+            Action::Revoke
+        },
+        changes: Vec::new(),
+        blocked: Vec::new(),
+        not_reconcilable: vec![if keep {
+            format!("kept (--keep-revoked-grants): {detail}")
+        } else {
+            format!("revoke: {detail}")
+        }],
+        access_policies_stop_applying: Vec::new(),
+        provisioning: false,
+        read_error: None,
+        body: Value::Null,
+        fingerprint: fingerprint::of(&Value::Null, Some(live), false),
+    }
 }
 
 /// The change of a resource whose live state is unknown.
@@ -139,17 +232,18 @@ fn diff_with(
             fingerprint: fingerprint::ABSENT.to_string(),
         };
     };
+    // Never weaken, never move tenants: each type's guarded fields (see `guard`) turn the
+    // plan's body into the one that keeps live's protection, before anything is compared.
+    let planned = wanted;
+    let mut wanted = planned.clone();
+    let guarded = guard::guard(desired.kind, &mut wanted, live, options.allow_weaken);
     let mut changes = Vec::new();
     collect_changes("", "", &wanted, live, &mut changes);
-    let mut blocked = Vec::new();
-    let mut not_reconcilable = Vec::new();
+    let mut blocked = guarded.blocked;
+    let not_reconcilable = guarded.kept;
     let mut stop_applying = Vec::new();
     let mut body = read_modify_write(live, &wanted);
     if desired.kind == ResourceKind::Vault {
-        // Never weaken, never move tenants: one table of guarded fields (see `guard`).
-        let guarded = guard::guard_vault(&wanted, live, &mut changes, &mut body);
-        blocked.extend(guarded.blocked);
-        not_reconcilable.extend(guarded.kept);
         changes.retain(|c| match refusal(c, live, options, caller) {
             Some(reason) => {
                 blocked.push(reason);
@@ -192,7 +286,7 @@ fn diff_with(
         } else {
             Value::Null
         },
-        fingerprint: fingerprint::of(&wanted, Some(live), action == Action::Update),
+        fingerprint: fingerprint::of(&planned, Some(live), action == Action::Update),
     }
 }
 
@@ -405,6 +499,7 @@ mod tests {
         assert_eq!(c.access_policies_stop_applying[0]["objectId"], "o");
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
+            ..DiffOptions::default()
         };
         let c = diff_resource(&desired_vault(), Some(&live), allowed);
         assert_eq!(c.action, Action::Update);
@@ -416,6 +511,7 @@ mod tests {
         live["properties"]["enableRbacAuthorization"] = json!(false);
         let allowed = DiffOptions {
             allow_permission_model_switch: true,
+            ..DiffOptions::default()
         };
         let lacks = CallerAccess::Lacks("me".into());
         let c = diff_with(
@@ -500,5 +596,58 @@ mod tests {
         assert!(c.provisioning);
         live["properties"]["provisioningState"] = json!("Succeeded");
         assert!(!diff_resource(&desired_vault(), Some(&live), DiffOptions::default()).provisioning);
+    }
+
+    #[test]
+    fn a_refused_switch_to_rbac_holds_the_vaults_role_assignments_back() {
+        use crate::model::settings::OnSoftDeleted;
+        use crate::resources::DesiredVault;
+        let vault = desired_vault();
+        let ra = DesiredResource {
+            kind: ResourceKind::RoleAssignment,
+            id: format!(
+                "{}/providers/Microsoft.Authorization/roleAssignments/r1",
+                vault.id
+            ),
+            api_version: ResourceKind::RoleAssignment.api_version(),
+            body: json!({ "properties": { "principalId": "p", "roleDefinitionId": "x/r" } }).into(),
+        };
+        let state = DesiredState {
+            vaults: vec![DesiredVault {
+                name: "kv-a".into(),
+                app: "a".into(),
+                environment: "dev".into(),
+                region: "weu".into(),
+                location: "westeurope".into(),
+                subscription_id: "s".into(),
+                resource_group: "rg".into(),
+                on_soft_deleted: OnSoftDeleted::Fail,
+                resources: vec![vault.clone(), ra],
+            }],
+        };
+        let mut live_vault = desired_vault_body();
+        live_vault["properties"]["enableRbacAuthorization"] = json!(false);
+        live_vault["tags"]["owner"] = json!("someone-else");
+        let mut live = LiveState::new();
+        live.insert(&vault.id, live_vault);
+        // Without consent: the switch is refused, the tag is still written, the grant held.
+        let c = diff_state(&state, &live, DiffOptions::default());
+        let v = &c.vaults[0];
+        assert_eq!(v.resources[0].action, Action::Update);
+        assert_eq!(
+            v.resources[0].changes.len(),
+            1,
+            "{:?}",
+            v.resources[0].changes
+        );
+        assert_eq!(v.resources[1].action, Action::Blocked);
+        assert_eq!(v.resources[1].blocked, [HELD_FOR_SWITCH]);
+        // With consent (caller's roles unknown here): the switch and the grant both go.
+        let allowed = DiffOptions {
+            allow_permission_model_switch: true,
+            ..DiffOptions::default()
+        };
+        let c = diff_state(&state, &live, allowed);
+        assert_eq!(c.vaults[0].resources[1].action, Action::Create);
     }
 }

@@ -26,6 +26,55 @@ pub struct Unmanaged {
     pub detail: String,
 }
 
+/// The role assignments directly at `vault_id` that kvinit created — their name is the UUID v5
+/// `resources::role_assignment::name` of their own scope, principal and role definition — and
+/// that are not in `desired_ids` (the plan no longer asks for them): `(ARM resource ID as ARM
+/// returned it, lower-cased ID, body)`, sorted by ID. An assignment under any other name was not
+/// created by kvinit and is never listed here.
+pub fn revoked_grants<'a>(
+    vault_id: &str,
+    desired_ids: &HashSet<String>,
+    live: &'a LiveState,
+) -> Vec<(String, String, &'a Value)> {
+    let vault = vault_id.to_ascii_lowercase();
+    let prefix = format!("{vault}/providers/microsoft.authorization/roleassignments/");
+    let mut out: Vec<(String, String, &Value)> = live
+        .with_prefix(&prefix)
+        .filter(|(id, _)| !desired_ids.contains(*id))
+        .filter(|(id, body)| {
+            let prop = |k: &str| {
+                body.pointer(&format!("/properties/{k}"))
+                    .and_then(Value::as_str)
+            };
+            let (Some(principal), Some(role)) = (prop("principalId"), prop("roleDefinitionId"))
+            else {
+                return false;
+            };
+            let role_guid = role.rsplit('/').next().unwrap_or_default();
+            let name = id.rsplit('/').next().unwrap_or_default();
+            crate::resources::role_assignment::name(vault_id, principal, role_guid)
+                .to_string()
+                .eq_ignore_ascii_case(name)
+        })
+        .map(|(id, body)| {
+            let shown = body.get("id").and_then(Value::as_str).unwrap_or(id);
+            (shown.to_string(), id.clone(), body)
+        })
+        .collect();
+    out.sort_by(|a, b| a.1.cmp(&b.1));
+    out
+}
+
+/// What a revoked grant is, for its note: `created by kvinit, no longer in the plan: Key Vault
+/// Secrets User → principal 5d… (ServicePrincipal)`.
+pub fn revoked_detail(body: &Value) -> String {
+    let name = body.get("name").and_then(Value::as_str).unwrap_or_default();
+    format!(
+        "created by kvinit, no longer in the plan: {}",
+        role_assignment_detail(name, body)
+    )
+}
+
 /// The role assignments directly at `vault_id`, the diagnostic settings and management locks on
 /// it, and the private endpoints connected to it, that are in `live` but not in `desired_ids`
 /// (lower-cased IDs of the plan's resources).

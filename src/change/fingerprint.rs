@@ -38,6 +38,52 @@ pub fn of(desired: &Value, live: Option<&Value>, whole: bool) -> String {
     format!("sha256:{hex}")
 }
 
+/// `sha256:<hex>` of the canonical JSON (keys sorted) of `v`: the digest `plan --out` records
+/// for each body it saves, so `apply FILE` can tell an edited body.
+pub fn digest(v: &Value) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(canonical(v).to_string().as_bytes());
+    let hex: String = hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("sha256:{hex}")
+}
+
+/// The first dotted path where `a` and `b` differ (compared canonically; array entries by
+/// index), or `None` when they are equal. `""` is the root.
+pub fn first_difference(a: &Value, b: &Value) -> Option<String> {
+    fn walk(path: &str, a: &Value, b: &Value) -> Option<String> {
+        let join = |k: &str| {
+            if path.is_empty() {
+                k.to_string()
+            } else {
+                format!("{path}.{k}")
+            }
+        };
+        match (a, b) {
+            (Value::Object(x), Value::Object(y)) => {
+                let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+                keys.sort();
+                keys.dedup();
+                keys.into_iter().find_map(|k| match (x.get(k), y.get(k)) {
+                    (Some(p), Some(q)) => walk(&join(k), p, q),
+                    _ => Some(join(k)),
+                })
+            }
+            (Value::Array(x), Value::Array(y)) if x.len() == y.len() => x
+                .iter()
+                .zip(y)
+                .enumerate()
+                .find_map(|(i, (p, q))| walk(&join(&i.to_string()), p, q)),
+            _ if a == b => None,
+            _ => Some(path.to_string()),
+        }
+    }
+    walk("", a, b)
+}
+
 /// The live values at the desired body's object paths (arrays and scalars whole).
 fn project(desired: &Value, live: &Value) -> Value {
     match (desired, live) {

@@ -1,95 +1,281 @@
-//! What kvinit refuses to do to an existing resource: lower a vault's protection (the
-//! [`GUARDED_FIELDS`] table), move a vault to another tenant ([`BLOCKED_FIELDS`]), or create a
-//! second role assignment for a grant that already exists under another name. Pure: it reads the
-//! desired and live bodies and rewrites the diff's change list and update body; it must not
-//! fetch or send anything.
+//! What kvinit refuses to do to an existing resource: weaken a protective control (each type's
+//! guarded fields in its descriptor: the vault's network, RBAC, purge protection, soft delete and
+//! retention; the diagnostic setting's logs and metrics; an alert's `enabled` and threshold),
+//! move a vault to another tenant (its blocked fields), or create a second role assignment for a
+//! grant that already exists under another name. Pure: it rewrites the plan's body before the
+//! diff; it must not fetch or send anything.
 //!
-//! kvinit's invariant (ARCHITECTURE.md): it never disables purge protection, never opens a
-//! firewall, never drops what it does not own. So when live state is *stricter* than the plan on
-//! a guarded field, the live value is kept in the read-modify-write body, the field is not a
-//! pending change, and a note says so; the vault does not fail for it.
+//! One rule for every protective control (issue 11): when live state is *stricter* than the
+//! plan, the live value is kept in the body that is diffed and sent (read-modify-write), the
+//! field is not a pending change, and a note says so (`kept: live value is stricter than the
+//! plan (…)`); the resource does not fail for it. `--allow-weaken FIELD` lets the plan's weaker
+//! value through for a field a person can undo ([`Permanence::ByHand`]); purge protection, soft
+//! delete and the retention are never sent weaker.
 
 use serde_json::Value;
 
-use super::compare::matches;
+use super::compare::{matches, normalize_network};
 use super::live::LiveState;
 use super::merge::set_path;
-use super::set::{Action, FieldChange, ResourceChange};
+use super::set::{Action, ResourceChange};
 use crate::resources::{DesiredResource, ResourceKind};
 
 pub use crate::resources::vault::{BLOCKED_FIELDS, GUARDED_FIELDS};
-pub use crate::resources::{GuardedField, Permanence, Stricter};
+pub use crate::resources::{AllowWeaken, GuardedField, Permanence, Stricter};
 
-/// What the guard did to one vault's diff.
+/// What the guard did to one resource's diff.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Guarded {
     /// Notes for fields whose stricter live value was kept (not pending).
     pub kept: Vec<String>,
-    /// Refusals: the plan cannot be met on this vault (pending, an error at apply).
+    /// Refusals: the plan cannot be met on this resource (pending, nothing sent for the field).
     pub blocked: Vec<String>,
 }
 
-/// Applies [`GUARDED_FIELDS`] and [`BLOCKED_FIELDS`] to an existing vault's diff: removes the
-/// guarded entries from `changes`, puts the live values back into the update `body` (the
-/// read-modify-write body built from `live` with `desired` merged over it), and says why.
-pub fn guard_vault(
-    desired: &Value,
-    live: &Value,
-    changes: &mut Vec<FieldChange>,
-    body: &mut Value,
-) -> Guarded {
+/// Applies the type's guarded fields (its descriptor's `guarded_fields`) and blocked fields to
+/// the plan's body `wanted` of an existing resource, before it is diffed against `live`: every
+/// field where the plan is weaker than live is set to what keeps live's protection (the live
+/// value; for arrays, the plan's entries plus what it drops or minus what it would open) unless
+/// `allow` names it, so the diff sees no change there, the read-modify-write body carries the
+/// stricter value, and a note says so. One rule for every protective control and every type.
+pub fn guard(kind: ResourceKind, wanted: &mut Value, live: &Value, allow: AllowWeaken) -> Guarded {
     let mut out = Guarded::default();
-    let vault = ResourceKind::Vault.descriptor();
-    for field in vault.guarded_fields {
+    let descriptor = kind.descriptor();
+    for field in descriptor.guarded_fields {
         let pointer = pointer(field.path);
         let Some(live_value) = live.pointer(&pointer).filter(|v| !v.is_null()) else {
             continue;
         };
-        let Some(plan_value) = desired
+        let Some(plan_value) = wanted
             .pointer(&pointer)
             .cloned()
             .or_else(|| field.plan_absent.map(Value::Bool))
         else {
             continue;
         };
-        let note = if live_is_stricter(field.stricter, live_value, &plan_value) {
-            out.kept.push(kept_note(field, live_value, &plan_value));
-            true
-        } else if field.permanence == Permanence::SetOnce
-            && !matches(leaf(field.path), &plan_value, live_value)
-        {
-            out.blocked
-                .push(set_once_refusal(field, live_value, &plan_value));
-            true
-        } else {
-            false
-        };
-        if note {
-            changes.retain(|c| c.path != field.path);
-            set_path(body, field.path, live_value.clone());
+        match field.stricter {
+            Stricter::Superset | Stricter::Subset => {
+                let Some(kept) = kept_entries(field.stricter, live_value, &plan_value) else {
+                    continue;
+                };
+                if allow.allows(field) {
+                    continue;
+                }
+                out.kept
+                    .push(kept_set_note(field, live_value, &plan_value, &kept));
+                set_pointer(wanted, &pointer, kept);
+            }
+            direction => {
+                let stricter = if direction == Stricter::AlertThreshold {
+                    threshold_is_stricter(field.path, live, live_value, &plan_value)
+                } else {
+                    live_is_stricter(direction, live_value, &plan_value)
+                };
+                if stricter {
+                    if allow.allows(field) {
+                        continue;
+                    }
+                    out.kept.push(kept_note(field, live_value, &plan_value));
+                } else if field.permanence == Permanence::SetOnce
+                    && !matches(leaf(field.path), &plan_value, live_value)
+                {
+                    out.blocked
+                        .push(set_once_refusal(field, live_value, &plan_value));
+                } else {
+                    continue;
+                }
+                set_pointer(wanted, &pointer, live_value.clone());
+            }
         }
     }
-    for path in vault.blocked_fields {
+    for path in descriptor.blocked_fields {
         let pointer = pointer(path);
         let (Some(Value::String(live_value)), Some(Value::String(plan_value))) =
-            (live.pointer(&pointer), desired.pointer(&pointer))
+            (live.pointer(&pointer), wanted.pointer(&pointer))
         else {
             continue;
         };
-        if live_value.eq_ignore_ascii_case(plan_value) {
-            // The same GUID in another casing: nothing to send.
-            if live_value != plan_value {
-                changes.retain(|c| c.path != *path);
-                set_path(body, path, Value::String(live_value.clone()));
-            }
-            continue;
+        if !live_value.eq_ignore_ascii_case(plan_value) {
+            out.blocked
+                .push(tenant_move_refusal(live, live_value, plan_value));
         }
-        changes.retain(|c| c.path != *path);
-        set_path(body, path, Value::String(live_value.clone()));
-        out.blocked
-            .push(tenant_move_refusal(live, live_value, plan_value));
+        // A casing difference is the same GUID: nothing to send either way.
+        let live_value = Value::String(live_value.clone());
+        set_pointer(wanted, &pointer, live_value);
     }
     out
+}
+
+/// Sets `value` at JSON pointer `pointer` in `body`, creating objects on the way (an existing
+/// array is indexed by a numeric segment).
+fn set_pointer(body: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = body.pointer_mut(pointer) {
+        *slot = value;
+        return;
+    }
+    let dotted = pointer.trim_start_matches('/').replace('/', ".");
+    set_path(body, &dotted, value);
+}
+
+/// Whether a metric alert criterion's live `threshold` fires sooner than the plan's: the
+/// criterion's live `operator` says which way (see [`Stricter::AlertThreshold`]).
+fn threshold_is_stricter(path: &str, live: &Value, live_value: &Value, plan: &Value) -> bool {
+    let operator_path = format!(
+        "{}/operator",
+        pointer(path.rsplit_once('.').map_or(path, |(p, _)| p))
+    );
+    let (Some(l), Some(p)) = (number(live_value), number(plan)) else {
+        return false;
+    };
+    match live.pointer(&operator_path).and_then(Value::as_str) {
+        Some(op) if op.starts_with("Less") => l > p,
+        Some(op) if op.starts_with("Greater") => l < p,
+        _ => false,
+    }
+}
+
+/// The identity of one array entry of a set-valued guarded field, or `None` for an entry that
+/// grants or records nothing (`enabled: false`). Addresses are CIDR networks (`1.2.3.4` is
+/// `1.2.3.4/32`); IDs and categories compare case-insensitively.
+fn entry(v: &Value) -> Option<Entry> {
+    if v.get("enabled") == Some(&Value::Bool(false)) {
+        return None;
+    }
+    for key in ["category", "categoryGroup", "id"] {
+        if let Some(s) = v.get(key).and_then(Value::as_str) {
+            return Some(Entry::Named(key, s.to_ascii_lowercase()));
+        }
+    }
+    let value = v.get("value").and_then(Value::as_str)?;
+    Some(match normalize_network(value) {
+        Some(net) => Entry::Network(net),
+        None => Entry::Named("value", value.to_ascii_lowercase()),
+    })
+}
+
+#[derive(Debug, PartialEq)]
+enum Entry {
+    Named(&'static str, String),
+    Network(ipnet::IpNet),
+}
+
+impl Entry {
+    /// Whether every source this entry allows, `other` allows too.
+    fn covered_by(&self, other: &Entry) -> bool {
+        match (self, other) {
+            (Entry::Network(a), Entry::Network(b)) => b.contains(a),
+            (a, b) => a == b,
+        }
+    }
+}
+
+/// For a set-valued guarded field: the value that keeps live's protection when the plan is
+/// weaker (see [`Stricter::Superset`], [`Stricter::Subset`]), or `None` when the plan is not
+/// weaker. When keeping the dropped entries would mix a category group and a category in one
+/// diagnostic setting (which ARM rejects), the live value is kept whole.
+fn kept_entries(direction: Stricter, live: &Value, plan: &Value) -> Option<Value> {
+    let live_items = live.as_array()?;
+    let plan_items: Vec<Value> = plan.as_array().cloned().unwrap_or_default();
+    let plan_entries: Vec<Option<Entry>> = plan_items.iter().map(entry).collect();
+    match direction {
+        Stricter::Superset => {
+            let dropped: Vec<&Value> = live_items
+                .iter()
+                .filter(|l| {
+                    entry(l).is_some_and(|e| !plan_entries.iter().flatten().any(|p| *p == e))
+                })
+                .collect();
+            if dropped.is_empty() {
+                return None;
+            }
+            let mut kept: Vec<Value> = plan_items
+                .iter()
+                .zip(&plan_entries)
+                .filter(|(_, e)| e.is_some())
+                .map(|(v, _)| v.clone())
+                .collect();
+            kept.extend(dropped.into_iter().cloned());
+            let forms = |items: &[Value], key: &str| items.iter().any(|v| v.get(key).is_some());
+            if forms(&kept, "category") && forms(&kept, "categoryGroup") {
+                return Some(live.clone());
+            }
+            Some(Value::Array(kept))
+        }
+        Stricter::Subset => {
+            let live_entries: Vec<Entry> = live_items.iter().filter_map(entry).collect();
+            let opens = |e: &Option<Entry>| {
+                e.as_ref()
+                    .is_some_and(|e| !live_entries.iter().any(|l| e.covered_by(l)))
+            };
+            if !plan_entries.iter().any(opens) {
+                return None;
+            }
+            // The plan's entries live allows, plus the live entries a widened plan entry
+            // stands for (a /32 the plan turns into a /24 stays the /32).
+            let widened: Vec<&Entry> = plan_entries.iter().filter(|e| opens(e)).flatten().collect();
+            let mut kept: Vec<Value> = plan_items
+                .iter()
+                .zip(&plan_entries)
+                .filter(|(_, e)| !opens(e))
+                .map(|(v, _)| v.clone())
+                .collect();
+            for l in live_items {
+                let narrower = entry(l).is_some_and(|e| widened.iter().any(|w| e.covered_by(w)));
+                let already =
+                    entry(l).is_some_and(|e| kept.iter().any(|k| entry(k).as_ref() == Some(&e)));
+                if narrower && !already {
+                    kept.push(l.clone());
+                }
+            }
+            Some(Value::Array(kept))
+        }
+        _ => None,
+    }
+}
+
+/// The note for a set-valued field kept stricter than the plan, e.g. `kept: live value is
+/// stricter than the plan (diagnostics.logs: the plan drops AuditEvent; live keeps it) — pass
+/// --allow-weaken diagnostics.logs to send the plan's value`.
+fn kept_set_note(field: &GuardedField, live: &Value, plan: &Value, kept: &Value) -> String {
+    let label = |v: &Value| {
+        ["category", "categoryGroup", "value", "id"]
+            .iter()
+            .find_map(|k| v.get(*k).and_then(Value::as_str))
+            .unwrap_or("?")
+            .to_string()
+    };
+    let list = |items: Vec<String>| items.join(", ");
+    let (live_items, plan_items, kept_items) = (
+        live.as_array().cloned().unwrap_or_default(),
+        plan.as_array().cloned().unwrap_or_default(),
+        kept.as_array().cloned().unwrap_or_default(),
+    );
+    let what = match field.stricter {
+        Stricter::Superset => {
+            let dropped: Vec<String> = kept_items
+                .iter()
+                .filter(|k| !plan_items.contains(k))
+                .map(label)
+                .collect();
+            format!("the plan drops {}; live keeps it enabled", list(dropped))
+        }
+        _ => {
+            let opened: Vec<String> = plan_items
+                .iter()
+                .filter(|p| !kept_items.contains(p))
+                .map(label)
+                .collect();
+            format!(
+                "the plan adds {}, which live does not allow ({} live); not sent",
+                list(opened),
+                live_items.len()
+            )
+        }
+    };
+    format!(
+        "kept: live value is stricter than the plan ({}: {what}) — pass --allow-weaken {} to          send the plan's value",
+        field.name, field.name
+    )
 }
 
 /// Whether `live` is stricter than `plan` in `direction`.
@@ -99,6 +285,7 @@ pub fn live_is_stricter(direction: Stricter, live: &Value, plan: &Value) -> bool
             let is = |v: &Value| v.as_str().is_some_and(|s| s.eq_ignore_ascii_case(strict));
             is(live) && !is(plan)
         }
+        Stricter::AlertThreshold | Stricter::Superset | Stricter::Subset => false,
         Stricter::True => live == &Value::Bool(true) && plan != &Value::Bool(true),
         Stricter::Higher => match (number(live), number(plan)) {
             (Some(l), Some(p)) => l > p,
@@ -302,38 +489,34 @@ mod tests {
             "networkAcls": { "defaultAction": "Allow", "bypass": "AzureServices" } } })
     }
 
-    fn all_changes(desired: &Value, live: &Value) -> Vec<FieldChange> {
-        GUARDED_FIELDS
-            .iter()
-            .filter_map(|f| {
-                let p = pointer(f.path);
-                let after = desired.pointer(&p)?.clone();
-                Some(FieldChange {
-                    path: f.path.into(),
-                    before: live.pointer(&p).cloned(),
-                    after,
-                })
-            })
-            .collect()
+    fn vault_guard(desired: &Value, live: &Value) -> (Guarded, Value) {
+        let mut wanted = desired.clone();
+        let g = guard(
+            ResourceKind::Vault,
+            &mut wanted,
+            live,
+            AllowWeaken::default(),
+        );
+        (g, wanted)
     }
 
     #[test]
     fn every_weakening_is_kept_with_a_note_and_the_live_value_stays_in_the_body() {
-        let live = vault_live();
-        let desired = weaker_plan();
-        let mut changes = all_changes(&desired, &live);
-        changes.push(FieldChange {
-            path: "tags.owner".into(),
-            before: Some(json!("a")),
-            after: json!("b"),
-        });
-        let mut body = live.clone();
-        super::super::merge::merge_into(&mut body, &desired);
-        let g = guard_vault(&desired, &live, &mut changes, &mut body);
+        let mut live = vault_live();
+        live["properties"]["networkAcls"]["ipRules"] = json!([{ "value": "203.0.113.4/32" }]);
+        let mut desired = weaker_plan();
+        // Widened: a /24 where live allows one address.
+        desired["properties"]["networkAcls"]["ipRules"] = json!([{ "value": "203.0.113.0/24" }]);
+        desired["tags"] = json!({ "owner": "b" });
+        let (g, wanted) = vault_guard(&desired, &live);
         assert!(g.blocked.is_empty(), "{:?}", g.blocked);
-        assert_eq!(g.kept.len(), GUARDED_FIELDS.len(), "{:#?}", g.kept);
-        assert_eq!(changes.len(), 1, "only the unguarded change is left");
-        assert_eq!(body["properties"], live["properties"]);
+        // Every guarded field but virtualNetworkRules (not live) is kept.
+        assert_eq!(g.kept.len(), GUARDED_FIELDS.len() - 1, "{:#?}", g.kept);
+        assert_eq!(
+            wanted["properties"], live["properties"],
+            "the widened rule is not sent"
+        );
+        assert_eq!(wanted["tags"]["owner"], "b", "unguarded fields go through");
         assert!(
             g.kept.contains(
                 &"kept: live value is stricter than the plan (publicNetworkAccess Disabled; plan: \
@@ -355,62 +538,147 @@ mod tests {
                 .iter()
                 .any(|n| n.contains("(softDeleteRetentionInDays 90; plan: 30)"))
         );
+        assert!(
+            g.kept.iter().any(|n| n.contains(
+                "(networkAcls.ipRules: the plan adds 203.0.113.0/24, which live does not allow"
+            )),
+            "{:#?}",
+            g.kept
+        );
+    }
+
+    #[test]
+    fn allow_weaken_lets_a_named_by_hand_field_through_but_never_purge_protection() {
+        let live = vault_live();
+        let desired = weaker_plan();
+        let allow =
+            AllowWeaken::parse(&["publicNetworkAccess", "networkAcls.defaultAction"]).unwrap();
+        let mut wanted = desired.clone();
+        let g = guard(ResourceKind::Vault, &mut wanted, &live, allow);
+        assert_eq!(wanted["properties"]["publicNetworkAccess"], "Enabled");
+        assert_eq!(
+            wanted["properties"]["networkAcls"]["defaultAction"],
+            "Allow"
+        );
+        assert_eq!(wanted["properties"]["networkAcls"]["bypass"], "None");
+        assert_eq!(wanted["properties"]["enablePurgeProtection"], true);
+        assert_eq!(g.kept.len(), 5, "{:#?}", g.kept);
+        let err = AllowWeaken::parse(&["enablePurgeProtection"]).unwrap_err();
+        assert!(err.contains("never sends it weaker"), "{err}");
+        let err = AllowWeaken::parse(&["nonsense"]).unwrap_err();
+        assert!(err.contains("accepted names: publicNetworkAccess"), "{err}");
+    }
+
+    #[test]
+    fn dropped_logs_and_metrics_stay_and_additions_go_through() {
+        let live = json!({ "properties": { "workspaceId": "w",
+            "logs": [{ "category": "AuditEvent", "enabled": true }],
+            "metrics": [{ "category": "AllMetrics", "enabled": true }] } });
+        let desired = json!({ "properties": { "workspaceId": "w",
+            "logs": [{ "category": "AzurePolicyEvaluationDetails", "enabled": true }],
+            "metrics": [] } });
+        let mut wanted = desired.clone();
+        let g = guard(
+            ResourceKind::DiagnosticSetting,
+            &mut wanted,
+            &live,
+            AllowWeaken::default(),
+        );
+        assert_eq!(
+            wanted["properties"]["logs"],
+            json!([{ "category": "AzurePolicyEvaluationDetails", "enabled": true },
+                { "category": "AuditEvent", "enabled": true }])
+        );
+        assert_eq!(
+            wanted["properties"]["metrics"],
+            live["properties"]["metrics"]
+        );
+        assert_eq!(g.kept.len(), 2);
+        assert!(g.kept[0].contains("diagnostics.logs: the plan drops AuditEvent"));
+        // A category group live and a category in the plan: ARM rejects the mix, keep live.
+        let live =
+            json!({ "properties": { "logs": [{ "categoryGroup": "audit", "enabled": true }] } });
+        let mut wanted =
+            json!({ "properties": { "logs": [{ "category": "AuditEvent", "enabled": true }] } });
+        guard(
+            ResourceKind::DiagnosticSetting,
+            &mut wanted,
+            &live,
+            AllowWeaken::default(),
+        );
+        assert_eq!(wanted["properties"]["logs"], live["properties"]["logs"]);
+    }
+
+    #[test]
+    fn an_alert_threshold_that_fires_later_or_a_disabled_alert_is_kept() {
+        let body = |op: &str, threshold: f64, enabled: bool| {
+            json!({ "properties": { "enabled": enabled, "criteria": { "allOf": [
+                { "operator": op, "threshold": threshold } ] } } })
+        };
+        for (op, live_t, weaker, stricter) in [
+            ("GreaterThan", 80.0, 90.0, 70.0),
+            ("LessThan", 99.0, 95.0, 99.9),
+        ] {
+            let live = body(op, live_t, true);
+            let mut wanted = body(op, weaker, false);
+            let g = guard(
+                ResourceKind::MetricAlert,
+                &mut wanted,
+                &live,
+                AllowWeaken::default(),
+            );
+            assert_eq!(wanted, live, "{op}");
+            assert_eq!(g.kept.len(), 2, "{op}: {:?}", g.kept);
+            let mut wanted = body(op, stricter, true);
+            let g = guard(
+                ResourceKind::MetricAlert,
+                &mut wanted,
+                &live,
+                AllowWeaken::default(),
+            );
+            assert!(g.kept.is_empty(), "{op}: a stricter threshold goes through");
+            assert_eq!(wanted, body(op, stricter, true));
+        }
     }
 
     #[test]
     fn strengthening_goes_through_except_a_set_once_retention() {
         let live = json!({ "properties": { "publicNetworkAccess": "Enabled",
             "enablePurgeProtection": false, "softDeleteRetentionInDays": 30,
-            "networkAcls": { "defaultAction": "allow", "bypass": "AzureServices" } } });
+            "networkAcls": { "defaultAction": "allow", "bypass": "AzureServices",
+                "ipRules": [{ "value": "203.0.113.0/24" }, { "value": "198.51.100.7" }] } } });
         let desired = json!({ "properties": { "publicNetworkAccess": "Disabled",
             "enablePurgeProtection": true, "softDeleteRetentionInDays": 90,
-            "networkAcls": { "defaultAction": "Deny", "bypass": "None" } } });
-        let mut changes = all_changes(&desired, &live);
-        let before = changes.len();
-        let mut body = desired.clone();
-        let g = guard_vault(&desired, &live, &mut changes, &mut body);
+            "networkAcls": { "defaultAction": "Deny", "bypass": "None",
+                "ipRules": [{ "value": "203.0.113.4" }] } } });
+        let (g, wanted) = vault_guard(&desired, &live);
         assert!(g.kept.is_empty(), "{:?}", g.kept);
         assert_eq!(g.blocked.len(), 1);
         assert!(g.blocked[0].contains("softDeleteRetentionInDays cannot change"));
-        assert_eq!(changes.len(), before - 1);
-        assert_eq!(body["properties"]["softDeleteRetentionInDays"], 30);
-        assert_eq!(body["properties"]["publicNetworkAccess"], "Disabled");
+        let mut expected = desired.clone();
+        expected["properties"]["softDeleteRetentionInDays"] = json!(30);
+        assert_eq!(wanted, expected);
     }
 
     #[test]
     fn purge_protection_left_out_of_the_plan_is_read_as_off() {
         let live = vault_live();
         let desired = json!({ "properties": {} });
-        let mut changes = Vec::new();
-        let mut body = live.clone();
-        let g = guard_vault(&desired, &live, &mut changes, &mut body);
+        let (g, wanted) = vault_guard(&desired, &live);
         assert_eq!(g.kept.len(), 1, "{:?}", g.kept);
         assert!(g.kept[0].starts_with("properties.enablePurgeProtection: not reconcilable"));
-        assert_eq!(body["properties"]["enablePurgeProtection"], true);
+        assert_eq!(wanted["properties"]["enablePurgeProtection"], true);
     }
 
     #[test]
     fn a_tenant_move_is_blocked_but_a_casing_difference_is_not() {
         let live = json!({ "properties": { "tenantId": "t1" } });
         let mut desired = json!({ "properties": { "tenantId": "T1" } });
-        let mut changes = vec![FieldChange {
-            path: "properties.tenantId".into(),
-            before: Some(json!("t1")),
-            after: json!("T1"),
-        }];
-        let mut body = desired.clone();
-        let g = guard_vault(&desired, &live, &mut changes, &mut body);
+        let (g, wanted) = vault_guard(&desired, &live);
         assert_eq!(g, Guarded::default());
-        assert!(changes.is_empty());
-        assert_eq!(body["properties"]["tenantId"], "t1");
+        assert_eq!(wanted["properties"]["tenantId"], "t1");
         desired["properties"]["tenantId"] = json!("t2");
-        let mut changes = vec![FieldChange {
-            path: "properties.tenantId".into(),
-            before: Some(json!("t1")),
-            after: json!("t2"),
-        }];
-        let mut body = desired.clone();
-        let g = guard_vault(&desired, &live, &mut changes, &mut body);
+        let (g, wanted) = vault_guard(&desired, &live);
         assert_eq!(g.blocked.len(), 1);
         assert!(
             g.blocked[0].contains("az keyvault update"),
@@ -418,8 +686,7 @@ mod tests {
             g.blocked[0]
         );
         assert!(g.blocked[0].contains("live t1, plan t2"));
-        assert!(changes.is_empty());
-        assert_eq!(body["properties"]["tenantId"], "t1");
+        assert_eq!(wanted["properties"]["tenantId"], "t1");
     }
 
     #[test]

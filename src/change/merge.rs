@@ -77,6 +77,21 @@ pub fn sanitize(body: &mut Value) {
     }
 }
 
+/// The fields of `body` kvinit never sends in any body, create or update, whatever a plan or a
+/// saved change set says: `properties.enablePurgeProtection: false` and
+/// `properties.enableSoftDelete: false` (Key Vault cannot undo either; [`sanitize`] drops them
+/// from every body kvinit builds). The executor refuses a body that still has one.
+pub fn never_sent(body: &Value) -> Option<&'static str> {
+    let props = body.get("properties")?;
+    [
+        ("enablePurgeProtection", "properties.enablePurgeProtection"),
+        ("enableSoftDelete", "properties.enableSoftDelete"),
+    ]
+    .into_iter()
+    .find(|(key, _)| props.get(*key) == Some(&Value::Bool(false)))
+    .map(|(_, path)| path)
+}
+
 /// Sets the value at dotted `path` in `body` to `value` (creating objects on the way).
 pub fn set_path(body: &mut Value, path: &str, value: Value) {
     let mut cur = body;

@@ -18,4 +18,4 @@ pub mod set;
 pub use diff::{diff_resource, diff_state};
 pub use live::{LiveState, ReadError};
 pub use name_check::NameCheck;
-pub use set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
+pub use set::{Action, ChangeSet, FieldChange, Outcome, ResourceChange, VaultChanges};

@@ -32,6 +32,13 @@ pub enum NameCheck {
         /// `false` with `fail` (blocked).
         recover: bool,
     },
+    /// The name belongs to the plan's own vault, at exactly its ARM resource ID: created moments
+    /// ago (this run's earlier create, or a concurrent apply) and not yet in the read phase's
+    /// answers because of ARM's read-after-write lag. It is ours: converged, never refused.
+    Ours {
+        /// Its ARM resource ID (the planned one).
+        id: String,
+    },
     /// A vault with this name exists in this subscription, in another resource group.
     ExistsHere {
         /// Its ARM resource ID.
@@ -51,7 +58,9 @@ impl NameCheck {
     /// create; `None` when the vault can be created or recovered.
     pub fn refusal(&self, vault: &str, subscription_id: &str) -> Option<(&'static str, String)> {
         match self {
-            NameCheck::Free | NameCheck::SoftDeleted { recover: true, .. } => None,
+            NameCheck::Free
+            | NameCheck::Ours { .. }
+            | NameCheck::SoftDeleted { recover: true, .. } => None,
             NameCheck::SoftDeleted {
                 location,
                 scheduled_purge_date,
@@ -97,6 +106,9 @@ impl NameCheck {
             NameCheck::SoftDeleted { .. } => {
                 "name held by a soft-deleted vault here → onSoftDeleted: fail".into()
             }
+            NameCheck::Ours { .. } => "name used by this plan's own vault (created moments ago; \
+                 ARM had not listed it yet) → converged"
+                .into(),
             NameCheck::ExistsHere { id } => format!("name used by an existing vault here: {id}"),
             NameCheck::Taken { .. } => "name taken elsewhere".into(),
         }

@@ -11,14 +11,21 @@
 //!   "vaults": [ { "name", "app", "environment", "region", "location", "subscriptionId",
 //!     "resourceGroup", "onSoftDeleted", "nameCheck"?,
 //!     "resources": [ { "type", "id", "apiVersion", "action", "changes"?, "blocked"?,
-//!       "notReconcilable"?, "desired", "body", "liveFingerprint" } ] } ] }
+//!       "notReconcilable"?, "desired", "body", "bodySha256", "liveFingerprint" } ] } ] }
 //! ```
+//!
+//! A change set is input, not trusted data: [`SavedChangeSet::verify`] recomputes every body's
+//! digest against the recorded `bodySha256` and recomputes every body from `desired` × live
+//! through the same diff, never-weaken guard and never-send list as a live apply; any
+//! difference refuses the whole file (exit 2, naming the resource and field).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::diff::{DiffOptions, diff_state};
 use super::fingerprint;
 use super::live::LiveState;
+use super::merge;
 use super::name_check::NameCheck;
 use super::set::{Action, ChangeSet, FieldChange, ResourceChange, VaultChanges};
 use crate::model::body::Body;
@@ -119,6 +126,8 @@ pub struct SavedResource {
     pub desired: Value,
     /// The exact body apply sends (`create`/`update`), else `null`.
     pub body: Value,
+    /// [`fingerprint::digest`] of `body` when `plan` saved it.
+    pub body_sha256: String,
     /// See [`fingerprint`].
     pub live_fingerprint: String,
 }
@@ -130,6 +139,25 @@ pub struct Moved {
     pub id: String,
     /// What happened, e.g. `was created`, `changed`, `was deleted`.
     pub what: &'static str,
+}
+
+/// A saved resource whose body is not what `plan` recorded, or not what kvinit would send for
+/// it now (an edited change set).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Edited {
+    /// ARM resource ID.
+    pub id: String,
+    /// The dotted field that differs, e.g. `properties.networkAcls.defaultAction` (`action` when
+    /// the action itself was edited, `(whole body)` when the difference is at the root).
+    pub field: String,
+    /// What is wrong, e.g. `its digest does not match what plan recorded`.
+    pub why: &'static str,
+}
+
+impl std::fmt::Display for Edited {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: field `{}`: {}", self.id, self.field, self.why)
+    }
 }
 
 /// Why a saved change set cannot be read.
@@ -171,17 +199,23 @@ impl SavedChangeSet {
                 resources: d
                     .resources
                     .iter()
+                    .map(|dr| (dr.api_version, dr.body.to_value()))
+                    // Role assignments to revoke follow the plan's resources (no desired body).
+                    .chain(std::iter::repeat_with(|| {
+                        (ResourceKind::RoleAssignment.api_version(), Value::Null)
+                    }))
                     .zip(&c.resources)
-                    .map(|(dr, r)| SavedResource {
+                    .map(|((api_version, desired), r)| SavedResource {
                         kind: r.kind.arm_type().into(),
                         id: r.id.clone(),
-                        api_version: dr.api_version.into(),
+                        api_version: api_version.into(),
                         action: r.action,
                         changes: r.changes.clone(),
                         blocked: r.blocked.clone(),
                         not_reconcilable: r.not_reconcilable.clone(),
-                        desired: dr.body.to_value(),
+                        desired,
                         body: r.body.clone(),
+                        body_sha256: fingerprint::digest(&r.body),
                         live_fingerprint: r.fingerprint.clone(),
                     })
                     .collect(),
@@ -234,6 +268,7 @@ impl SavedChangeSet {
                     resources: v
                         .resources
                         .iter()
+                        .filter(|r| r.action != Action::Revoke)
                         .filter_map(|r| {
                             let kind = ResourceKind::from_arm_type(&r.kind)?;
                             Some(DesiredResource {
@@ -287,6 +322,72 @@ impl SavedChangeSet {
         }
     }
 
+    /// Checks every saved body before anything is sent (call it once `moved` is empty): its
+    /// digest must match `bodySha256`, and the action and body must be exactly what the diff of
+    /// `desired` against `live` gives with `options` — the same guard (a weaker value is kept
+    /// at live's), the same refusals and never-send list as a live apply. `Ok`: the change set
+    /// to execute, recomputed (so what is printed is computed from what is sent); `Err`: every
+    /// edited resource, in file order.
+    pub fn verify(&self, live: &LiveState, options: DiffOptions) -> Result<ChangeSet, Vec<Edited>> {
+        let mut recomputed = diff_state(&self.desired_state(), live, options);
+        let mut edited = Vec::new();
+        for (saved, now) in self.vaults.iter().zip(&mut recomputed.vaults) {
+            if let Some(check) = &saved.name_check {
+                // The name outcome `plan` recorded blocks what it blocked then (apply checks
+                // the name again right before the create).
+                super::name_check::attach(now, check.clone());
+            }
+            if saved.resources.len() != now.resources.len() {
+                // A revoke appeared or went away since the plan (a grant kvinit made).
+                edited.push(Edited {
+                    id: saved.name.clone(),
+                    field: "resources".into(),
+                    why: "live state now gives another set of role assignments to revoke than \
+                          the change set lists; plan again",
+                });
+            }
+            for (r, n) in saved.resources.iter().zip(&now.resources) {
+                let field = |a: &Value, b: &Value| {
+                    fingerprint::first_difference(a, b)
+                        .filter(|p| !p.is_empty())
+                        .unwrap_or_else(|| "(whole body)".into())
+                };
+                if fingerprint::digest(&r.body) != r.body_sha256 {
+                    edited.push(Edited {
+                        id: r.id.clone(),
+                        field: field(&r.body, &n.body),
+                        why: "the body's digest does not match the bodySha256 `plan` recorded",
+                    });
+                } else if r.action != n.action {
+                    edited.push(Edited {
+                        id: r.id.clone(),
+                        field: "action".into(),
+                        why: "the action is not what kvinit computes for this resource now",
+                    });
+                } else if fingerprint::digest(&r.body) != fingerprint::digest(&n.body) {
+                    edited.push(Edited {
+                        id: r.id.clone(),
+                        field: field(&r.body, &n.body),
+                        why: "the body is not what kvinit would send for this resource \
+                              (never-weaken guard and never-send list applied to `desired` \
+                              against live state)",
+                    });
+                } else if let Some(path) = merge::never_sent(&r.body) {
+                    edited.push(Edited {
+                        id: r.id.clone(),
+                        field: path.into(),
+                        why: "kvinit never sends this value",
+                    });
+                }
+            }
+        }
+        if edited.is_empty() {
+            Ok(recomputed)
+        } else {
+            Err(edited)
+        }
+    }
+
     /// The resources whose live state in `live` no longer has the fingerprint saved (each
     /// once, in file order). Empty: the change set still applies.
     pub fn moved(&self, live: &LiveState) -> Vec<Moved> {
@@ -327,7 +428,6 @@ fn on_soft_deleted(s: &str) -> OnSoftDeleted {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::change::diff::{DiffOptions, diff_state};
     use serde_json::json;
 
     fn desired() -> DesiredState {

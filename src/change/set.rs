@@ -24,6 +24,10 @@ pub enum Action {
     /// Its live state could not be read (see `readError`): nothing is sent for it or for what
     /// depends on it.
     Unreadable,
+    /// A role assignment kvinit created (its UUID v5 name proves it) that the plan no longer
+    /// asks for: DELETE it — the one DELETE kvinit sends, only for access it granted itself
+    /// (`--keep-revoked-grants` keeps it instead).
+    Revoke,
 }
 
 /// One owned field whose live value differs from the plan.
@@ -89,7 +93,7 @@ impl ResourceChange {
     pub fn is_pending(&self) -> bool {
         matches!(
             self.action,
-            Action::Create | Action::Update | Action::Blocked
+            Action::Create | Action::Update | Action::Blocked | Action::Revoke
         )
     }
 }
@@ -137,9 +141,79 @@ impl VaultChanges {
         self.resources.iter().all(|r| r.action == Action::NoChange)
     }
 
+    /// The vault's outcome in the one model every view uses (plan summary and detail, apply
+    /// preview, progress, table, `-o json`): `update (n fields), m kept/blocked` — the owned
+    /// fields that will be written (dotted paths, per resource), and the fields kept at a
+    /// stricter live value or refused, each named.
+    pub fn outcome(&self) -> Outcome {
+        let mut out = Outcome::default();
+        for r in &self.resources {
+            let name = r.id.rsplit('/').next().unwrap_or(&r.id);
+            match r.action {
+                Action::Update => out
+                    .written
+                    .extend(r.changes.iter().map(|c| format!("{name}: {}", c.path))),
+                Action::Create => out.written.push(format!("{name}: (created)")),
+                Action::Revoke => out.written.push(format!("{name}: (revoked)")),
+                _ => {}
+            }
+            out.kept.extend(
+                r.not_reconcilable
+                    .iter()
+                    .filter(|n| n.contains("kept: live value is stricter"))
+                    .map(|n| format!("{name}: {n}")),
+            );
+            out.blocked
+                .extend(r.blocked.iter().map(|b| format!("{name}: {b}")));
+        }
+        out
+    }
+
     /// Whether anything of this vault is pending (see [`ResourceChange::is_pending`]).
     pub fn is_pending(&self) -> bool {
         self.resources.iter().any(ResourceChange::is_pending)
+    }
+}
+
+/// A vault's outcome (see [`VaultChanges::outcome`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// What will be written, `resource: field` (a create or revoke names the resource once).
+    pub written: Vec<String>,
+    /// Fields kept at their stricter live value, `resource: note`.
+    pub kept: Vec<String>,
+    /// Refused changes, `resource: reason`.
+    pub blocked: Vec<String>,
+}
+
+impl Outcome {
+    /// `update (3 fields), 2 kept/blocked`; `create (6 resources)`; `update (1 field, 1
+    /// resource created), 1 kept/blocked`; `no change`.
+    pub fn headline(&self) -> String {
+        let whole = |w: &&String| w.ends_with(": (created)") || w.ends_with(": (revoked)");
+        let resources = self.written.iter().filter(whole).count();
+        let fields = self.written.len() - resources;
+        let plural = |n: usize, one: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {one}s")
+            }
+        };
+        let head = match (fields, resources) {
+            (0, 0) => "no change".to_string(),
+            (0, r) => format!("create ({})", plural(r, "resource")),
+            (f, 0) => format!("update ({})", plural(f, "field")),
+            (f, r) => format!(
+                "update ({}, {} created or revoked)",
+                plural(f, "field"),
+                plural(r, "resource")
+            ),
+        };
+        match self.kept.len() + self.blocked.len() {
+            0 => head,
+            m => format!("{head}, {m} kept/blocked"),
+        }
     }
 }
 

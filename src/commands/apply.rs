@@ -23,6 +23,10 @@ use crate::ui::progress::ProgressReporter;
 
 /// Runs `kvinit apply`.
 pub fn run(args: ApplyArgs) -> ExitCode {
+    if let Err(e) = crate::change::guard::AllowWeaken::parse(&args.allow_weaken) {
+        crate::errln!("error: {e}");
+        return ExitCode::BadInput;
+    }
     if let Some(path) = args.changeset.clone() {
         return run_saved(args, &path);
     }
@@ -82,7 +86,9 @@ pub fn run(args: ApplyArgs) -> ExitCode {
 }
 
 /// `kvinit apply FILE`: applies a saved change set exactly (no re-plan) after checking that
-/// live state has not moved since it was saved (exit 5 "plan is stale" naming what moved).
+/// live state has not moved since it was saved (exit 5 "plan is stale" naming what moved) and
+/// that no body was edited (exit 2: each body's digest, each body recomputed through the
+/// never-weaken guard, and the `desired` bodies against the plan file while it is unchanged).
 fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
@@ -135,6 +141,9 @@ fn run_saved(args: ApplyArgs, path: &std::path::Path) -> ExitCode {
         return ExitCode::BadInput;
     }
     warn_if_plan_file_changed(&saved);
+    if let Err(edited) = check_desired_against_plan_file(&saved) {
+        return refuse_edited(&saved, &edited);
+    }
     super::runtime::run(async move {
         let desired = saved.desired_state();
         RunTarget::run(choice, &crate::live::tenant_of(&desired), async |target| {
@@ -241,8 +250,84 @@ async fn apply_saved(
         );
         return ExitCode::StalePlan;
     }
-    run.confirm_and_execute(args, &saved.change_set(), interactive)
-        .await
+    // A change set is input, not trusted data: every body is recomputed through the same
+    // guard as a live apply, and the summary printed is computed from what will be sent.
+    let changes = match saved.verify(&live, apply_options(args).diff) {
+        Ok(changes) => changes,
+        Err(edited) => return refuse_edited(saved, &edited),
+    };
+    run.confirm_and_execute(args, &changes, interactive).await
+}
+
+/// Exit 2 for a change set whose bodies were edited after `plan` saved it (or that differ from
+/// what this run's flags would send), naming each resource and field.
+fn refuse_edited(saved: &SavedChangeSet, edited: &[crate::change::saved::Edited]) -> ExitCode {
+    crate::errln!(
+        "error: the change set does not match what `kvinit plan` saved or what kvinit would \
+         send, so nothing was written:"
+    );
+    for e in edited {
+        crate::errln!("  {e}");
+    }
+    crate::errln!(
+        "hint: do not edit a saved change set; change the plan file `{}` and plan again (with \
+         the same --allow-weaken / --allow-permission-model-switch flags as this apply)",
+        saved.plan_file.path
+    );
+    ExitCode::BadInput
+}
+
+/// When the plan file is still the one the change set was saved from (same SHA-256), the
+/// `desired` bodies saved must be exactly those it gives; `Err` names the first edited one.
+fn check_desired_against_plan_file(
+    saved: &SavedChangeSet,
+) -> Result<(), Vec<crate::change::saved::Edited>> {
+    use sha2::{Digest, Sha256};
+    let path = std::path::Path::new(&saved.plan_file.path);
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(());
+    };
+    let digest: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    if digest != saved.plan_file.sha256 {
+        return Ok(());
+    }
+    let Ok(plan) = crate::plan_file::parse(path, &text) else {
+        return Ok(());
+    };
+    let fresh = crate::resources::desired_state(&plan);
+    let mut edited = Vec::new();
+    let fresh_resources = fresh.vaults.iter().flat_map(|v| &v.resources);
+    let saved_resources = saved.vaults.iter().flat_map(|v| &v.resources);
+    for (f, s) in fresh_resources.zip(saved_resources) {
+        let plan_body = f.body.to_value();
+        if !f.id.eq_ignore_ascii_case(&s.id) {
+            edited.push(crate::change::saved::Edited {
+                id: s.id.clone(),
+                field: "id".into(),
+                why: "the plan file gives another resource here",
+            });
+        } else if let Some(field) =
+            crate::change::fingerprint::first_difference(&plan_body, &s.desired)
+        {
+            edited.push(crate::change::saved::Edited {
+                id: s.id.clone(),
+                field: if field.is_empty() {
+                    "(whole body)".into()
+                } else {
+                    field
+                },
+                why: "the saved `desired` body is not what the plan file gives",
+            });
+        }
+    }
+    if edited.is_empty() {
+        Ok(())
+    } else {
+        Err(edited)
+    }
 }
 
 async fn run_async(
@@ -268,7 +353,7 @@ async fn converge(
         Err(code) => return code,
     };
     let options = apply_options(args);
-    let changes =
+    let mut changes =
         match crate::apply::plan_changes(&run.clients, desired, options, run.reporter.as_ref())
             .await
         {
@@ -279,6 +364,12 @@ async fn converge(
                 return ExitCode::Failure;
             }
         };
+    // The same name outcomes as a live `plan`, before asking: a taken or held name blocks its
+    // vault (and what needs it) here, so the preview never counts it as a create.
+    crate::live::check_names(&run.clients, &mut changes).await;
+    if run.interrupt.is_set() {
+        return interrupted_before_writing();
+    }
     run.confirm_and_execute(args, &changes, interactive).await
 }
 
@@ -353,7 +444,7 @@ fn interrupted_before_writing() -> ExitCode {
 /// code to stop with: 0 when the user answered no ("Nothing was changed."), 130 when the prompt
 /// was interrupted (Ctrl-C or Esc). Nothing has been written at that point.
 async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Result<(), ExitCode> {
-    eprint!("{}", render_summary(changes));
+    crate::ui::output::stderr(&render_summary(changes));
     if !args.yes && interactive {
         match crate::ui::prompter::confirm_apply("Apply these changes?").await {
             Ok(true) => {}
@@ -371,13 +462,19 @@ async fn confirm(args: &ApplyArgs, changes: &ChangeSet, interactive: bool) -> Re
 }
 
 /// The executor's options from the command line: `--concurrency` (vaults at once) and
-/// `--allow-permission-model-switch`.
+/// `--allow-permission-model-switch`, `--allow-weaken`, `--keep-revoked-grants`,
+/// `--principal-wait`.
 fn apply_options(args: &ApplyArgs) -> ApplyOptions {
     ApplyOptions {
         concurrency: usize::from(args.concurrency),
         diff: DiffOptions {
             allow_permission_model_switch: args.allow_permission_model_switch,
+            // Checked (exit 2) at the start of `run`.
+            allow_weaken: crate::change::guard::AllowWeaken::parse(&args.allow_weaken)
+                .unwrap_or_default(),
+            keep_revoked_grants: args.keep_revoked_grants,
         },
+        principal_wait: std::time::Duration::from_secs(args.principal_wait),
     }
 }
 

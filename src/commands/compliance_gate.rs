@@ -38,7 +38,7 @@ pub fn check(
     }
     out.push_str(&format!(
         "hint: change the plan so these rules pass (`kvinit plan -f {file}` shows every result; \
-         docs/rules/<ID>.md explains each rule), or raise --fail-on"
+         `kvinit rules ID` explains each rule), or raise --fail-on"
     ));
     Some(out)
 }

@@ -11,8 +11,8 @@ use kvinit_emulator::{DEFAULT_CLIENT_ID, EmulatorConfig, EmulatorError, FaultPro
 use crate::cli::EmulatorArgs;
 use crate::exit::ExitCode;
 
-/// Runs `kvinit emulator`. Exit codes: 0 after Ctrl-C with the state saved; 2 for a bad
-/// `--listen`, an unreadable or invalid `--faults` file, a `--now` that is not RFC 3339, or a
+/// Runs `kvinit emulator`. Exit codes: 0 after Ctrl-C with the state saved; 2 for a bad or
+/// non-loopback `--listen`, an unreadable or invalid `--faults` file, a `--now` that is not RFC 3339, or a
 /// state file that is not the emulator's; 1 when the address cannot be bound, the CA
 /// certificate cannot be written, or the server fails.
 pub fn run(args: EmulatorArgs) -> ExitCode {
@@ -66,14 +66,26 @@ pub fn ca_certificate_path(state: Option<&Path>, port: u16) -> PathBuf {
     }
 }
 
+/// A loopback `HOST:PORT`. Anything else is refused: the emulator's credentials are public
+/// (README) and its certificate names only 127.0.0.1, ::1 and localhost, so it must not be
+/// reachable from another machine (nor could a client there verify it).
 fn parse_listen(text: &str) -> Result<SocketAddr, String> {
-    if let Ok(addr) = text.parse::<SocketAddr>() {
-        return Ok(addr);
+    let addr = match text.parse::<SocketAddr>() {
+        Ok(addr) => addr,
+        Err(_) => text
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut addrs| addrs.next())
+            .ok_or_else(|| "not an address; use HOST:PORT such as 127.0.0.1:8443".to_string())?,
+    };
+    if !addr.ip().is_loopback() {
+        return Err(format!(
+            "{} is not a loopback address; the emulator's credentials are public and its \
+             certificate names only loopback hosts: listen on 127.0.0.1 or [::1]",
+            addr.ip()
+        ));
     }
-    text.to_socket_addrs()
-        .ok()
-        .and_then(|mut addrs| addrs.next())
-        .ok_or_else(|| "not an address; use HOST:PORT such as 127.0.0.1:8443".to_string())
+    Ok(addr)
 }
 
 fn load_faults(path: &Path) -> Result<FaultProfile, String> {

@@ -273,6 +273,8 @@ fn next_steps(
                 force: false,
                 max_cells,
                 allow_permission_model_switch: false,
+                allow_weaken: Vec::new(),
+                keep_revoked_grants: false,
                 fail_on: None,
                 target: TargetArgs::default(),
             })
@@ -317,6 +319,9 @@ fn next_steps(
             max_cells,
             output: ApplyFormat::Table,
             allow_permission_model_switch: false,
+            allow_weaken: Vec::new(),
+            keep_revoked_grants: false,
+            principal_wait: 300,
             fail_on: None,
             target,
         })

@@ -70,6 +70,10 @@ fn wants_live(args: &PlanArgs) -> bool {
 
 /// Runs `kvinit plan`.
 pub fn run(args: PlanArgs) -> ExitCode {
+    if let Err(e) = crate::change::guard::AllowWeaken::parse(&args.allow_weaken) {
+        crate::errln!("error: {e}");
+        return ExitCode::BadInput;
+    }
     let (plan, text) = match read_plan(&args.file, args.max_cells) {
         Ok(s) => s,
         Err(code) => return code,
@@ -185,6 +189,9 @@ async fn plan_live(
     };
     let diff = DiffOptions {
         allow_permission_model_switch: args.allow_permission_model_switch,
+        allow_weaken: crate::change::guard::AllowWeaken::parse(&args.allow_weaken)
+            .unwrap_or_default(),
+        keep_revoked_grants: args.keep_revoked_grants,
     };
     let mut changes = match crate::live::read_changes(&clients, state, diff).await {
         Ok(c) => c,

@@ -111,16 +111,28 @@ pub fn cloud_of(state: &crate::resources::DesiredState) -> Cloud {
     Cloud::of_locations(state.vaults.iter().map(|v| v.location.as_str()))
 }
 
-/// An endpoint flag must be an absolute http(s) URL with a host (bad input → exit 2).
+/// An endpoint flag must be an absolute https URL with a host (bad input → exit 2; plain http is
+/// refused because azure_core sends tokens over https only).
 fn check_url(flag: &str, raw: &str) -> Result<(), ExitCode> {
     let endpoint = Target::azure(raw).endpoint();
     let ok = endpoint.as_ref().is_ok_and(|url| {
         matches!(url.scheme(), "http" | "https") && url.host_str().is_some_and(|h| !h.is_empty())
     });
+    if ok && endpoint.as_ref().is_ok_and(|url| url.scheme() == "http") {
+        // azure_core 1.x sends bearer tokens and token requests over https only, so an http
+        // endpoint could never work: refuse it before anything is sent.
+        crate::errln!(
+            "error: {flag} `{raw}` is plain http; kvinit sends access tokens over https only"
+        );
+        crate::errln!(
+            "hint: use https (the standalone emulator serves https: pass the CA file it prints with --ca-cert)"
+        );
+        return Err(ExitCode::BadInput);
+    }
     if ok {
         return Ok(());
     }
-    crate::errln!("error: {flag} `{raw}` is not an http(s) URL");
+    crate::errln!("error: {flag} `{raw}` is not an https URL");
     crate::errln!(
         "hint: give the endpoint's base URL, e.g. https://management.usgovcloudapi.net or https://127.0.0.1:8443"
     );
@@ -388,13 +400,13 @@ mod tests {
     #[test]
     fn explicit_flags_win_over_the_plans_cloud() {
         let args = TargetArgs {
-            arm_endpoint: Some("http://127.0.0.1:8443".into()),
+            arm_endpoint: Some("https://127.0.0.1:8443".into()),
             ..TargetArgs::default()
         };
         let choice = TargetChoice::from_args(&args, Cloud::UsGovernment).unwrap();
         assert!(!choice.is_azure_cloud());
         let (endpoint, authority) = azure(choice);
-        assert_eq!(endpoint, "http://127.0.0.1:8443");
+        assert_eq!(endpoint, "https://127.0.0.1:8443");
         assert_eq!(authority, None);
         let args = TargetArgs {
             authority_host: Some("https://login.example.test".into()),

@@ -106,13 +106,13 @@ regions: [westeurope, northeurope]
 defaults:
   softDeleteRetentionDays: 30
   network: {{ ipRules: [203.0.113.7], virtualNetworkRules: [\"/subscriptions/{{subscriptionId}}/resourceGroups/rg-net-{{region}}/providers/Microsoft.Network/virtualNetworks/vnet/subnets/{{app}}\"] }}
-  roleAssignments: [{{ principalId: 3c7e9a21-5f4b-4d8e-a6c2-9b1d0e7f4a58, role: Key Vault Administrator }}]
+  roleAssignments: [{{ principalId: 3c7e9a21-5f4b-4d8e-a6c2-9b1d0e7f4a58, principalType: Group, role: Key Vault Administrator }}]
   tags: {{ owner: platform }}
 apps:
   - name: payments
     settings:
       sku: premium
-      roleAssignments: [{{ principalId: 9e1a3c5b-7d2f-4a8e-b6c0-1f3e5a7c9d24, role: Key Vault Crypto User }}]
+      roleAssignments: [{{ principalId: 9e1a3c5b-7d2f-4a8e-b6c0-1f3e5a7c9d24, principalType: ServicePrincipal, role: Key Vault Crypto User }}]
 overrides:
   - {{ app: payments, region: northeurope, settings: {{ network: {{ ipRules: [] }}, tags: {{ dr: \"yes\" }} }} }}
   - {{ region: northeurope, settings: {{ softDeleteRetentionDays: 90, network: {{ ipRules: [198.51.100.0/24] }} }} }}

@@ -819,6 +819,7 @@ pub fn validate(
                 // Role assignments accumulate across layers: the same principal and role may be
                 // listed in several layers (kept once), but never with two principal types.
                 let mut grants: Vec<(uuid::Uuid, uuid::Uuid, PrincipalType, String)> = Vec::new();
+                let mut untyped: Vec<(uuid::Uuid, uuid::Uuid, String)> = Vec::new();
                 for (l, lpath) in &layers {
                     for (i, ra) in l.role_assignments.iter().flatten().enumerate() {
                         let (Ok(pid), Ok(role)) = (
@@ -827,11 +828,14 @@ pub fn validate(
                         ) else {
                             continue;
                         };
+                        let here = format!("{lpath}.roleAssignments[{i}]");
                         let Some(Ok(t)) = ra.principal_type.as_deref().map(PrincipalType::parse)
                         else {
+                            if ra.principal_type.is_none() {
+                                untyped.push((pid, role.id, here));
+                            }
                             continue;
                         };
-                        let here = format!("{lpath}.roleAssignments[{i}]");
                         match grants.iter().find(|g| g.0 == pid && g.1 == role.id) {
                             Some((_, _, t0, first)) if *t0 != t => {
                                 cell_ok = false;
@@ -851,6 +855,28 @@ pub fn validate(
                             None => grants.push((pid, role.id, t, here)),
                         }
                     }
+                }
+                // Every grant needs its principalType (in this layer or another for the same
+                // principal and role): without it ARM looks the principal up in Entra, and a
+                // principal created minutes earlier fails with PrincipalNotFound.
+                for (pid, role, here) in &untyped {
+                    if grants.iter().any(|g| g.0 == *pid && g.1 == *role) {
+                        continue;
+                    }
+                    cell_ok = false;
+                    cx.report_at(
+                        &format!("{here}.principalId"),
+                        &format!("{here}.principalType"),
+                        None,
+                        format!("role assignment for principal `{pid}` has no principalType"),
+                        Some(
+                            "add `principalType: User`, `Group`, `ServicePrincipal` or \
+                             `ForeignGroup` (what the principal is in Microsoft Entra ID); ARM \
+                             then does not have to look it up, which fails for a principal \
+                             created minutes ago"
+                                .into(),
+                        ),
+                    );
                 }
 
                 // Tags after layering, with kvinit's own: ARM's per-resource limit and

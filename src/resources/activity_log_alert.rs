@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::build::{BuildContext, BuiltResource, array, object, resource, string};
-use super::{Parent, Read, ResourceKind, ResourceType};
+use super::{GuardedField, Parent, Permanence, Read, ResourceKind, ResourceType, Stricter};
 
 /// The activity log alert type. Read with one list per subscription
 /// (`ActivityLogAlerts_ListBySubscriptionId`).
@@ -22,7 +22,7 @@ pub const TYPE: ResourceType = ResourceType {
     },
     build,
     evidence: |e, _, body| e.activity_log_alerts.push(body),
-    guarded_fields: &[],
+    guarded_fields: GUARDED_FIELDS,
     blocked_fields: &[],
     ready: None,
     request_schema: (
@@ -96,3 +96,13 @@ fn build(ctx: &BuildContext<'_>, out: &mut Vec<BuiltResource>) {
         ]),
     ));
 }
+
+/// What kvinit never weakens on its activity log alert: a disabled alert.
+pub const GUARDED_FIELDS: &[GuardedField] = &[GuardedField {
+    path: "properties.enabled",
+    name: "alerts.enabled",
+    stricter: Stricter::True,
+    plan_absent: None,
+    permanence: Permanence::ByHand,
+    plan_setting: "alerts (enabled)",
+}];

@@ -1,5 +1,5 @@
 //! Checks every desired body kind against the official spec for its api-version (the
-//! contract: `../shared/arm-specs`, beside the repository, as in CI; Key Vault 2026-02-01 is
+//! contract: the exact copies vendored in `emulator/arm-specs` from the project's shared specs; Key Vault 2026-02-01 is
 //! one TypeSpec-generated `openapi.json`): required fields, enums, types, read-only fields, unknown fields, polymorphic
 //! `discriminator`s. A simple structural check; the emulator does full JSON-schema validation.
 
@@ -12,7 +12,7 @@ use crate::resources::{DesiredResource, ResourceKind, desired_state};
 
 const SPECS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/arm-specs/specification"
+    "/emulator/arm-specs/specification"
 );
 
 /// The swagger file and definition of each kind's PUT body (its descriptor's
@@ -263,7 +263,7 @@ fn the_checker_catches_bad_bodies() {
 
 #[test]
 fn purge_protection_false_is_never_sent_and_role_assignment_names_are_stable() {
-    let text = "apiVersion: kvinit/v1\ntenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\nregions: [westeurope]\nenvironments: [{ name: dev, subscriptionId: 6f1c2a9e-4b7d-4e3a-9c1f-2d8e5b7a3c10 }]\napps: [{ name: app }]\ndefaults:\n  purgeProtection: false\n  roleAssignments: [{ principalId: 3c7e9a21-5f4b-4d8e-a6c2-9b1d0e7f4a58, role: Key Vault Reader }]\n";
+    let text = "apiVersion: kvinit/v1\ntenantId: 72f988bf-86f1-41af-91ab-2d7cd011db47\nregions: [westeurope]\nenvironments: [{ name: dev, subscriptionId: 6f1c2a9e-4b7d-4e3a-9c1f-2d8e5b7a3c10 }]\napps: [{ name: app }]\ndefaults:\n  purgeProtection: false\n  roleAssignments: [{ principalId: 3c7e9a21-5f4b-4d8e-a6c2-9b1d0e7f4a58, principalType: Group, role: Key Vault Reader }]\n";
     let plan = crate::plan_file::parse(Path::new("p.yaml"), text).unwrap();
     let state = desired_state(&plan);
     let v = &state.vaults[0];

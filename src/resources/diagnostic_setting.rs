@@ -5,7 +5,7 @@
 use serde_json::Value;
 
 use super::build::{BuildContext, BuiltResource, object, resource, string};
-use super::{Parent, Read, ResourceKind, ResourceType};
+use super::{GuardedField, Parent, Permanence, Read, ResourceKind, ResourceType, Stricter};
 
 /// The diagnostic setting type. Read with one list per existing vault (so settings kvinit did
 /// not create are seen too, for KV-LOG).
@@ -22,7 +22,7 @@ pub const TYPE: ResourceType = ResourceType {
     },
     build,
     evidence: |e, _, body| e.diagnostic_settings.push(body),
-    guarded_fields: &[],
+    guarded_fields: GUARDED_FIELDS,
     blocked_fields: &[],
     ready: None,
     request_schema: (
@@ -30,6 +30,28 @@ pub const TYPE: ResourceType = ResourceType {
         "DiagnosticSettingsResource",
     ),
 };
+
+/// What kvinit never weakens on its diagnostic setting: a log category (or category group) or
+/// the metrics live sends and the plan drops stay enabled (KV-LOG: audit logs are the evidence of
+/// who read a secret; Azure Monitor diagnostic settings).
+pub const GUARDED_FIELDS: &[GuardedField] = &[
+    GuardedField {
+        path: "properties.logs",
+        name: "diagnostics.logs",
+        stricter: Stricter::Superset,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "diagnostics.logs",
+    },
+    GuardedField {
+        path: "properties.metrics",
+        name: "diagnostics.metrics",
+        stricter: Stricter::Superset,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "diagnostics.metrics: true",
+    },
+];
 
 /// Name of the one diagnostic setting kvinit owns on each vault.
 pub const DIAGNOSTIC_SETTING_NAME: &str = "kvinit";

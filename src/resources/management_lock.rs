@@ -39,6 +39,7 @@ pub const LOCK_NAME: &str = "kvinit";
 /// Resource Manager locks, learn.microsoft.com/azure/azure-resource-manager/management/lock-resources).
 pub const GUARDED_FIELDS: &[GuardedField] = &[GuardedField {
     path: "properties.level",
+    name: "lock.level",
     stricter: Stricter::Is("ReadOnly"),
     plan_absent: None,
     permanence: Permanence::ByHand,

@@ -5,8 +5,30 @@
 use serde_json::Value;
 
 use super::build::{BuildContext, BuiltResource, array, object, resource, string};
-use super::{Parent, Read, ResourceKind, ResourceType};
+use super::{GuardedField, Parent, Permanence, Read, ResourceKind, ResourceType, Stricter};
 use crate::model::settings::Threshold;
+
+/// What kvinit never weakens on a metric alert: a disabled alert or a threshold that fires
+/// later than live (raised for `GreaterThan`, lowered for `LessThan`). An alert the plan no
+/// longer asks for is left alone (kvinit never deletes).
+pub const GUARDED_FIELDS: &[GuardedField] = &[
+    GuardedField {
+        path: "properties.enabled",
+        name: "alerts.enabled",
+        stricter: Stricter::True,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "alerts (enabled)",
+    },
+    GuardedField {
+        path: "properties.criteria.allOf.0.threshold",
+        name: "alerts.threshold",
+        stricter: Stricter::AlertThreshold,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "alerts.<alert>.threshold",
+    },
+];
 
 /// The metric alert type. Read with one list per subscription
 /// (`MetricAlerts_ListBySubscription`) rather than one per resource group, which was two reads
@@ -24,7 +46,7 @@ pub const TYPE: ResourceType = ResourceType {
     },
     build,
     evidence: |e, _, body| e.metric_alerts.push(body),
-    guarded_fields: &[],
+    guarded_fields: GUARDED_FIELDS,
     blocked_fields: &[],
     ready: None,
     request_schema: (

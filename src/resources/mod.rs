@@ -36,7 +36,7 @@ pub mod vault;
 pub use build::{BuildContext, BuiltResource};
 pub use desired::{DesiredResource, DesiredState, DesiredVault, desired_state, desired_state_with};
 pub use evidence::VaultEvidence;
-pub use guarded_field::{GuardedField, Permanence, Stricter};
+pub use guarded_field::{AllowWeaken, GuardedField, Permanence, Stricter, allow_weaken_names};
 
 /// The ARM resource types kvinit manages. The discriminant indexes [`TYPES`]; the variant order
 /// is the dependency order of [`ResourceKind::ALL`].

@@ -41,10 +41,12 @@ pub fn id(rg_id: &str, name: &str) -> String {
 /// The guarded vault fields, with their stricter direction. Sources: Key Vault network security
 /// (`publicNetworkAccess`, `networkAcls.defaultAction`, `networkAcls.bypass`), Azure RBAC for Key
 /// Vault (`enableRbacAuthorization`), Key Vault soft-delete overview (purge protection and soft
-/// delete cannot be turned off; the retention is set when the vault is created).
+/// delete cannot be turned off; the retention is set when the vault is created); an IP rule or
+/// virtual network rule the plan adds opens the firewall to sources live does not allow.
 pub const GUARDED_FIELDS: &[GuardedField] = &[
     GuardedField {
         path: "properties.publicNetworkAccess",
+        name: "publicNetworkAccess",
         stricter: Stricter::Is("Disabled"),
         plan_absent: None,
         permanence: Permanence::ByHand,
@@ -52,6 +54,7 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.networkAcls.defaultAction",
+        name: "networkAcls.defaultAction",
         stricter: Stricter::Is("Deny"),
         plan_absent: None,
         permanence: Permanence::ByHand,
@@ -59,6 +62,7 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.networkAcls.bypass",
+        name: "networkAcls.bypass",
         stricter: Stricter::Is("None"),
         plan_absent: None,
         permanence: Permanence::ByHand,
@@ -66,6 +70,7 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.enableRbacAuthorization",
+        name: "enableRbacAuthorization",
         stricter: Stricter::True,
         plan_absent: None,
         permanence: Permanence::ByHand,
@@ -73,6 +78,7 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.enablePurgeProtection",
+        name: "enablePurgeProtection",
         stricter: Stricter::True,
         // The desired body never carries `false`: leaving it out means off.
         plan_absent: Some(false),
@@ -81,6 +87,7 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.enableSoftDelete",
+        name: "enableSoftDelete",
         stricter: Stricter::True,
         plan_absent: None,
         permanence: Permanence::Irreversible,
@@ -88,10 +95,27 @@ pub const GUARDED_FIELDS: &[GuardedField] = &[
     },
     GuardedField {
         path: "properties.softDeleteRetentionInDays",
+        name: "softDeleteRetentionInDays",
         stricter: Stricter::Higher,
         plan_absent: None,
         permanence: Permanence::SetOnce,
         plan_setting: "softDeleteRetentionDays",
+    },
+    GuardedField {
+        path: "properties.networkAcls.ipRules",
+        name: "networkAcls.ipRules",
+        stricter: Stricter::Subset,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "network.ipRules",
+    },
+    GuardedField {
+        path: "properties.networkAcls.virtualNetworkRules",
+        name: "networkAcls.virtualNetworkRules",
+        stricter: Stricter::Subset,
+        plan_absent: None,
+        permanence: Permanence::ByHand,
+        plan_setting: "network.virtualNetworkRules",
     },
 ];
 

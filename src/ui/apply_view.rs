@@ -11,21 +11,47 @@ use crate::change::{Action, ChangeSet};
 pub fn render_summary(changes: &ChangeSet) -> String {
     use crate::ui::escape as e;
     let (create, update, unchanged) = changes.summary();
+    let refused_names: Vec<(&str, String)> = changes
+        .vaults
+        .iter()
+        .filter_map(|v| {
+            let check = v.name_check.as_ref()?;
+            check
+                .refusal(&v.name, &v.subscription_id)
+                .map(|(code, m)| (v.name.as_str(), format!("{code}: {m}")))
+        })
+        .collect();
     let mut out = String::new();
     let writes: usize = changes
         .vaults
         .iter()
         .flat_map(|v| &v.resources)
-        .filter(|r| matches!(r.action, Action::Create | Action::Update))
+        .filter(|r| matches!(r.action, Action::Create | Action::Update | Action::Revoke))
         .map(|r| r.id.to_ascii_lowercase())
         .collect::<std::collections::HashSet<_>>()
         .len();
     let _ = writeln!(
         out,
-        "Plan: {} — {create} to create, {update} to update, {unchanged} unchanged ({writes} resources to write).",
-        super::count::vaults(changes.vaults.len())
+        "Plan: {} — {create} to create, {} to update, {unchanged} unchanged{} ({writes} resources to write).",
+        super::count::vaults(changes.vaults.len()),
+        update - refused_names.len(),
+        match refused_names.len() {
+            0 => String::new(),
+            n => format!(", {n} not created (name taken or held)"),
+        }
     );
     for v in &changes.vaults {
+        if let Some(check) = &v.name_check {
+            let _ = writeln!(out, "  {}: {}", v.name, check.describe());
+        }
+    }
+    for (name, why) in &refused_names {
+        let _ = writeln!(out, "  ! {name}: not created: {why}");
+    }
+    for v in &changes.vaults {
+        if v.is_pending() {
+            let _ = writeln!(out, "  {}: {}", v.name, v.outcome().headline());
+        }
         for r in &v.resources {
             if r.action == Action::Update {
                 for c in &r.changes {
@@ -44,7 +70,16 @@ pub fn render_summary(changes: &ChangeSet) -> String {
                     );
                 }
             }
-            for b in &r.blocked {
+            if r.action == Action::Revoke {
+                let note = r.not_reconcilable.join("; ");
+                let _ = writeln!(out, "  - {} {}: {}", e(&v.name), e(&r.id), e(&note));
+            }
+            // What needs a vault whose name is refused is named once, with the vault.
+            for b in r
+                .blocked
+                .iter()
+                .filter(|b| !b.starts_with("not created: it needs the vault"))
+            {
                 let _ = writeln!(out, "  ! {}: refused: {}", e(&v.name), e(b));
             }
             if let Some(err) = &r.read_error {
@@ -102,7 +137,20 @@ pub fn render_table(report: &ApplyReport) -> String {
                         parts.push(format!("{n} {word}"));
                     }
                 }
-                format!("resources: {}", parts.join(", "))
+                let mut detail = format!("resources: {}", parts.join(", "));
+                if !v.kept.is_empty() || !v.blocked.is_empty() {
+                    detail.push_str(&format!(
+                        "; {} kept/blocked: {}",
+                        v.kept.len() + v.blocked.len(),
+                        v.kept
+                            .iter()
+                            .chain(&v.blocked)
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("; ")
+                    ));
+                }
+                detail
             }
         };
         let status = serde_json::to_value(v.status)
@@ -126,10 +174,11 @@ pub fn render_table(report: &ApplyReport) -> String {
         t.updated,
         t.unchanged,
         t.failed,
-        if t.interrupted > 0 {
-            format!(", {} interrupted", t.interrupted)
-        } else {
-            String::new()
+        match (t.interrupted, t.refused) {
+            (0, 0) => String::new(),
+            (0, r) => format!(", {r} with a refused change"),
+            (i, 0) => format!(", {i} interrupted"),
+            (i, r) => format!(", {i} interrupted, {r} with a refused change"),
         },
         r.reads,
         r.writes,

@@ -4,13 +4,14 @@
 //!
 //! ```text
 //! { "liveState": "read",
-//!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable",
-//!                "pending" },
+//!   "summary": { …offline fields…, "create", "update", "noChange", "blocked", "unreadable", "revoke",
+//!                "refused" (resources with a refused change, updates included), "pending" },
 //!   "requests": { "reads", "writes", "retries", "throttled" },
 //!   "vaults": [ { …offline fields…, "nameCheck"?: { "status": "free"|"softDeleted"|
-//!                   "existsHere"|"taken", … }, "unmanaged"?: [ { "type", "id", "detail" } ],
+//!                   "existsHere"|"taken", … }, "outcome": { "headline", "written", "kept",
+//!                 "blocked" }, "unmanaged"?: [ { "type", "id", "detail" } ],
 //!                 "resources": [ { …offline fields…, "action": "create"|"update"|"noChange"|
-//!                   "blocked"|"unreadable", "changes"?: [ { "path", "before"?, "after" } ],
+//!                   "blocked"|"unreadable"|"revoke", "changes"?: [ { "path", "before"?, "after" } ],
 //!                   "blocked"?: [..], "notReconcilable"?: [..],
 //!                   "accessPoliciesStopApplying"?: [..], "readError"? } ] } ] }
 //! ```
@@ -41,6 +42,8 @@ pub fn to_json(
         summary.insert("noChange".into(), json!(count(Action::NoChange)));
         summary.insert("blocked".into(), json!(count(Action::Blocked)));
         summary.insert("unreadable".into(), json!(count(Action::Unreadable)));
+        summary.insert("revoke".into(), json!(count(Action::Revoke)));
+        summary.insert("refused".into(), json!(refused_resources(changes)));
         summary.insert("pending".into(), json!(changes.pending_resources()));
     }
     out["requests"] = json!(requests);
@@ -49,12 +52,22 @@ pub fn to_json(
             if let Some(check) = &c.name_check {
                 v["nameCheck"] = json!(check);
             }
+            let outcome = c.outcome();
+            v["outcome"] = json!({ "headline": outcome.headline(), "written": outcome.written,
+                "kept": outcome.kept, "blocked": outcome.blocked });
             if !c.unmanaged.is_empty() {
                 v["unmanaged"] = json!(c.unmanaged);
             }
             if let Some(resources) = v["resources"].as_array_mut() {
+                let planned = resources.len();
                 for (r, rc) in resources.iter_mut().zip(&c.resources) {
                     add_change(r, rc);
+                }
+                // Role assignments to revoke are not in the plan: listed after its resources.
+                for rc in c.resources.iter().skip(planned) {
+                    let mut r = json!({ "type": rc.kind.arm_type(), "id": rc.id });
+                    add_change(&mut r, rc);
+                    resources.push(r);
                 }
             }
         }
@@ -125,6 +138,7 @@ pub fn render_table(
         if let Some(check) = &v.name_check {
             let _ = writeln!(out, "  name: {}", e(&check.describe()));
         }
+        let _ = writeln!(out, "  outcome: {}", v.outcome().headline());
         for r in &v.resources {
             let name = r.id.rsplit('/').next().unwrap_or(&r.id);
             let (mark, word) = match r.action {
@@ -133,6 +147,7 @@ pub fn render_table(
                 Action::NoChange => ("=", "no change"),
                 Action::Blocked => ("!", "blocked"),
                 Action::Unreadable => ("?", "unreadable"),
+                Action::Revoke => ("-", "revoke"),
             };
             let _ = writeln!(out, "  {mark} {} {}: {word}", r.kind.arm_type(), e(name));
             for c in &r.changes {
@@ -180,10 +195,18 @@ pub fn render_table(
     let failed = super::plan_view::failed_rule_checks(compliance);
     let _ = writeln!(
         out,
-        "\nPlan: {} to create, {} to update, {} unchanged, {} blocked{}; {failed} failed rule \
+        "\nPlan: {} to create, {} to update{}, {}{} unchanged, {} blocked{}; {failed} failed rule \
          check{}. Requests: {} reads, {} writes.",
         count(Action::Create),
         count(Action::Update),
+        match refused_resources(changes) - count(Action::Blocked) {
+            0 => String::new(),
+            r => format!(" ({r} of them with a refused field, not sent)"),
+        },
+        match count(Action::Revoke) {
+            0 => String::new(),
+            r => format!("{r} to revoke, "),
+        },
         count(Action::NoChange),
         count(Action::Blocked),
         match count(Action::Unreadable) {
@@ -198,6 +221,19 @@ pub fn render_table(
         out.push_str("No changes: live state matches the plan.\n");
     }
     out
+}
+
+/// Distinct resources with a refused change (`blocked`, or an update some of whose fields are
+/// refused).
+fn refused_resources(changes: &ChangeSet) -> usize {
+    changes
+        .vaults
+        .iter()
+        .flat_map(|v| &v.resources)
+        .filter(|r| !r.blocked.is_empty() || r.action == Action::Blocked)
+        .map(|r| r.id.to_ascii_lowercase())
+        .collect::<std::collections::HashSet<_>>()
+        .len()
 }
 
 /// How many distinct resources (ARM resource IDs compared case-insensitively, as ARM does) have

@@ -12,10 +12,15 @@ use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 static STDOUT_GONE: AtomicBool = AtomicBool::new(false);
+static STDOUT_WRITTEN: AtomicBool = AtomicBool::new(false);
+static FIRST_ERROR: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 static STDERR_GONE: AtomicBool = AtomicBool::new(false);
 
 /// Writes `text` to stdout as is (no newline added); a closed or failing stdout is ignored.
 pub fn stdout(text: &str) {
+    if !text.is_empty() {
+        STDOUT_WRITTEN.store(true, Ordering::Relaxed);
+    }
     write_to(&mut std::io::stdout().lock(), &STDOUT_GONE, text);
 }
 
@@ -35,11 +40,47 @@ pub fn human(text: &str) {
 /// breaks escaped by [`crate::ui::escape_block`]: stderr is always human output. A closed or
 /// failing stderr is ignored.
 pub fn stderr(text: &str) {
+    remember_error(text);
     write_to(
         &mut std::io::stderr().lock(),
         &STDERR_GONE,
         &crate::ui::escape_block(text),
     );
+}
+
+/// Whether anything was printed to stdout (for `-o json`'s error object: a run that printed its
+/// value does not print an error object too).
+pub fn stdout_written() -> bool {
+    STDOUT_WRITTEN.load(Ordering::Relaxed)
+}
+
+/// The first `error: …` this process printed to stderr, without the prefix, with its
+/// `--> file:line:column (field)` location when the next line gives one; `None` when none.
+pub fn first_error() -> Option<String> {
+    FIRST_ERROR.lock().ok()?.clone()
+}
+
+fn remember_error(text: &str) {
+    let Ok(mut first) = FIRST_ERROR.lock() else {
+        return;
+    };
+    if first.is_some() {
+        return;
+    }
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        if let Some(message) = line.strip_prefix("error: ") {
+            let mut message = message.to_string();
+            if let Some(at) = lines
+                .next()
+                .and_then(|l| l.trim_start().strip_prefix("--> "))
+            {
+                message.push_str(&format!(" (at {at})"));
+            }
+            *first = Some(message);
+            return;
+        }
+    }
 }
 
 /// Whether stdout's reader went away (nothing more will be printed there).

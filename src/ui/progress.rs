@@ -120,6 +120,16 @@ fn line_for(event: &ApplyEvent) -> Option<String> {
             ),
             None => format!("{}: {}", escape(&report.name), status_word(report.status)),
         }),
+        ApplyEvent::Retrying {
+            vault,
+            id,
+            reason,
+            after_secs,
+            left_secs,
+        } => Some(format!(
+            "{vault}: {reason}; retrying {} in {after_secs} s ({left_secs} s left of --principal-wait)",
+            id.rsplit('/').next().unwrap_or(id)
+        )),
         ApplyEvent::Interrupted => Some(format!(
             "interrupted: no new request is sent; requests in flight get {} s to finish…",
             crate::azure::interrupt::GRACE.as_secs()

@@ -1,5 +1,6 @@
-//! Role assignments at any scope (Microsoft.Authorization 2022-04-01): PUT, GET, DELETE is not
-//! served (kvinit never deletes), list for a scope with optional `$filter` (`atScope()`,
+//! Role assignments at any scope (Microsoft.Authorization 2022-04-01): PUT, GET, DELETE (200 with
+//! the deleted assignment, 204 when there is none, as `RoleAssignments_Delete`; kvinit sends it
+//! only to revoke a grant it made itself), list for a scope with optional `$filter` (`atScope()`,
 //! `principalId eq '…'`). Owns the Authorization RP's rules: GUID names, the scope must exist,
 //! one assignment per (scope, principal, role), assignments are immutable.
 
@@ -37,6 +38,12 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 _ => Err(not_found(name)),
             }
         }
+        (Target::RoleAssignment { scope, name }, &Method::DELETE) => {
+            match store.remove(&assignment_id(scope, name)) {
+                Some(v) => Ok(Reply::json(StatusCode::OK, v)),
+                None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
+            }
+        }
         (Target::RoleAssignments { scope }, &Method::GET) => list(req, store, scope),
         _ => Err(method_not_allowed(req)),
     }
@@ -53,6 +60,23 @@ fn not_found(name: &str) -> ArmError {
 
 fn put(req: &Req<'_>, store: &mut Store, scope: &str, name: &str) -> Outcome {
     let body = body(req)?;
+    if req.app.faults.principal_unknown() {
+        // Source: Authorization RP, the answer for a principal Entra has not replicated yet.
+        let principal = body
+            .pointer("/properties/principalId")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        return Err(ArmError::new(
+            StatusCode::BAD_REQUEST,
+            "PrincipalNotFound",
+            format!(
+                "Principal {} does not exist in the directory. Check that you have the correct \
+                 principal ID. If you are creating this principal and then immediately assigning \
+                 a role, this error might be related to a replication delay.",
+                principal.replace('-', "")
+            ),
+        ));
+    }
     if uuid::Uuid::parse_str(name).is_err() {
         // Source: Authorization RP, `InvalidRoleAssignmentId`.
         return Err(ArmError::new(

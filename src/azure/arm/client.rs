@@ -135,8 +135,9 @@ impl ArmClient {
         Ok(self.send(request).await?.body)
     }
 
-    /// DELETEs `path`. kvinit never deletes anything today; this exists for tests that act as
-    /// a user, and for later.
+    /// DELETEs `path`. kvinit's only DELETE is `write::revoke_role_assignment` (a role
+    /// assignment kvinit created that the plan no longer asks for); tests also use it to act
+    /// as a user.
     pub async fn delete(&self, path: &str, api_version: &str) -> Result<(), AzureError> {
         let url = self.url(path, api_version, &[])?;
         self.send(Request::new(url, Method::Delete)).await?;
@@ -169,11 +170,24 @@ impl ArmClient {
 
     /// The run's access token for ARM (from the credential's cache). Only for reading the
     /// caller's own claims inside the adapter; never print, log or keep it.
+    /// Outside the pipeline, so it races the run's Ctrl-C flag itself (given
+    /// [`super::interrupt::GRACE`], as a pipeline call is).
     pub(crate) async fn access_token(&self) -> Result<String, AzureError> {
-        let token = self
-            .credential
-            .get_token(&[self.scope.as_str()], None)
-            .await?;
+        let interrupt = &self.settings.interrupt;
+        if interrupt.is_set() {
+            return Err(AzureError::from_core(&super::interrupt::interrupted_error()));
+        }
+        let deadline = async {
+            interrupt.triggered().await;
+            tokio::time::sleep(super::interrupt::GRACE).await;
+        };
+        let scopes = [self.scope.as_str()];
+        let token = tokio::select! {
+            token = self.credential.get_token(&scopes, None) => token?,
+            () = deadline => {
+                return Err(AzureError::from_core(&super::interrupt::interrupted_error()));
+            }
+        };
         Ok(token.token.secret().to_string())
     }
 

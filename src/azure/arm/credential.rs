@@ -25,7 +25,7 @@ use std::sync::{Arc, Mutex};
 use azure_core::cloud::{CloudConfiguration, CustomConfiguration};
 use azure_core::credentials::{AccessToken, Secret, TokenCredential, TokenRequestOptions};
 use azure_core::error::{Error, ErrorKind};
-use azure_core::http::{ClientOptions, Transport, Url};
+use azure_core::http::{ClientOptions, ExponentialRetryOptions, RetryOptions, Transport, Url};
 use azure_identity::{
     AzureCliCredential, AzureCliCredentialOptions, AzureDeveloperCliCredential,
     ClientAssertionCredentialOptions, ClientCertificateCredential,
@@ -132,7 +132,13 @@ pub struct ChainSettings {
 #[derive(Debug)]
 enum Step {
     Ready(CredentialKind, Arc<dyn TokenCredential>),
+    /// Its variables are not set: the chain goes on to the next step.
     NotConfigured(CredentialKind, String),
+    /// Its variables are set but unusable (an unreadable or undecodable certificate, a wrong
+    /// password, a malformed tenant ID): the chain stops here, as it does when Entra refuses a
+    /// configured service principal — falling through would run as another identity (the
+    /// machine's managed identity, whoever ran `az login`) without saying so.
+    Broken(CredentialKind, String),
     Skipped(CredentialKind, String),
 }
 
@@ -158,9 +164,23 @@ pub fn is_loopback_url(url: &Url) -> bool {
     }
 }
 
+/// Retries of one token request: a few quick ones for a passing fault (a dropped connection, a
+/// 5xx from Entra), never the minutes the ARM pipeline allows — the token request sits inside an
+/// ARM request's attempt, and a token endpoint that stays unreachable (a closed port, a wrong
+/// authority host) must be reported while the user still waits for it (it took 2 min 44 s).
+fn token_retry() -> RetryOptions {
+    RetryOptions::exponential(ExponentialRetryOptions {
+        initial_delay: azure_core::time::Duration::milliseconds(250),
+        max_retries: 3,
+        max_delay: azure_core::time::Duration::seconds(2),
+        max_total_elapsed: azure_core::time::Duration::seconds(10),
+    })
+}
+
 fn client_options(transport: &Transport, authority_host: Option<&str>) -> ClientOptions {
     let mut options = ClientOptions {
         transport: Some(transport.clone()),
+        retry: token_retry(),
         ..ClientOptions::default()
     };
     if let Some(host) = authority_host {
@@ -262,10 +282,12 @@ impl CredentialChain {
 }
 
 fn build_step(kind: CredentialKind, options: &dyn Fn() -> ClientOptions) -> Step {
-    let built: Result<Arc<dyn TokenCredential>, String> = match kind {
+    let built: Result<Arc<dyn TokenCredential>, Unusable> = match kind {
         CredentialKind::Environment => environment(options),
         CredentialKind::WorkloadIdentity => match env("AZURE_FEDERATED_TOKEN_FILE") {
-            None => Err("AZURE_FEDERATED_TOKEN_FILE is not set".into()),
+            None => Err(Unusable::NotSet(
+                "AZURE_FEDERATED_TOKEN_FILE is not set".into(),
+            )),
             Some(_) => WorkloadIdentityCredential::new(Some(WorkloadIdentityCredentialOptions {
                 credential_options: ClientAssertionCredentialOptions {
                     client_options: options(),
@@ -273,7 +295,7 @@ fn build_step(kind: CredentialKind, options: &dyn Fn() -> ClientOptions) -> Step
                 ..WorkloadIdentityCredentialOptions::default()
             }))
             .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| Unusable::Broken(e.to_string())),
         },
         CredentialKind::ManagedIdentity => {
             ManagedIdentityCredential::new(Some(ManagedIdentityCredentialOptions {
@@ -281,29 +303,40 @@ fn build_step(kind: CredentialKind, options: &dyn Fn() -> ClientOptions) -> Step
                 client_options: options(),
             }))
             .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| e.to_string())
+            .map_err(|e| Unusable::NotSet(e.to_string()))
         }
         CredentialKind::AzureCli => AzureCliCredential::new(Some(AzureCliCredentialOptions {
             tenant_id: env("AZURE_TENANT_ID"),
             ..AzureCliCredentialOptions::default()
         }))
         .map(|c| c as Arc<dyn TokenCredential>)
-        .map_err(|e| e.to_string()),
+        .map_err(|e| Unusable::NotSet(e.to_string())),
         CredentialKind::AzureDeveloperCli => AzureDeveloperCliCredential::new(None)
             .map(|c| c as Arc<dyn TokenCredential>)
-            .map_err(|e| e.to_string()),
+            .map_err(|e| Unusable::NotSet(e.to_string())),
     };
     match built {
         Ok(c) => Step::Ready(kind, c),
-        Err(why) => Step::NotConfigured(kind, why),
+        Err(Unusable::NotSet(why)) => Step::NotConfigured(kind, why),
+        Err(Unusable::Broken(why)) => Step::Broken(kind, why),
     }
 }
 
+/// Why a step could not be built.
+enum Unusable {
+    /// Its variables are not set.
+    NotSet(String),
+    /// Its variables are set, but what they name cannot be used.
+    Broken(String),
+}
+
 /// The environment step: a client secret or a certificate, or why it is not configured.
-fn environment(options: &dyn Fn() -> ClientOptions) -> Result<Arc<dyn TokenCredential>, String> {
+fn environment(options: &dyn Fn() -> ClientOptions) -> Result<Arc<dyn TokenCredential>, Unusable> {
     let (Some(client_id), Some(tenant_id)) = (env("AZURE_CLIENT_ID"), env("AZURE_TENANT_ID"))
     else {
-        return Err("AZURE_CLIENT_ID and AZURE_TENANT_ID are not both set".into());
+        return Err(Unusable::NotSet(
+            "AZURE_CLIENT_ID and AZURE_TENANT_ID are not both set".into(),
+        ));
     };
     if let Some(secret) = env("AZURE_CLIENT_SECRET") {
         return ClientSecretCredential::new(
@@ -315,11 +348,14 @@ fn environment(options: &dyn Fn() -> ClientOptions) -> Result<Arc<dyn TokenCrede
             }),
         )
         .map(|c| c as Arc<dyn TokenCredential>)
-        .map_err(|e| e.to_string());
+        .map_err(|e| Unusable::Broken(e.to_string()));
     }
     if let Some(path) = env("AZURE_CLIENT_CERTIFICATE_PATH") {
-        let bytes = std::fs::read(&path)
-            .map_err(|e| format!("cannot read AZURE_CLIENT_CERTIFICATE_PATH `{path}`: {e}"))?;
+        let bytes = std::fs::read(&path).map_err(|e| {
+            Unusable::Broken(format!(
+                "cannot read AZURE_CLIENT_CERTIFICATE_PATH `{path}`: {e}"
+            ))
+        })?;
         return ClientCertificateCredential::new(
             tenant_id,
             client_id,
@@ -330,9 +366,11 @@ fn environment(options: &dyn Fn() -> ClientOptions) -> Result<Arc<dyn TokenCrede
             }),
         )
         .map(|c| c as Arc<dyn TokenCredential>)
-        .map_err(|e| e.to_string());
+        .map_err(|e| Unusable::Broken(e.to_string()));
     }
-    Err("neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set".into())
+    Err(Unusable::NotSet(
+        "neither AZURE_CLIENT_SECRET nor AZURE_CLIENT_CERTIFICATE_PATH is set".into(),
+    ))
 }
 
 #[async_trait::async_trait]
@@ -370,6 +408,14 @@ impl TokenCredential for CredentialChain {
                 }
                 Step::NotConfigured(kind, why) => {
                     tried.push(format!("{}: not configured: {why}", kind.label()))
+                }
+                Step::Broken(kind, why) => {
+                    tried.push(format!(
+                        "{}: configured but unusable: {why} (the chain stops here rather than \
+                         run as another identity; fix or unset its variables)",
+                        kind.label()
+                    ));
+                    break;
                 }
                 Step::Skipped(kind, why) => tried.push(format!("{}: {why}", kind.label())),
             }

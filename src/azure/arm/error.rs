@@ -13,7 +13,7 @@ pub struct AzureError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<u16>,
     /// ARM's `error.code` (e.g. `VaultAlreadyExists`), or a kvinit code such as
-    /// `CredentialUnavailable`, `ConnectionFailed`, `Timeout`, `LongRunningOperationFailed`.
+    /// `CredentialUnavailable`, `AuthenticationFailed` (Entra refused the credential), `TokenEndpointUnreachable`, `ConnectionFailed`, `Timeout`, `LongRunningOperationFailed`.
     pub code: String,
     /// ARM's `error.message`, or a sanitised description.
     pub message: String,
@@ -72,6 +72,29 @@ impl AzureError {
                 "Ctrl-C came before this request was answered; run apply again to converge",
             );
         }
+        let mut chain = chain_text(err);
+        // A token request that got no HTTP answer: the credential's cache drops the cause, so
+        // name a certificate refusal seen on this run's client.
+        if matches!(err.kind(), ErrorKind::Credential)
+            && chain.contains("non-transport error occurred")
+            && let Some(untrusted) = super::tls::last_untrusted()
+        {
+            chain.push('\n');
+            chain.push_str(&untrusted);
+        }
+        if let Some(at) = chain.find(super::tls::UNTRUSTED_MARKER) {
+            return Self::new(
+                "CertificateNotTrusted",
+                format!(
+                    "{} — for the standalone emulator pass the CA file it printed with --ca-cert \
+                     PATH (or KVINIT_CA_CERT=PATH); behind a TLS-inspecting proxy, its CA",
+                    &chain[at + "kvinit: ".len()..]
+                        .lines()
+                        .next()
+                        .unwrap_or_default()
+                ),
+            );
+        }
         match err.kind() {
             ErrorKind::HttpResponse {
                 status, error_code, ..
@@ -85,6 +108,28 @@ impl AzureError {
                     message: format!("ARM answered HTTP {status}"),
                 }
             }
+            // Entra answered and refused the credential (an `AADSTS…` code): the credential is
+            // there but wrong — say so, and where its parts come from. Otherwise no step of the
+            // chain could produce a token.
+            ErrorKind::Credential if chain.contains("AADSTS") => Self::new(
+                "AuthenticationFailed",
+                format!(
+                    "the token endpoint refused the credential: {} — check AZURE_TENANT_ID, \
+                     AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (the secret's value, not its ID) or \
+                     AZURE_CLIENT_CERTIFICATE_PATH",
+                    credential_cause(err)
+                ),
+            ),
+            // The token request got no answer at all (connection refused, timed out) after its
+            // few retries: the credential's cache keeps only this line of the cause.
+            ErrorKind::Credential if chain.contains("retry policy expired") => Self::new(
+                "TokenEndpointUnreachable",
+                format!(
+                    "could not reach the token endpoint (no answer after retries): {} — check \
+                     --authority-host / AZURE_AUTHORITY_HOST and that the endpoint is up",
+                    credential_cause(err)
+                ),
+            ),
             ErrorKind::Credential => Self::new(
                 "CredentialUnavailable",
                 format!(
@@ -114,6 +159,18 @@ impl AzureError {
             _ => Self::new("RequestFailed", "the ARM request failed"),
         }
     }
+}
+
+/// `err` and every error in its source chain, one per line.
+fn chain_text(err: &azure_core::Error) -> String {
+    let mut text = err.to_string();
+    let mut source: Option<&(dyn std::error::Error + 'static)> = std::error::Error::source(err);
+    while let Some(cause) = source {
+        text.push('\n');
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 /// The innermost causes of a credential failure (e.g. Entra's `AADSTS7000215: Invalid client

@@ -8,7 +8,8 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use azure_core::http::{HttpClient, Transport};
+use azure_core::error::{Error, ErrorKind};
+use azure_core::http::{AsyncRawResponse, HttpClient, Request, Transport};
 
 use super::error::AzureError;
 
@@ -56,7 +57,69 @@ pub fn http_client(trust: &Trust) -> Result<Arc<dyn HttpClient>, AzureError> {
             format!("cannot set up the HTTPS client: {e}"),
         )
     })?;
-    Ok(Arc::new(client))
+    Ok(Arc::new(TrustChecked(client)))
+}
+
+/// Text in the error of a request whose server certificate was not trusted (kept so errors can
+/// say `CertificateNotTrusted` and how to fix it).
+pub const UNTRUSTED_MARKER: &str = "kvinit: the server's TLS certificate is not trusted";
+
+/// The reqwest client, with one change to how its failures are classified: a server certificate
+/// the client does not trust (rustls' `invalid peer certificate`, e.g. `UnknownIssuer` for an
+/// emulator whose CA was not given) is not a transient I/O error. azure_core's retry policy
+/// retries I/O errors for up to its whole time budget (minutes, silently); this one is answered
+/// at once, as [`ErrorKind::Other`] carrying [`UNTRUSTED_MARKER`] and rustls' reason, for the
+/// ARM pipeline and the credential's token requests alike (they share this client).
+#[derive(Debug)]
+struct TrustChecked(reqwest::Client);
+
+#[async_trait::async_trait]
+impl HttpClient for TrustChecked {
+    async fn execute_request(&self, request: &Request) -> azure_core::Result<AsyncRawResponse> {
+        match self.0.execute_request(request).await {
+            Err(err) if matches!(err.kind(), ErrorKind::Io | ErrorKind::Connection) => {
+                match untrusted_certificate(&err) {
+                    Some(reason) => {
+                        let host = request.url().host_str().unwrap_or_default().to_string();
+                        let port = request.url().port_or_known_default().unwrap_or(443);
+                        let text = format!("{UNTRUSTED_MARKER}: https://{host}:{port} ({reason})");
+                        *LAST_UNTRUSTED.lock().unwrap_or_else(|e| e.into_inner()) =
+                            Some(text.clone());
+                        Err(Error::with_message(ErrorKind::Other, text))
+                    }
+                    None => Err(err),
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+/// The last untrusted-certificate failure of this process, for the credential's errors: the
+/// SDK's token cache passes a failed token request on as text, without its cause, so the
+/// reason is kept here to be named ([`last_untrusted`]). Only what [`UNTRUSTED_MARKER`]'s
+/// message holds (URL and rustls' reason), never a header or a body.
+static LAST_UNTRUSTED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// The last untrusted-certificate failure of this process (see [`LAST_UNTRUSTED`]).
+pub fn last_untrusted() -> Option<String> {
+    LAST_UNTRUSTED
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .clone()
+}
+
+/// rustls' reason when `err`'s chain says the peer's certificate was refused.
+fn untrusted_certificate(err: &(dyn std::error::Error + 'static)) -> Option<String> {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if let Some(at) = text.find("invalid peer certificate") {
+            return Some(text[at..].to_string());
+        }
+        source = cause.source();
+    }
+    None
 }
 
 /// The transport for azure_core pipelines (ARM's and the credential's) over `client`.
