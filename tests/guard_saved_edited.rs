@@ -45,7 +45,7 @@ fn sha256_of(v: &Value) -> String {
 /// Saves a change set whose vault update puts the owner tag back, lets `edit` change it, and
 /// applies it; returns (exit code, stderr).
 fn apply_edited(d: &Drift, edit: impl FnOnce(&mut Value)) -> (i32, String) {
-    let (plan, code) = d.plan_with(&["--out", "cs.json"]);
+    let (plan, code) = d.plan_with(&["--out", "cs.json", "--force"]);
     assert_eq!(code, 3, "{plan:#}");
     let path = d.dir.path().join("cs.json");
     let mut file: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
