@@ -136,9 +136,10 @@ pub struct TargetArgs {
     /// Which credential to use instead of the whole chain (environment, workload identity,
     /// managed identity, Azure CLI, azd): env, workload, managed-identity, cli or azd; also the
     /// Azure SDKs' `dev` (cli, azd) and `prod` (env, workload, managed-identity). Ignored with
-    /// --emulator, which issues its own token.
+    /// --emulator, which issues its own token (so a value meant for other Azure SDK tools never
+    /// stops an emulator run); an empty AZURE_TOKEN_CREDENTIALS counts as unset, as in the SDKs.
     #[arg(long, value_name = "NAME", env = "AZURE_TOKEN_CREDENTIALS")]
-    pub credential: Option<crate::azure::CredentialSelection>,
+    pub credential: Option<String>,
 
     /// A CA certificate (PEM) to trust besides the system's, e.g. the certificate a standalone
     /// `kvinit emulator` writes next to its state file.

@@ -214,6 +214,78 @@ fn a_second_kvinit_on_the_same_state_file_is_refused_with_the_holders_pid() {
     assert_exit(&out, 0);
 }
 
+/// A state file reached through a symlink is the file itself: its lock is the real file's (a
+/// second kvinit through another path is refused), and a save keeps the link a link (the atomic
+/// rename replaced the link with a regular file, and each path took a lock of its own, so two
+/// applies ran at once on one state and split it).
+#[test]
+fn a_state_file_through_a_symlink_is_locked_and_saved_as_the_real_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("arm.json");
+    let link = dir.path().join("link.json");
+    let apply = |state: &Path| {
+        kvinit()
+            .args(["apply", "--yes", "-f"])
+            .arg(example("minimal.yaml"))
+            .arg(format!("--emulator={}", state.display()))
+            .output()
+            .unwrap()
+    };
+    assert_exit(&apply(&real), 0);
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let before = std::fs::read(&real).unwrap();
+    // A change (a tag) so the run through the link must save.
+    let plan = dir.path().join("tagged.yaml");
+    let text = std::fs::read_to_string(example("minimal.yaml")).unwrap();
+    let tagged = text.replacen(
+        "tags: { owner: platform }",
+        "tags: { owner: platform, costCenter: cc-42 }",
+        1,
+    );
+    assert_ne!(tagged, text);
+    std::fs::write(&plan, tagged).unwrap();
+    let out = kvinit()
+        .args(["apply", "--yes", "-f"])
+        .arg(&plan)
+        .arg(format!("--emulator={}", link.display()))
+        .output()
+        .unwrap();
+    assert_exit(&out, 0);
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink(),
+        "the link is still a link"
+    );
+    assert_ne!(
+        std::fs::read(&real).unwrap(),
+        before,
+        "the real file was saved"
+    );
+
+    // A standalone emulator holds the real file: a run through the link is refused.
+    let mut server = kvinit()
+        .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+        .arg(&real)
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(server.stdout.take().unwrap())
+        .lines()
+        .map_while(Result::ok);
+    assert!(lines.any(|l| l.starts_with("Press Ctrl-C")));
+    let out = apply(&link);
+    let err = String::from_utf8_lossy(&out.stderr);
+    Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    let _ = server.wait();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("is in use by another kvinit process"), "{err}");
+}
+
 #[test]
 fn read_only_runs_leave_no_state_file_behind() {
     let dir = tempfile::tempdir().unwrap();

@@ -129,3 +129,40 @@ fn a_broken_service_principal_certificate_ends_the_chain() {
     }
     assert!(!stderr.contains("wrong"), "the password leaked: {stderr}");
 }
+
+/// `AZURE_TOKEN_CREDENTIALS` is shared by every Azure SDK tool on a machine: a value meant for
+/// another tool never stops an `--emulator` run (which issues its own token), and an empty value
+/// counts as unset (the SDKs' rule) — both exited 2 with "invalid value '' for '--credential'".
+#[test]
+fn azure_token_credentials_is_ignored_by_the_emulator_and_empty_means_unset() {
+    let dir = tempfile::tempdir().unwrap();
+    for value in ["garbage", ""] {
+        let state = dir.path().join(format!("state-{}.json", value.len()));
+        let out = kvinit()
+            .args(["plan", "-f", "examples/minimal.yaml"])
+            .arg(format!("--emulator={}", state.display()))
+            .env("AZURE_TOKEN_CREDENTIALS", value)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(0), "{value:?}: {stderr}");
+    }
+    // Empty against a loopback ARM endpoint: the whole chain runs (and is cut at loopback).
+    let mut cmd = kvinit();
+    cmd.args(["audit", "--subscription", SUB, "--arm-endpoint", LOOPBACK])
+        .env("PATH", "/nonexistent")
+        .env("AZURE_TOKEN_CREDENTIALS", "");
+    for var in ["AZURE_CLIENT_ID", "AZURE_TENANT_ID", "AZURE_CLIENT_SECRET"] {
+        cmd.env_remove(var);
+    }
+    let out = assert_cmd::Command::from_std(cmd)
+        .timeout(TIMEOUT)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("environment (EnvironmentCredential): not configured"),
+        "{stderr}"
+    );
+}

@@ -51,8 +51,9 @@ impl TargetChoice {
                 Some(path) => read_faults(path)?,
             };
             check_state(state)?;
+            let state = resolve_state(state)?;
             return Ok(TargetChoice::Embedded {
-                state: state.clone(),
+                state,
                 faults,
                 read_only: false,
             });
@@ -76,10 +77,17 @@ impl TargetChoice {
             None => None,
             Some(path) => Some(read_ca_cert(path)?),
         };
+        let credential = match args.credential.as_deref().map(str::trim) {
+            None | Some("") => crate::azure::CredentialSelection::default(),
+            Some(name) => name.parse().map_err(|e: String| {
+                crate::errln!("error: --credential / AZURE_TOKEN_CREDENTIALS: {e}");
+                ExitCode::BadInput
+            })?,
+        };
         Ok(TargetChoice::Azure {
             arm_endpoint,
             authority_host,
-            credential: args.credential.clone().unwrap_or_default(),
+            credential,
             ca_certificate_pem,
         })
     }
@@ -157,6 +165,46 @@ fn read_ca_cert(path: &Path) -> Result<String, ExitCode> {
 /// the file, when present, the emulator's JSON. A file that cannot be parsed is bad input (exit
 /// 2) and is never overwritten.
 #[cfg(feature = "emulator")]
+/// The state file's real path: a symlink (to the file or to a folder on the way) is followed, so
+/// the emulator's lock and its atomic save act on the file itself — through a link, the save
+/// replaced the link with a regular file and a second run through another path took a lock of its
+/// own. A dangling link is refused (exit 2). A file that does not exist yet keeps its name in its
+/// resolved folder (the folder is created by the run that writes).
+/// A path with no link on the way is kept as given (messages and saved change sets show it as
+/// the user wrote it).
+fn resolve_state(state: &Path) -> Result<std::path::PathBuf, ExitCode> {
+    let linked = |given: &Path, real: &Path| {
+        std::path::absolute(given).is_ok_and(|abs| abs.components().ne(real.components()))
+    };
+    if let Ok(real) = std::fs::canonicalize(state) {
+        return Ok(if linked(state, &real) {
+            real
+        } else {
+            state.to_path_buf()
+        });
+    }
+    if std::fs::symlink_metadata(state).is_ok() {
+        crate::errln!(
+            "error: --emulator state file `{}` is a symlink to nothing",
+            state.display()
+        );
+        crate::errln!("hint: point it at an existing file or folder, or pass the real path");
+        return Err(ExitCode::BadInput);
+    }
+    let (Some(parent), Some(name)) = (state.parent(), state.file_name()) else {
+        return Ok(state.to_path_buf());
+    };
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    Ok(match std::fs::canonicalize(parent) {
+        Ok(real) if linked(parent, &real) => real.join(name),
+        _ => state.to_path_buf(),
+    })
+}
+
 fn check_state(state: &Path) -> Result<(), ExitCode> {
     let hint = || {
         crate::errln!(
