@@ -115,7 +115,17 @@ async fn serve(config: EmulatorConfig) -> ExitCode {
     };
     let base = emu.base_url();
     let ca_path = ca_certificate_path(state_path.as_deref(), emu.local_addr().port());
-    if let Err(e) = std::fs::write(&ca_path, emu.ca_certificate_pem()) {
+    // The emulator's own file, new at every start: replaced atomically through `safe_write`
+    // (never a dangling symlink or what is not a file).
+    let ca_opts = crate::safe_write::Options {
+        force: true,
+        protect: &[],
+        what: "CA certificates",
+    };
+    if let Err(e) =
+        crate::safe_write::write(&ca_path, emu.ca_certificate_pem().as_bytes(), &ca_opts)
+            .map_err(|refusal| refusal.message(&ca_path, ca_opts.what))
+    {
         crate::errln!(
             "error: cannot write the emulator's CA certificate to {}: {e}",
             ca_path.display()

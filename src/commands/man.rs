@@ -64,7 +64,16 @@ pub fn write_pages(dir: &Path) -> std::io::Result<Vec<String>> {
         let name = page.get_filename();
         let mut out = Vec::new();
         page.render(&mut out)?;
-        std::fs::write(dir.join(&name), out)?;
+        // kvinit's own pages are replaced (that is what --dir is for, e.g. after an upgrade),
+        // atomically and through `safe_write`: never a dangling symlink or what is not a file.
+        let opts = crate::safe_write::Options {
+            force: true,
+            protect: &[],
+            what: "man pages",
+        };
+        let path = dir.join(&name);
+        crate::safe_write::write(&path, &out, &opts)
+            .map_err(|refusal| std::io::Error::other(refusal.message(&path, opts.what)))?;
         names.push(name);
     }
     Ok(names)
