@@ -271,13 +271,14 @@ async fn run_node(ctx: &Ctx, vault: &VaultChanges, change: &ResourceChange) -> N
         .name_check
         .as_ref()
         .is_some_and(|n| n.refusal(&vault.name, &vault.subscription_id).is_some());
-    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT && name_refused
-    {
-        // Blocked before it exists (its vault's name is held): nothing that needs it can start.
+    if change.action == Action::Blocked && change.fingerprint == fingerprint::ABSENT {
+        // Blocked before it exists (its vault's name is held, its subnet is missing or lacks the
+        // Microsoft.KeyVault endpoint): it is not "unchanged", and nothing that needs it can
+        // start. The name refusal is named when that is the reason.
         let (code, message) = vault
             .name_check
             .as_ref()
-            .filter(|_| change.kind == ResourceKind::Vault)
+            .filter(|_| change.kind == ResourceKind::Vault && name_refused)
             .and_then(|n| n.refusal(&vault.name, &vault.subscription_id))
             .map(|(code, m)| (code.to_string(), m))
             .unwrap_or_else(|| ("ChangeBlocked".into(), change.blocked.join("; ")));
