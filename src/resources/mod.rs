@@ -140,7 +140,7 @@ pub struct ResourceType {
     pub kind: ResourceKind,
     /// The ARM resource type, e.g. `Microsoft.KeyVault/vaults`.
     pub arm_type: &'static str,
-    /// The api-version of every request for this type, e.g. `2022-02-01-preview`.
+    /// The api-version of every request for this type, e.g. `2026-02-01`.
     pub api_version: &'static str,
     /// Shared by several vaults and created once per apply (resource groups, action groups).
     pub shared: bool,
