@@ -120,6 +120,15 @@ fn an_edited_body_is_refused_naming_the_resource_and_field_and_nothing_is_sent()
         assert!(err.contains(&format!("field `{named}`")), "{field}: {err}");
     }
 
+    // 2b. Only the api-version edited (kvinit would send its own, but what was reviewed is what
+    //     is applied): refused, the field named.
+    let (code, err) = apply_edited(&d, |f| {
+        vault_resource(f)["apiVersion"] = json!("2022-02-01-preview");
+    });
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains(&id), "{err}");
+    assert!(err.contains("field `apiVersion`"), "{err}");
+
     // 3. The plan file changed since (so `desired` cannot be checked against it): the guard
     //    still keeps live's Deny, so the forged body is refused.
     let (code, err) = apply_edited(&d, |f| {

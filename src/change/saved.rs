@@ -358,6 +358,14 @@ impl SavedChangeSet {
                         field: field(&r.body, &n.body),
                         why: "the body's digest does not match the bodySha256 `plan` recorded",
                     });
+                } else if !r.api_version.eq_ignore_ascii_case(n.kind.api_version()) {
+                    // kvinit sends its own api-version for the type whatever the file says, but
+                    // an edited file is refused whole: what was reviewed is what is applied.
+                    edited.push(Edited {
+                        id: r.id.clone(),
+                        field: "apiVersion".into(),
+                        why: "the api-version is not the one kvinit uses for this resource type",
+                    });
                 } else if r.action != n.action {
                     edited.push(Edited {
                         id: r.id.clone(),
