@@ -20,19 +20,27 @@
 //!   at the end of the burst. Tokens come back only by the refill, at the estimated rate; so
 //!   while the estimate is not above ARM's real rate the pacer's tokens never exceed ARM's, and
 //!   no request is throttled.
+//! - **Ceiling**: the tokens refill up to the most ARM has shown it can hold (the highest
+//!   header + 1), not to the published burst: after an idle spell, a pacer that had refilled
+//!   to 19 tokens against a budget of 4 sent 5 reads at once and collected two 429s.
 //! - **429**: requests to that subscription and budget pause until `Retry-After` (1 s when
 //!   absent) and the tokens are emptied. When the answer says the budget is spent
 //!   (remaining < 1 or no header), the first request after the pause goes alone as a *probe*:
 //!   its header shows what ARM refilled since the 429, and the refill estimate becomes
-//!   (remaining + 1) / seconds since the 429 (bounded by 0.05/s and ARM's published rate). A
+//!   max(remaining, ½) / seconds since the 429 (bounded by 0.05/s and ARM's published rate):
+//!   the lower bound of what ARM refilled, because an estimate above ARM's rate costs a 429
+//!   about every second once the budget runs at its limit (an earlier (remaining + 1) / seconds
+//!   overshot by up to 1/seconds and cost one 429 too many on a 10/s budget). A
 //!   probe that is throttled again, or answers without a header, halves the estimate instead.
 //!   An earlier version only halved and then crept back at +0.02/s per success, and left one
 //!   subscription writing at half speed for 21 s after a single 429.
-//! - **Recovery**: when an answer's header shows ARM holding at least [`RECOVERY_MARGIN`]
-//!   tokens more than the pacer even after subtracting every request in flight, ARM refills
-//!   faster than the estimate, which then grows by 5 % (up to ARM's published rate). An estimate
-//!   that is right never sees such an answer, so it is not pushed into the next 429 (a blind
-//!   +0.02/s per success, as before, cost one more 429 every few seconds on a small budget).
+//! - **Recovery**: ARM's *surplus* is its header minus every request in flight minus the
+//!   pacer's tokens. When it has grown by [`RECOVERY_MARGIN`] tokens since its lowest point,
+//!   ARM refills faster than the estimate, which then grows by 5 % (up to ARM's published rate)
+//!   and the surplus seen becomes the new low. An estimate that is right never sees a surplus
+//!   grow, so it is not pushed into the next 429 (a blind +0.02/s per success cost one more 429
+//!   every few seconds on a small budget; counting the same standing surplus on every answer
+//!   raised a 4/s estimate to 6.5/s in nine answers against a 5/s budget).
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -130,6 +138,14 @@ struct Bucket {
     /// One request at a time until its answer tells the budget: `Some` at the start and after
     /// a 429 that spent the budget.
     solo: Option<Solo>,
+    /// The lowest surplus (ARM's header minus requests in flight, minus the pacer's tokens)
+    /// seen since the refill estimate last changed; `None` before the first such answer.
+    low_surplus: Option<f64>,
+    /// The most tokens ARM has shown it can hold: the highest header + 1 (the request that
+    /// header answered took one); `None` until a header is seen. The tokens refill up to
+    /// this, never to ARM's published burst, so an idle spell cannot pile up a burst a small
+    /// budget would answer with a row of 429s.
+    ceiling: Option<f64>,
 }
 
 /// A request that goes alone to learn the budget.
@@ -232,6 +248,10 @@ impl Pacer {
             .remaining
             .map(|r| (r.max(0.0) - f64::from(bucket.in_flight)).max(0.0));
         let spent = outcome.remaining.is_none_or(|r| r < 1.0);
+        if let Some(remaining) = outcome.remaining {
+            let shown = remaining.max(0.0) + 1.0;
+            bucket.ceiling = Some(bucket.ceiling.map_or(shown, |c| c.max(shown)));
+        }
         let probe = bucket.solo.filter(|s| s.probe == Some(ticket.0));
         if outcome.throttled {
             let until = now + outcome.retry_after.unwrap_or(DEFAULT_RETRY_AFTER);
@@ -259,13 +279,21 @@ impl Pacer {
                 if let Some(since) = solo.since_throttle {
                     let secs = now.saturating_duration_since(since).as_secs_f64();
                     if secs > 0.0 {
-                        let measured = (outcome.remaining.unwrap_or(0.0).max(0.0) + 1.0) / secs;
+                        // ARM's header is the floor of its tokens after the probe's take, and
+                        // it held a fraction of a token (unknown, < 1) at the 429: the tokens
+                        // refilled since are between `remaining` and `remaining + 2`. Take the
+                        // lower bound, so the estimate never exceeds ARM's rate (every
+                        // overshoot is a 429 once the budget runs at its limit); half a token
+                        // when the header says 0, so a slow budget is not taken for none.
+                        let remaining = outcome.remaining.unwrap_or(0.0).max(0.0);
+                        let measured = remaining.max(0.5) / secs;
                         bucket.rate = measured.clamp(MIN_REFILL_PER_SEC, limits.max_refill_per_sec);
                     }
                 }
                 // The one answer allowed to raise the tokens: this request went alone.
                 bucket.tokens = left.min(limits.burst);
                 bucket.solo = None;
+                bucket.low_surplus = None;
             }
             (Some(solo), None) => {
                 if solo.since_throttle.is_some() {
@@ -274,10 +302,17 @@ impl Pacer {
                 bucket.solo = None;
             }
             (None, Some(left)) => {
-                if outcome.succeeded && left >= bucket.tokens + RECOVERY_MARGIN {
-                    // ARM holds more than the pacer even after every request in flight is
-                    // subtracted: it refills faster than the estimate.
+                let surplus = left - bucket.tokens;
+                let low = bucket.low_surplus.map_or(surplus, |low| low.min(surplus));
+                if outcome.succeeded && surplus >= low.max(0.0) + RECOVERY_MARGIN {
+                    // ARM's surplus over the pacer (every request in flight subtracted) grew
+                    // by the margin since its lowest point: ARM refills faster than the
+                    // estimate. The surplus itself stays (the pacer never raises its tokens to
+                    // a header), so it counts once: the next growth needs a new margin.
                     bucket.rate = (bucket.rate * RECOVERY_FACTOR).min(limits.max_refill_per_sec);
+                    bucket.low_surplus = Some(surplus);
+                } else {
+                    bucket.low_surplus = Some(low);
                 }
                 bucket.tokens = bucket.tokens.min(left);
             }
@@ -321,6 +356,8 @@ impl Pacer {
                     since_throttle: None,
                     probe: None,
                 }),
+                low_surplus: None,
+                ceiling: None,
             });
         if let Some(until) = bucket.paused_until {
             if now < until {
@@ -336,7 +373,8 @@ impl Pacer {
             return bucket;
         }
         let elapsed = now.saturating_duration_since(bucket.at).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * bucket.rate).min(limits.burst);
+        let cap = bucket.ceiling.map_or(limits.burst, |c| c.min(limits.burst));
+        bucket.tokens = (bucket.tokens + elapsed * bucket.rate).min(cap.max(bucket.tokens));
         bucket.at = now;
         bucket
     }
@@ -482,11 +520,12 @@ mod tests {
         // While the probe is out, nothing else goes.
         let other = tokio::time::timeout(Duration::from_millis(50), pacer.acquire("s", W)).await;
         assert!(other.is_err());
-        // ARM refilled 1 token (+ the one the probe spent) in ~0.45 s: ~4.4 per second.
-        pacer.answered("s", W, probe, ok(1.0));
+        // 2 left after the probe's take: ARM refilled at least 2 tokens in ~0.41 s, so the
+        // estimate is the lower bound, ~4.9 per second, never the 7.3 of (2 + 1) / 0.41.
+        pacer.answered("s", W, probe, ok(2.0));
         let rate = pacer.refill_rate("s", W);
-        assert!(rate > 3.0 && rate < 5.2, "measured {rate}");
-        assert!((pacer.available("s", W) - 1.0).abs() < 0.1);
+        assert!(rate > 3.5 && rate <= 2.0 / 0.39, "measured {rate}");
+        assert!((pacer.available("s", W) - 2.0).abs() < 0.1);
     }
 
     #[tokio::test]
@@ -495,7 +534,7 @@ mod tests {
         let t = pacer.acquire("s", W).await;
         pacer.answered("s", W, t, throttled(0.0, Duration::from_millis(100)));
         let probe = pacer.acquire("s", W).await;
-        // 0 left after 0.1 s: ~9 per second measured.
+        // 0 left after 0.1 s: half a token in 0.1 s, ~5 per second measured.
         pacer.answered("s", W, probe, ok(0.0));
         let measured = pacer.refill_rate("s", W);
         assert!(measured < 10.0, "{measured}");
@@ -503,12 +542,34 @@ mod tests {
         let t = pacer.acquire("s", W).await;
         pacer.answered("s", W, t, ok(pacer.available("s", W) + 1.0));
         assert!((pacer.refill_rate("s", W) - measured).abs() < 1e-9);
-        // ... one showing ARM 2+ tokens richer raises it by 5 %.
+        // ... one showing ARM's surplus grown by 2+ tokens raises it by 5 % ...
         tokio::time::sleep(Duration::from_millis(150)).await;
         let t = pacer.acquire("s", W).await;
-        pacer.answered("s", W, t, ok(pacer.available("s", W) + 3.0));
+        pacer.answered("s", W, t, ok(pacer.available("s", W) + 3.5));
         let raised = pacer.refill_rate("s", W);
         assert!((raised - (measured * RECOVERY_FACTOR).min(10.0)).abs() < 1e-9);
+        // ... and the same standing surplus, answer after answer, does not raise it again.
+        for _ in 0..5 {
+            tokio::time::sleep(Duration::from_millis(250)).await;
+            let t = pacer.acquire("s", W).await;
+            pacer.answered("s", W, t, ok(pacer.available("s", W) + 3.5));
+        }
+        assert!((pacer.refill_rate("s", W) - raised).abs() < 1e-9);
+    }
+
+    #[tokio::test]
+    async fn an_idle_spell_refills_only_to_what_arm_has_shown() {
+        let pacer = pacer(200.0, 100.0);
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(3.0));
+        // ARM has shown a bucket of 4 (3 left + the one taken); 200 ms at 100/s would be 20.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!((pacer.available("s", W) - 4.0).abs() < 1e-9);
+        // A larger header raises the ceiling.
+        let t = pacer.acquire("s", W).await;
+        pacer.answered("s", W, t, ok(9.0));
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!((pacer.available("s", W) - 10.0).abs() < 1e-9);
     }
 
     #[tokio::test]
