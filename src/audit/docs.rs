@@ -1,6 +1,6 @@
 //! The rules reference (`docs/rules/<ID>.md`, one page per rule, and `docs/rules/README.md`),
 //! rendered from the rule catalog and [`super::remedy`] so the pages cannot drift from the code:
-//! `tests/audit_docs.rs` compares the files with this rendering. `kvinit rules ID` prints the same
+//! `tests/it/audit_docs.rs` compares the files with this rendering. `kvinit rules ID` prints the same
 //! page from the binary ([`page_body`]), so a rule link works where only the binary is installed.
 //! Pure; must not write files.
 

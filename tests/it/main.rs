@@ -1,0 +1,53 @@
+//! kvinit's integration tests, in one binary (`autotests = false` in Cargo.toml): one module
+//! per area, linked once instead of once per file. Shared helpers live in [`support`].
+
+mod support;
+
+mod api_versions;
+mod apply_cli;
+mod apply_executor;
+mod apply_names;
+mod audit_docs;
+mod audit_emulator;
+mod bad_plans;
+mod bad_plans_apply_zero_requests;
+mod bad_plans_scale;
+mod cli_fail_on;
+mod cli_help;
+mod cli_interrupt;
+mod cli_pacing;
+mod cli_pty;
+mod cli_robustness;
+mod compat_state_0_1_0;
+mod credential_chain;
+mod credential_untrusted_certificate;
+mod credential_wrong_secret;
+mod drift_access_policies;
+mod drift_network;
+mod drift_ownership;
+mod drift_protection;
+mod drift_saved;
+mod e2e_apply;
+mod e2e_faults;
+mod emulator_command;
+mod guard_never_weaken;
+mod guard_protective_controls;
+mod guard_revoke_grants;
+mod guard_role_assignment;
+mod guard_saved_edited;
+mod guard_tenant_move;
+mod json_errors;
+mod outcome_model;
+mod plan_after_apply;
+mod plan_live_names;
+mod plan_schema;
+mod plan_snapshots;
+mod principal_not_found;
+mod private_vaults;
+mod property_never_weaken;
+mod readme_plan_reference;
+mod rules_cli;
+mod shell_integration;
+mod test_layout;
+mod wizard_flow;
+mod wizard_pty;
