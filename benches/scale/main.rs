@@ -1,5 +1,5 @@
 //! kvinit's benchmark harness (issue 6): `cargo bench --bench scale [-- WHICH…]` where WHICH is
-//! any of `offline`, `startup`, `apply` (benchmarks 2 and 3), `baseline` (default: all). Prints Markdown tables that
+//! any of `offline`, `whole` (whole-process offline plan), `startup`, `apply` (benchmarks 2 and 3), `baseline` (default: all). Prints Markdown tables that
 //! BENCHMARKS.md records. A plain `harness = false` binary: no timing framework, figures come
 //! from wall clocks, /proc/self/status and the emulator's request log.
 
@@ -12,6 +12,7 @@ mod offline;
 mod plan_gen;
 mod startup;
 mod stats;
+mod whole_process;
 
 /// What `--dump-desired` prints: the desired state with each vault's compliance results last
 /// (the shape it had when the results were stored in the vault, so dumps stay comparable).
@@ -79,6 +80,9 @@ fn main() {
     println!("# kvinit benchmarks\n");
     if want("offline") {
         offline::run();
+    }
+    if want("whole") {
+        whole_process::run();
     }
     if want("startup") {
         startup::run();

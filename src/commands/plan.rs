@@ -114,17 +114,36 @@ pub fn run(args: PlanArgs) -> ExitCode {
     }
 }
 
+/// Bytes of `-o json`/`-o yaml` output gathered before one write to stdout.
+const STREAM_CHUNK: usize = 64 * 1024;
+
 fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> ExitCode {
     let file = args.file.display().to_string();
-    let text = match args.output {
-        PlanFormat::Table => plan_view::render_table(&file, state, compliance),
-        PlanFormat::Json => structured::json(&plan_view::to_json(state, compliance)),
-        PlanFormat::Yaml => structured::yaml(&plan_view::to_json(state, compliance)),
+    let stream = match args.output {
+        PlanFormat::Table => {
+            crate::ui::output::human(&plan_view::render_table(&file, state, compliance));
+            return ExitCode::Success;
+        }
+        PlanFormat::Json => structured::stream_json,
+        PlanFormat::Yaml => structured::stream_yaml,
     };
-    match args.output {
-        PlanFormat::Table => crate::ui::output::human(&text),
-        _ => crate::ui::output::stdout(&text),
-    }
+    // Streamed vault by vault through a 64 KiB buffer: a 10,000-vault document is never held
+    // as one tree or one string.
+    let mut buffer = String::with_capacity(STREAM_CHUNK);
+    let head = plan_view::head(state, compliance);
+    stream(
+        &head,
+        "vaults",
+        plan_view::vaults(state, compliance),
+        &mut |chunk| {
+            buffer.push_str(chunk);
+            if buffer.len() >= STREAM_CHUNK {
+                crate::ui::output::stdout(&buffer);
+                buffer.clear();
+            }
+        },
+    );
+    crate::ui::output::stdout(&buffer);
     ExitCode::Success
 }
 

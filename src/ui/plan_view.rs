@@ -21,29 +21,49 @@ use serde_json::{Value, json};
 use crate::resources::{DesiredState, DesiredVault};
 use crate::rules::{Compliance, Status};
 
-/// The `-o json` value (also used for `-o yaml`).
+/// The `-o json` value (also used for `-o yaml`) as one tree; the live plan's view extends it.
+/// The offline plan streams the same document with [`head`] and [`vaults`] instead.
 pub fn to_json(state: &DesiredState, compliance: &Compliance) -> Value {
+    let mut doc = head(state, compliance);
+    doc.insert(
+        "vaults".into(),
+        Value::Array(vaults(state, compliance).collect()),
+    );
+    Value::Object(doc)
+}
+
+/// The fields before `"vaults"`: `liveState` and `summary`.
+pub fn head(state: &DesiredState, compliance: &Compliance) -> serde_json::Map<String, Value> {
     let resources = state.distinct_resources();
     let passed = compliance
         .iter()
         .filter(|r| r.status == Status::Pass)
         .count();
     let failed = failed_rule_checks(compliance);
-    json!({
-        "liveState": "notRead",
-        "summary": {
+    let mut doc = serde_json::Map::new();
+    doc.insert("liveState".into(), json!("notRead"));
+    doc.insert(
+        "summary".into(),
+        json!({
             "vaults": state.vaults.len(),
             "resources": resources,
             "rulesPassed": passed,
             "rulesFailed": failed,
-        },
-        "vaults": state
-            .vaults
-            .iter()
-            .enumerate()
-            .map(|(i, v)| vault_json(v, compliance.of(i)))
-            .collect::<Vec<_>>(),
-    })
+        }),
+    );
+    doc
+}
+
+/// The `"vaults"` elements, one at a time (matrix order).
+pub fn vaults<'a>(
+    state: &'a DesiredState,
+    compliance: &'a Compliance,
+) -> impl Iterator<Item = Value> + 'a {
+    state
+        .vaults
+        .iter()
+        .enumerate()
+        .map(|(i, v)| vault_json(v, compliance.of(i)))
 }
 
 fn vault_json(v: &DesiredVault, compliance: &[crate::rules::RuleResult]) -> Value {

@@ -42,6 +42,7 @@ mod plan_after_apply;
 mod plan_live_names;
 mod plan_schema;
 mod plan_snapshots;
+mod plan_streamed_output;
 mod principal_not_found;
 mod private_vaults;
 mod property_never_weaken;
