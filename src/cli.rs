@@ -185,6 +185,12 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = PlanFormat::Table)]
     pub output: PlanFormat,
+    /// Offline table: print every ARM resource and setting of every vault. Without it a plan of
+    /// more than 25 vaults prints the matrix, one line per vault and the compliance summary
+    /// (a plan of 25 or fewer prints the details anyway). `-o json`/`-o yaml` always hold
+    /// everything.
+    #[arg(long)]
+    pub detail: bool,
     /// Exit 3 when changes are pending (creates, updates, blocked changes), 0 when there are
     /// none (errors stay 1 and 2). Reads live state (Azure unless a target flag is given).
     #[arg(long)]

@@ -268,6 +268,7 @@ fn next_steps(
             crate::commands::plan::run(PlanArgs {
                 file: path.to_path_buf(),
                 output: PlanFormat::Table,
+                detail: false,
                 detailed_exitcode: false,
                 out: None,
                 force: false,

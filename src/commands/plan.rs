@@ -119,31 +119,30 @@ const STREAM_CHUNK: usize = 64 * 1024;
 
 fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> ExitCode {
     let file = args.file.display().to_string();
-    let stream = match args.output {
-        PlanFormat::Table => {
-            crate::ui::output::human(&plan_view::render_table(&file, state, compliance));
-            return ExitCode::Success;
-        }
-        PlanFormat::Json => structured::stream_json,
-        PlanFormat::Yaml => structured::stream_yaml,
-    };
     // Streamed vault by vault through a 64 KiB buffer: a 10,000-vault document is never held
-    // as one tree or one string.
+    // as one tree or one string. The table is human output (escaped), JSON and YAML are not.
+    let print = match args.output {
+        PlanFormat::Table => crate::ui::output::human,
+        PlanFormat::Json | PlanFormat::Yaml => crate::ui::output::stdout,
+    };
     let mut buffer = String::with_capacity(STREAM_CHUNK);
-    let head = plan_view::head(state, compliance);
-    stream(
-        &head,
-        "vaults",
-        plan_view::vaults(state, compliance),
-        &mut |chunk| {
-            buffer.push_str(chunk);
-            if buffer.len() >= STREAM_CHUNK {
-                crate::ui::output::stdout(&buffer);
-                buffer.clear();
-            }
-        },
-    );
-    crate::ui::output::stdout(&buffer);
+    let mut sink = |chunk: &str| {
+        buffer.push_str(chunk);
+        if buffer.len() >= STREAM_CHUNK {
+            print(&buffer);
+            buffer.clear();
+        }
+    };
+    let head = || plan_view::head(state, compliance);
+    let vaults = || plan_view::vaults(state, compliance);
+    match args.output {
+        PlanFormat::Table => {
+            plan_view::write_table(&file, state, compliance, args.detail, &mut sink)
+        }
+        PlanFormat::Json => structured::stream_json(&head(), "vaults", vaults(), &mut sink),
+        PlanFormat::Yaml => structured::stream_yaml(&head(), "vaults", vaults(), &mut sink),
+    }
+    print(&buffer);
     ExitCode::Success
 }
 

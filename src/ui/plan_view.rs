@@ -157,69 +157,72 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
     }
 }
 
-/// The human preview: the matrix, then per vault every resource with every setting, then the
-/// compliance results, and a closing line saying live state was not read.
+/// Plans of at most this many vaults show every resource and setting in the table without
+/// `--detail`.
+pub const DETAIL_AUTO_MAX_VAULTS: usize = 25;
+
+/// The offline plan's human table as one string (see [`write_table`]).
 pub fn render_table(file: &str, state: &DesiredState, compliance: &Compliance) -> String {
     let mut out = String::new();
+    write_table(file, state, compliance, false, &mut |c| out.push_str(c));
+    out
+}
+
+/// Streams the offline plan's human table into `sink` in chunks (about one vault each): the
+/// header, the matrix, one line per vault, then — with `detail`, or for a plan of at most
+/// [`DETAIL_AUTO_MAX_VAULTS`] vaults — every resource with its ARM resource ID, api-version
+/// and flattened body and each vault's rule results; else the compliance summary per rule and
+/// a line saying how to see the details. Ends with the totals.
+pub fn write_table(
+    file: &str,
+    state: &DesiredState,
+    compliance: &Compliance,
+    detail: bool,
+    sink: &mut dyn FnMut(&str),
+) {
+    let mut out = String::new();
     let n = state.vaults.len();
+    let detail = detail || n <= DETAIL_AUTO_MAX_VAULTS;
     let _ = writeln!(
         out,
         "kvinit plan: {file} ({n} vault{})\n",
         if n == 1 { "" } else { "s" }
     );
+    if !detail {
+        let _ = writeln!(out, "{}\n", matrix_line(state));
+    }
     let mut rows = vec![vec![
         "NAME".to_string(),
         "SUBSCRIPTION".into(),
         "RESOURCE GROUP".into(),
         "LOCATION".into(),
     ]];
-    for v in &state.vaults {
-        rows.push(vec![
+    if !detail {
+        rows[0].push("RULES".into());
+    }
+    for (i, v) in state.vaults.iter().enumerate() {
+        let mut row = vec![
             v.name.clone(),
             v.subscription_id.clone(),
             v.resource_group.clone(),
             v.location.clone(),
-        ]);
+        ];
+        if !detail {
+            row.push(rules_cell(compliance.of(i)));
+        }
+        rows.push(row);
     }
     out.push_str(&table(&rows));
-    for (i, v) in state.vaults.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "\n== vault {} (app {}, environment {}, region {} / {})",
-            v.name, v.app, v.environment, v.location, v.region
-        );
-        for r in &v.resources {
-            let name = r.id.rsplit('/').next().unwrap_or(&r.id);
-            let _ = writeln!(
-                out,
-                "  {} {} (api-version {})",
-                r.kind.arm_type(),
-                name,
-                r.api_version
-            );
-            let _ = writeln!(out, "      id  {}", r.id);
-            let mut pairs = Vec::new();
-            flatten("", &r.body.to_value(), &mut pairs);
-            let rows: Vec<Vec<String>> = pairs
-                .into_iter()
-                .map(|(k, v)| vec![format!("      {k}"), v])
-                .collect();
-            out.push_str(&table(&rows));
+    drop(rows);
+    sink(&out);
+    if detail {
+        for (i, v) in state.vaults.iter().enumerate() {
+            sink(&vault_detail(v, compliance.of(i)));
         }
-        out.push_str("  compliance:\n");
-        let rows: Vec<Vec<String>> = compliance
-            .of(i)
-            .iter()
-            .map(|c| {
-                let s = match c.status {
-                    Status::Pass => "pass",
-                    Status::Fail => "FAIL",
-                };
-                vec![format!("    {s}"), c.rule.to_string(), c.detail.to_string()]
-            })
-            .collect();
-        out.push_str(&table(&rows));
+    } else {
+        sink(&compliance_summary(compliance));
     }
+    let mut out = String::new();
     let failed = failed_rule_checks(compliance);
     let resources = state.distinct_resources();
     let _ = writeln!(
@@ -228,9 +231,133 @@ pub fn render_table(file: &str, state: &DesiredState, compliance: &Compliance) -
         if n == 1 { "" } else { "s" },
         if failed == 1 { "" } else { "s" }
     );
+    if !detail {
+        out.push_str(
+            "Resources and settings of each vault not shown: `kvinit plan --detail` prints them (or `-o json`).\n",
+        );
+    }
     out.push_str(
         "Live state was not read: this is the full desired state; nothing was sent to Azure.\n",
     );
+    sink(&out);
+}
+
+/// `matrix: 3 apps × 2 environments × 3 regions = 18 vaults in 3 subscriptions` (or
+/// `= 18 cells, 16 vaults after exclusions`).
+fn matrix_line(state: &DesiredState) -> String {
+    use std::collections::BTreeSet;
+    let distinct = |f: &dyn Fn(&DesiredVault) -> &str| {
+        state.vaults.iter().map(f).collect::<BTreeSet<_>>().len()
+    };
+    let (apps, envs, regions, subs) = (
+        distinct(&|v| v.app.as_str()),
+        distinct(&|v| v.environment.as_str()),
+        distinct(&|v| v.region.as_str()),
+        distinct(&|v| v.subscription_id.as_str()),
+    );
+    let plural =
+        |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    let cells = apps * envs * regions;
+    let vaults = state.vaults.len();
+    let count = if cells == vaults {
+        plural(vaults, "vault", "vaults")
+    } else {
+        format!("{cells} cells, {vaults} vaults after exclusions")
+    };
+    format!(
+        "matrix: {} × {} × {} = {count} in {}",
+        plural(apps, "app", "apps"),
+        plural(envs, "environment", "environments"),
+        plural(regions, "region", "regions"),
+        plural(subs, "subscription", "subscriptions"),
+    )
+}
+
+/// `14 pass` or `12 pass, FAIL KV-PE KV-LOCK`.
+fn rules_cell(results: &[crate::rules::RuleResult]) -> String {
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r.status == Status::Fail)
+        .map(|r| r.rule.to_string())
+        .collect();
+    let passed = results.len() - failed.len();
+    if failed.is_empty() {
+        format!("{passed} pass")
+    } else {
+        format!("{passed} pass, FAIL {}", failed.join(" "))
+    }
+}
+
+/// Per rule: how many vaults pass and fail it (rule order as first seen).
+fn compliance_summary(compliance: &Compliance) -> String {
+    let mut order: Vec<String> = Vec::new();
+    let mut counts: std::collections::HashMap<String, (usize, usize)> = Default::default();
+    for r in compliance.iter() {
+        let key = r.rule.to_string();
+        let entry = counts.entry(key.clone()).or_insert_with(|| {
+            order.push(key);
+            (0, 0)
+        });
+        match r.status {
+            Status::Pass => entry.0 += 1,
+            Status::Fail => entry.1 += 1,
+        }
+    }
+    let mut rows = vec![vec![
+        "  RULE".to_string(),
+        "VAULTS PASSING".into(),
+        "FAILING".into(),
+    ]];
+    for rule in order {
+        let (pass, fail) = counts[&rule];
+        rows.push(vec![
+            format!("  {rule}"),
+            pass.to_string(),
+            fail.to_string(),
+        ]);
+    }
+    format!("\ncompliance:\n{}", table(&rows))
+}
+
+/// One vault's resources (type, name, api-version, ARM resource ID, flattened body) and rule
+/// results.
+fn vault_detail(v: &DesiredVault, results: &[crate::rules::RuleResult]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "\n== vault {} (app {}, environment {}, region {} / {})",
+        v.name, v.app, v.environment, v.location, v.region
+    );
+    for r in &v.resources {
+        let name = r.id.rsplit('/').next().unwrap_or(&r.id);
+        let _ = writeln!(
+            out,
+            "  {} {} (api-version {})",
+            r.kind.arm_type(),
+            name,
+            r.api_version
+        );
+        let _ = writeln!(out, "      id  {}", r.id);
+        let mut pairs = Vec::new();
+        flatten("", &r.body.to_value(), &mut pairs);
+        let rows: Vec<Vec<String>> = pairs
+            .into_iter()
+            .map(|(k, v)| vec![format!("      {k}"), v])
+            .collect();
+        out.push_str(&table(&rows));
+    }
+    out.push_str("  compliance:\n");
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|c| {
+            let s = match c.status {
+                Status::Pass => "pass",
+                Status::Fail => "FAIL",
+            };
+            vec![format!("    {s}"), c.rule.to_string(), c.detail.to_string()]
+        })
+        .collect();
+    out.push_str(&table(&rows));
     out
 }
 

@@ -43,6 +43,7 @@ mod plan_live_names;
 mod plan_schema;
 mod plan_snapshots;
 mod plan_streamed_output;
+mod plan_table_detail;
 mod principal_not_found;
 mod private_vaults;
 mod property_never_weaken;

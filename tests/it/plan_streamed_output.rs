@@ -8,9 +8,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use kvinit::ui::{plan_view, structured};
 
-#[path = "../../benches/scale/plan_gen.rs"]
-#[allow(dead_code)]
-mod plan_gen;
+use crate::support::plan_gen;
 
 fn tree_and_streamed(text: &str) -> [(String, String); 2] {
     let plan = kvinit::plan_file::parse(Path::new("generated.yaml"), text)

@@ -7,3 +7,6 @@
 pub mod arm;
 pub mod bin;
 pub mod drift;
+/// The benchmarks' plan generator (`benches/scale/plan_gen.rs`): plans of any size for tests.
+#[path = "../../../benches/scale/plan_gen.rs"]
+pub mod plan_gen;
