@@ -139,7 +139,12 @@ fn offline(args: &PlanArgs, state: &DesiredState, compliance: &Compliance) -> Ex
         PlanFormat::Table => {
             plan_view::write_table(&file, state, compliance, args.detail, &mut sink)
         }
-        PlanFormat::Json => structured::stream_json(&head(), "vaults", vaults(), &mut sink),
+        PlanFormat::Json => structured::stream_json(
+            &head(),
+            "vaults",
+            plan_view::vaults_compact(state, compliance),
+            &mut sink,
+        ),
         PlanFormat::Yaml => structured::stream_yaml(&head(), "vaults", vaults(), &mut sink),
     }
     print(&buffer);

@@ -4,6 +4,7 @@ pub mod apply_view;
 pub mod change_view;
 pub mod count;
 pub mod deprecation_notices;
+pub mod json_reindent;
 pub mod output;
 pub mod plan_view;
 pub mod progress;

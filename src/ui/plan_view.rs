@@ -54,6 +54,107 @@ pub fn head(state: &DesiredState, compliance: &Compliance) -> serde_json::Map<St
     doc
 }
 
+/// The `"vaults"` elements as compact JSON text, one at a time (matrix order): the same values
+/// as [`vaults`], written from each resource's stored body text without parsing it (the
+/// streamed `-o json` path; a test keeps the two equal).
+pub fn vaults_compact<'a>(
+    state: &'a DesiredState,
+    compliance: &'a Compliance,
+) -> impl Iterator<Item = String> + 'a {
+    state
+        .vaults
+        .iter()
+        .enumerate()
+        .map(|(i, v)| vault_compact(v, compliance.of(i)))
+}
+
+fn vault_compact(v: &DesiredVault, compliance: &[crate::rules::RuleResult]) -> String {
+    let text = |s: &str| serde_json::to_string(s).expect("a string serialises");
+    let mut out = String::with_capacity(4096);
+    out.push_str("{\"name\":");
+    out.push_str(&text(&v.name));
+    for (key, value) in [
+        ("app", &v.app),
+        ("environment", &v.environment),
+        ("region", &v.region),
+        ("location", &v.location),
+        ("subscriptionId", &v.subscription_id),
+        ("resourceGroup", &v.resource_group),
+    ] {
+        out.push_str(",\"");
+        out.push_str(key);
+        out.push_str("\":");
+        out.push_str(&text(value));
+    }
+    out.push_str(",\"onSoftDeleted\":");
+    out.push_str(&serde_json::to_string(&v.on_soft_deleted).expect("serialises"));
+    out.push_str(",\"resources\":[");
+    for (n, r) in v.resources.iter().enumerate() {
+        if n > 0 {
+            out.push(',');
+        }
+        let body = r.body.as_str();
+        if !body.starts_with('{') || has_top_level_key(body, &["type", "id", "apiVersion"]) {
+            // The tree's rules (a body key replaces the one before it; a non-object body is
+            // left out) are the contract: take the tree path for such a body.
+            let mut obj = serde_json::Map::new();
+            obj.insert("type".into(), json!(r.kind.arm_type()));
+            obj.insert("id".into(), json!(r.id));
+            obj.insert("apiVersion".into(), json!(r.api_version));
+            if let Value::Object(fields) = r.body.to_value() {
+                obj.extend(fields);
+            }
+            out.push_str(&serde_json::to_string(&obj).expect("serialises"));
+            continue;
+        }
+        out.push_str("{\"type\":");
+        out.push_str(&text(r.kind.arm_type()));
+        out.push_str(",\"id\":");
+        out.push_str(&text(&r.id));
+        out.push_str(",\"apiVersion\":");
+        out.push_str(&text(r.api_version));
+        if body.len() > 2 {
+            out.push(',');
+            out.push_str(&body[1..body.len() - 1]);
+        }
+        out.push('}');
+    }
+    out.push_str("],\"compliance\":");
+    out.push_str(&serde_json::to_string(compliance).expect("serialises"));
+    out.push('}');
+    out
+}
+
+/// Whether the compact JSON object `text` has one of `keys` at its top level.
+fn has_top_level_key(text: &str, keys: &[&str]) -> bool {
+    let bytes = text.as_bytes();
+    let (mut depth, mut i) = (0usize, 0usize);
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' => {
+                let start = i + 1;
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                let is_key = depth == 1 && bytes.get(i + 1) == Some(&b':');
+                if is_key
+                    && keys
+                        .iter()
+                        .any(|k| k.as_bytes() == &bytes[start..i.min(bytes.len())])
+                {
+                    return true;
+                }
+            }
+            b'{' | b'[' => depth += 1,
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        i += 1;
+    }
+    false
+}
+
 /// The `"vaults"` elements, one at a time (matrix order).
 pub fn vaults<'a>(
     state: &'a DesiredState,
@@ -368,4 +469,21 @@ pub(crate) fn failed_rule_checks(compliance: &Compliance) -> usize {
         .iter()
         .filter(|r| r.status == Status::Fail)
         .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::has_top_level_key;
+
+    #[test]
+    fn only_top_level_keys_count() {
+        let keys = &["type", "id", "apiVersion"];
+        assert!(!has_top_level_key(
+            r#"{"properties":{"rules":[{"id":"x"}]},"odata.type":"t","name":"id"}"#,
+            keys
+        ));
+        assert!(has_top_level_key(r#"{"a":{"b":1},"id":"x"}"#, keys));
+        assert!(has_top_level_key(r#"{"k\"":"v","type":1}"#, keys));
+        assert!(!has_top_level_key(r#"{"s":"\"id\":"}"#, keys));
+    }
 }

@@ -17,7 +17,9 @@ pub fn yaml(value: &impl Serialize) -> String {
 
 /// Streams a document whose last field is a long list (`"vaults"`) item by item into `sink`,
 /// so the whole document is never held as one tree or one string: `head` holds the fields
-/// before the list (in order), `items` yields the list's elements one at a time.
+/// before the list (in order), `items` yields the list's elements one at a time as compact JSON
+/// text (what `serde_json::to_string` prints), pretty-printed here by
+/// [`super::json_reindent::reindent`] without a parse.
 ///
 /// Output: byte for byte what [`json`] prints for the same object (pretty JSON, two-space
 /// indent, final newline); a test keeps it so. Chunks are whatever is ready (about one item
@@ -25,7 +27,7 @@ pub fn yaml(value: &impl Serialize) -> String {
 pub fn stream_json(
     head: &serde_json::Map<String, serde_json::Value>,
     list_key: &str,
-    items: impl Iterator<Item = serde_json::Value>,
+    items: impl Iterator<Item = String>,
     sink: &mut dyn FnMut(&str),
 ) {
     let key = serde_json::to_string(list_key).expect("a key serialises");
@@ -42,21 +44,14 @@ pub fn stream_json(
         return;
     }
     sink(&format!("{open}  {key}: ["));
+    let mut chunk = String::new();
     let mut first = true;
     for item in items {
-        let text = serde_json::to_string_pretty(&item).expect("results serialise as JSON");
-        let mut chunk = String::with_capacity(text.len() + text.len() / 8 + 8);
-        chunk.push_str(if first { "\n" } else { ",\n" });
+        chunk.clear();
+        chunk.push_str(if first { "\n    " } else { ",\n    " });
         first = false;
-        // Depth 2: every line four spaces in. A JSON string never holds a raw line break, so
-        // indenting by line cannot touch a value.
-        for (i, line) in text.split('\n').enumerate() {
-            if i > 0 {
-                chunk.push('\n');
-            }
-            chunk.push_str("    ");
-            chunk.push_str(line);
-        }
+        // Depth 2: the element's own lines are four spaces in.
+        super::json_reindent::reindent(&item, 2, &mut chunk);
         sink(&chunk);
     }
     sink("\n  ]\n}\n");
@@ -114,9 +109,8 @@ mod tests {
         let mut doc = head.clone();
         doc.insert("a list".into(), Value::Array(items.to_vec()));
         let (mut j, mut y) = (String::new(), String::new());
-        stream_json(head, "a list", items.iter().cloned(), &mut |c| {
-            j.push_str(c)
-        });
+        let compact = items.iter().map(|v| serde_json::to_string(v).unwrap());
+        stream_json(head, "a list", compact, &mut |c| j.push_str(c));
         stream_yaml(head, "a list", items.iter().cloned(), &mut |c| {
             y.push_str(c)
         });

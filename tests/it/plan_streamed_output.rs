@@ -20,7 +20,7 @@ fn tree_and_streamed(text: &str) -> [(String, String); 2] {
     structured::stream_json(
         &head,
         "vaults",
-        plan_view::vaults(&state, &compliance),
+        plan_view::vaults_compact(&state, &compliance),
         &mut |c| json.push_str(c),
     );
     let mut yaml = String::new();
