@@ -85,16 +85,32 @@ const TABLE: &[(&str, &str, &str)] = &[
 ];
 
 fn expected(path: &str) -> Option<(&'static str, &'static str)> {
+    // A type kvinit manages that the table does not name (added after it, e.g. an extension
+    // resource on the vault, whose path the `Microsoft.KeyVault/` row would otherwise take):
+    // the api-version of its descriptor.
+    if let Some(kind) = arm_type(path).and_then(|t| ResourceKind::from_arm_type(&t))
+        && !TABLE
+            .iter()
+            .any(|(_, named, _)| names(named, kind.arm_type()))
+    {
+        return Some((kind.arm_type(), kind.api_version()));
+    }
     let lower = path.to_ascii_lowercase();
     TABLE
         .iter()
         .filter_map(|(marker, kind, version)| lower.rfind(marker).map(|at| (at, *kind, *version)))
         .max_by_key(|(at, ..)| *at)
         .map(|(_, kind, version)| (kind, version))
-        .or_else(|| {
-            let kind = ResourceKind::from_arm_type(&arm_type(path)?)?;
-            Some((kind.arm_type(), kind.api_version()))
-        })
+}
+
+/// Whether the table's `named` type (`Microsoft.KeyVault/*` for a whole namespace) covers
+/// `arm_type` (case-insensitive).
+fn names(named: &str, arm_type: &str) -> bool {
+    let (named, arm_type) = (named.to_ascii_lowercase(), arm_type.to_ascii_lowercase());
+    match named.strip_suffix('*') {
+        Some(namespace) => arm_type.starts_with(namespace),
+        None => named == arm_type,
+    }
 }
 
 /// The ARM type a path names, from its last `/providers/{namespace}/{type}[/{name}/{type}…]`
@@ -305,4 +321,11 @@ fn a_type_the_table_does_not_name_is_found_by_its_arm_type() {
         );
     }
     assert_eq!(arm_type("/subscriptions/s/resourcegroups/rg"), None);
+    // The table decides for the types it names, the `Microsoft.KeyVault/*` row included.
+    assert!(names("Microsoft.KeyVault/*", "Microsoft.KeyVault/vaults"));
+    assert!(names(
+        "Microsoft.Authorization/locks",
+        "microsoft.authorization/LOCKS"
+    ));
+    assert!(!names("Microsoft.KeyVault/*", "Microsoft.Dummy/widgets"));
 }
