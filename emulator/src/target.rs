@@ -1,6 +1,7 @@
 //! Parsing a request path into the ARM operation target it names: the registered route and path
 //! shape it matches ([`crate::route::Route::paths`]), with the shape's captures. Pure string
-//! work: it does not look at the store; it names no resource type itself.
+//! work: it does not look at the store, and holds no per-type path table (the one type it names
+//! is the vault, whose writes serialize: [`Target::vault_write_key`]).
 
 use crate::route::Route;
 
@@ -14,14 +15,6 @@ pub(crate) struct Target {
     pub shape: &'static str,
     params: Vec<(&'static str, String)>,
 }
-
-impl PartialEq for Target {
-    fn eq(&self, other: &Self) -> bool {
-        self.shape == other.shape && self.params == other.params
-    }
-}
-
-impl Eq for Target {}
 
 /// Collapses repeated slashes and drops a trailing slash (the azure_mgmt clients build
 /// `{endpoint}/{scope}` with scopes that start with `/`).
