@@ -1,8 +1,9 @@
 //! The api-version lifecycle: per ARM resource type, the api-versions the emulator serves, which
 //! of them are retiring and when, and ARM's answers — 400 `InvalidApiVersionParameter` for a
 //! version that is not (or no longer) supported, listing the supported ones, and the
-//! `azure-deprecating` response header while a retiring version still works. Owns the table; it
-//! does not look at bodies (the spec for each version is `spec.rs`'s business).
+//! `azure-deprecating` response header while a retiring version still works. Owns the check;
+//! each route declares its versions (`Route::versions`, in its own file). It does not look at
+//! bodies (the spec for each version is `spec.rs`'s business).
 //!
 //! Sources:
 //! * Key Vault: every control-plane api-version before `2026-02-01` retires on 2027-02-27, with no
@@ -17,89 +18,34 @@ use time::OffsetDateTime;
 use time::macros::datetime;
 
 use crate::arm_error::ArmError;
+use crate::spec::SpecFile;
 use crate::target::Target;
 
-/// One served api-version of a resource type.
+/// One served api-version of a resource type (a route's [`crate::route::Route::versions`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Version {
     /// The api-version, e.g. `2026-02-01`.
     pub name: &'static str,
     /// When it stops working (refused from this instant on), with the page that says so.
     pub retires: Option<(OffsetDateTime, &'static str)>,
+    /// The official spec file its requests (and, where checked, answers) are validated with.
+    pub spec: SpecFile,
 }
 
-const fn current(name: &'static str) -> Version {
+/// A version that is not retiring, validated with `spec`.
+pub(crate) const fn current(name: &'static str, spec: SpecFile) -> Version {
     Version {
         name,
         retires: None,
+        spec,
     }
 }
 
 /// Key Vault's retirement of every control-plane api-version before 2026-02-01.
 pub const KEYVAULT_RETIREMENT: OffsetDateTime = datetime!(2027-02-27 00:00:00 UTC);
-const KEYVAULT_MIGRATE: &str =
+/// The page that announces [`KEYVAULT_RETIREMENT`].
+pub(crate) const KEYVAULT_MIGRATE: &str =
     "https://learn.microsoft.com/azure/key-vault/general/migrate-api-version";
-
-/// `Microsoft.KeyVault` (vaults, deleted vaults, checkNameAvailability), newest first.
-pub(crate) const KEYVAULT: &[Version] = &[
-    current("2026-02-01"),
-    Version {
-        name: "2022-02-01-preview",
-        retires: Some((KEYVAULT_RETIREMENT, KEYVAULT_MIGRATE)),
-    },
-];
-/// `Microsoft.Insights/activityLogAlerts`: 2026-01-01 (GA) and the 2023-01-01-preview it
-/// replaces (same body shape).
-pub(crate) const ACTIVITY_LOG_ALERTS: &[Version] =
-    &[current("2026-01-01"), current("2023-01-01-preview")];
-/// `Microsoft.Insights/actionGroups`: 2023-01-01 (validated with the 2021-09-01 schema: the
-/// 2023-01-01 spec is not vendored, and every field kvinit sends has the same shape) and
-/// 2021-09-01.
-pub(crate) const ACTION_GROUPS: &[Version] = &[current("2023-01-01"), current("2021-09-01")];
-/// `Microsoft.Resources/resourceGroups`.
-pub(crate) const RESOURCES: &[Version] = &[current("2021-04-01")];
-/// `Microsoft.Authorization/roleAssignments` and `roleDefinitions`.
-pub(crate) const AUTHORIZATION: &[Version] = &[current("2022-04-01")];
-/// `Microsoft.Insights/diagnosticSettings` (no GA version exists).
-pub(crate) const DIAGNOSTIC_SETTINGS: &[Version] = &[current("2021-05-01-preview")];
-/// `Microsoft.Insights/metricAlerts`.
-pub(crate) const METRIC_ALERTS: &[Version] = &[current("2018-03-01")];
-/// `Microsoft.Network/virtualNetworks/subnets`, `privateEndpoints`, `privateDnsZoneGroups`.
-pub(crate) const NETWORK: &[Version] = &[current("2023-09-01")];
-/// `Microsoft.Authorization/locks`.
-pub(crate) const LOCKS: &[Version] = &[current("2020-05-01")];
-
-/// The api-versions `target`'s resource type is served at, newest first (None: not an ARM
-/// type the emulator serves).
-pub(crate) fn served(target: &Target) -> Option<&'static [Version]> {
-    use Target::*;
-    Some(match target {
-        ResourceGroup { .. } | ResourceGroups { .. } => RESOURCES,
-        Vault { .. }
-        | VaultsInGroup { .. }
-        | VaultsInSubscription { .. }
-        | DeletedVault { .. }
-        | PurgeDeletedVault { .. }
-        | DeletedVaults { .. }
-        | CheckVaultName { .. } => KEYVAULT,
-        RoleAssignment { .. } | RoleAssignments { .. } | RoleDefinition { .. } => AUTHORIZATION,
-        DiagnosticSetting { .. } | DiagnosticSettings { .. } => DIAGNOSTIC_SETTINGS,
-        ActionGroup { .. } => ACTION_GROUPS,
-        MetricAlert { .. } | MetricAlertsInGroup { .. } | MetricAlertsInSubscription { .. } => {
-            METRIC_ALERTS
-        }
-        ActivityLogAlert { .. }
-        | ActivityLogAlertsInGroup { .. }
-        | ActivityLogAlertsInSubscription { .. } => ACTIVITY_LOG_ALERTS,
-        Subnet { .. }
-        | PrivateEndpoint { .. }
-        | PrivateEndpointsInSubscription { .. }
-        | PrivateDnsZoneGroup { .. }
-        | PrivateDnsZoneGroups { .. } => NETWORK,
-        Lock { .. } | Locks { .. } => LOCKS,
-        Unknown => return None,
-    })
-}
 
 /// What the api-version check decided for a request that may proceed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +66,7 @@ pub(crate) fn check(
     given: Option<&str>,
     now: OffsetDateTime,
 ) -> Result<Option<Accepted>, ArmError> {
-    let Some(versions) = served(target) else {
+    let Some(versions) = target.route().map(|r| r.versions) else {
         return Ok(None);
     };
     let Some(given) = given else {
@@ -154,11 +100,7 @@ mod tests {
     use super::*;
 
     fn vault() -> Target {
-        Target::Vault {
-            sub: "s".into(),
-            rg: "rg".into(),
-            name: "kv".into(),
-        }
+        Target::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv")
     }
 
     #[test]
@@ -196,6 +138,6 @@ mod tests {
             check(&vault(), None, before).unwrap_err().code,
             "MissingApiVersionParameter"
         );
-        assert_eq!(check(&Target::Unknown, None, before).unwrap(), None);
+        assert_eq!(check(&Target::parse("/x"), None, before).unwrap(), None);
     }
 }

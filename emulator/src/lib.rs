@@ -27,6 +27,7 @@ mod clock;
 mod error;
 mod faults;
 mod lock;
+mod route;
 mod routes;
 mod server;
 pub mod spec;

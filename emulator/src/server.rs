@@ -362,7 +362,7 @@ async fn arm_served(
         Ok((reply, generation)) => {
             let is_write = access == Access::Write
                 && reply.status.is_success()
-                && !matches!(req.target, Target::CheckVaultName { .. });
+                && req.target.shape != crate::routes::vaults::CHECK_VAULT_NAME;
             match if is_write {
                 app.commit(generation).await
             } else {

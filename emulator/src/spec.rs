@@ -1,9 +1,10 @@
 //! Validation against the official Azure REST API specs in `emulator/arm-specs` (exact copies of the official specs) (swagger 2.0):
 //! every swagger file the served operations need is embedded at build time, registered under its
 //! repository path, and each operation's body/response schema is compiled with the jsonschema
-//! crate (draft 4, swagger's base) with every `$ref` resolved. Owns the mapping
-//! (target, method) → operationId and the substitutes for files that are not in the spec copy;
-//! it does not decide anything else about a request.
+//! crate (draft 4, swagger's base) with every `$ref` resolved. Each route names its own spec file
+//! per api-version and its operation IDs (`Route::versions`, `Route::operations`); this file owns
+//! the files those reference ([`SHARED`]), the substitutes for files that are not in the spec
+//! copy, and the validation. It does not decide anything else about a request.
 //!
 //! Substitutes and unresolved `$ref`s (see `arm-specs/README.md`), mapped explicitly:
 //! * `network/.../2023-09-01/network.json` → the 2023-11-01 copy (registered at the 2023-09-01
@@ -33,163 +34,69 @@ use crate::target::Target;
 /// The base URI the spec files are registered under (never fetched).
 const BASE: &str = "https://arm-specs.kvinit.invalid/specification/";
 
-/// Embedded spec files: (path below `specification/`, contents).
-const FILES: &[(&str, &str)] = &[
-    (
-        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"
-        )),
+/// An official spec file embedded at build time: its path below `arm-specs/specification/` and
+/// its text. A route names the file of each api-version it serves (`Version::spec`, built with
+/// [`spec_file!`]); [`SHARED`] holds the files those reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SpecFile {
+    /// Path below `specification/`, e.g.
+    /// `resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json`.
+    pub path: &'static str,
+    /// The file's text (JSON).
+    pub text: &'static str,
+}
+
+/// `spec_file!("path below specification/")`: the [`SpecFile`] of that vendored spec copy,
+/// embedded with `include_str!` (a missing file fails the build).
+macro_rules! spec_file {
+    ($path:literal) => {
+        $crate::spec::SpecFile {
+            path: $path,
+            text: include_str!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/arm-specs/specification/",
+                $path
+            )),
+        }
+    };
+}
+pub(crate) use spec_file;
+
+/// Spec files the routes' own files reference (common types, the network definitions a
+/// private endpoint's spec shares), embedded here once.
+const SHARED: &[SpecFile] = &[
+    spec_file!(
+        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"
     ),
-    (
-        "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/common.json"
-        )),
+    spec_file!("common-types/resource-management/v1/types.json"),
+    spec_file!("common-types/resource-management/v2/types.json"),
+    spec_file!("common-types/resource-management/v3/types.json"),
+    spec_file!(
+        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"
     ),
-    (
-        "common-types/resource-management/v1/types.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/common-types/resource-management/v1/types.json"
-        )),
+    spec_file!(
+        "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateLinkService.json"
     ),
-    (
-        "common-types/resource-management/v2/types.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/common-types/resource-management/v2/types.json"
-        )),
-    ),
-    (
-        "common-types/resource-management/v3/types.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/common-types/resource-management/v3/types.json"
-        )),
-    ),
-    (
-        "resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json"
-        )),
-    ),
-    (
-        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"
-        )),
-    ),
-    (
-        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"
-        )),
-    ),
-    (
-        "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/common-types.json"
-        )),
-    ),
-    (
-        "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"
-        )),
-    ),
-    (
-        "monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"
-        )),
-    ),
-    (
-        "monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/stable/2018-03-01/metricAlert_API.json"
-        )),
-    ),
-    (
-        "monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/preview/2023-01-01-preview/activityLogAlerts_API.json"
-        )),
-    ),
-    (
-        "network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json"
-        )),
-    ),
-    (
-        "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json"
-        )),
-    ),
-    (
-        "network/resource-manager/Microsoft.Network/stable/2023-09-01/privateLinkService.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-09-01/privateLinkService.json"
-        )),
-    ),
-    (
-        "resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json"
-        )),
-    ),
-    (
-        "network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"
-        )),
-    ),
-    (
-        "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json"
-        )),
-    ),
-    (
-        "common-types/resource-management/v5/types.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/common-types/resource-management/v5/types.json"
-        )),
-    ),
-    (
-        "common-types/resource-management/v5/managedidentity.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/common-types/resource-management/v5/managedidentity.json"
-        )),
-    ),
-    (
-        "monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json",
-        include_str!(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/arm-specs/specification/monitor/resource-manager/Microsoft.Insights/Insights/stable/2026-01-01/activityLogAlerts_API.json"
-        )),
-    ),
+    spec_file!("network/resource-manager/Microsoft.Network/stable/2023-11-01/network.json"),
+    spec_file!("common-types/resource-management/v5/types.json"),
+    spec_file!("common-types/resource-management/v5/managedidentity.json"),
 ];
+
+/// Every embedded spec file: [`SHARED`] and each route's version files, each path once.
+fn files() -> &'static [SpecFile] {
+    static FILES: OnceLock<Vec<SpecFile>> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let mut out: Vec<SpecFile> = SHARED.to_vec();
+        for route in crate::routes::ROUTES {
+            for v in route.versions {
+                if !out.iter().any(|f| f.path == v.spec.path) {
+                    out.push(v.spec);
+                }
+            }
+        }
+        out
+    })
+}
 
 /// Network files the 2023-09-01 `virtualNetwork.json` references but the spec copy lacks, with
 /// the definitions referenced from each.
@@ -233,136 +140,28 @@ pub(crate) struct Operation {
     pub operation_id: &'static str,
 }
 
-fn file(prefix: &str) -> &'static str {
-    FILES
+fn file(suffix: &str) -> &'static str {
+    files()
         .iter()
-        .find(|(p, _)| p.ends_with(prefix))
-        .map(|(p, _)| *p)
+        .find(|f| f.path.ends_with(suffix))
+        .map(|f| f.path)
         .unwrap_or("")
 }
 
-/// The Key Vault spec file for `api_version`: the TypeSpec-generated 2026-02-01 `openapi.json`
-/// (its network-security-perimeter operations reference files that do not exist upstream and
-/// are never compiled), else the 2022-02-01-preview swagger.
-fn keyvault_file(api_version: Option<&str>) -> &'static str {
-    match api_version {
-        Some("2026-02-01") => "2026-02-01/openapi.json",
-        _ => "2022-02-01-preview/keyvault.json",
-    }
-}
-
-/// The activity log alerts spec file for `api_version` (2026-01-01 GA or 2023-01-01-preview).
-fn activity_log_alerts_file(api_version: Option<&str>) -> &'static str {
-    match api_version {
-        Some("2026-01-01") => "2026-01-01/activityLogAlerts_API.json",
-        _ => "2023-01-01-preview/activityLogAlerts_API.json",
-    }
-}
-
-/// The spec operation a request at `api_version` calls, if the emulator serves it.
+/// The spec operation a request at `api_version` calls, if the emulator serves it: the route's
+/// operation for the target's shape and method, in the spec file of that version
+/// (`Route::operations`, `Version::spec`).
 pub(crate) fn operation_for(
     target: &Target,
     method: &Method,
     api_version: Option<&str>,
 ) -> Option<Operation> {
-    use Target::*;
-    let kv = keyvault_file(api_version);
-    let ala = activity_log_alerts_file(api_version);
-    let (suffix, id) = match (target, method.as_str()) {
-        (ResourceGroup { .. }, "PUT") => {
-            ("2021-04-01/resources.json", "ResourceGroups_CreateOrUpdate")
-        }
-        (ResourceGroup { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_Get"),
-        (ResourceGroups { .. }, "GET") => ("2021-04-01/resources.json", "ResourceGroups_List"),
-        (Vault { .. }, "PUT") => (kv, "Vaults_CreateOrUpdate"),
-        (Vault { .. }, "PATCH") => (kv, "Vaults_Update"),
-        (Vault { .. }, "GET") => (kv, "Vaults_Get"),
-        (Vault { .. }, "DELETE") => (kv, "Vaults_Delete"),
-        (VaultsInGroup { .. }, "GET") => (kv, "Vaults_ListByResourceGroup"),
-        (VaultsInSubscription { .. }, "GET") => (kv, "Vaults_ListBySubscription"),
-        (DeletedVault { .. }, "GET") => (kv, "Vaults_GetDeleted"),
-        (DeletedVaults { .. }, "GET") => (kv, "Vaults_ListDeleted"),
-        (PurgeDeletedVault { .. }, "POST") => (kv, "Vaults_PurgeDeleted"),
-        (CheckVaultName { .. }, "POST") => (kv, "Vaults_CheckNameAvailability"),
-        (RoleAssignment { .. }, "PUT") => (
-            "authorization-RoleAssignmentsCalls.json",
-            "RoleAssignments_Create",
-        ),
-        (RoleAssignment { .. }, "GET") => (
-            "authorization-RoleAssignmentsCalls.json",
-            "RoleAssignments_Get",
-        ),
-        (RoleAssignments { .. }, "GET") => (
-            "authorization-RoleAssignmentsCalls.json",
-            "RoleAssignments_ListForScope",
-        ),
-        (RoleDefinition { .. }, "GET") => (
-            "authorization-RoleDefinitionsCalls.json",
-            "RoleDefinitions_Get",
-        ),
-        (DiagnosticSetting { .. }, "PUT") => (
-            "diagnosticsSettings_API.json",
-            "DiagnosticSettings_CreateOrUpdate",
-        ),
-        (DiagnosticSetting { .. }, "GET") => {
-            ("diagnosticsSettings_API.json", "DiagnosticSettings_Get")
-        }
-        (DiagnosticSettings { .. }, "GET") => {
-            ("diagnosticsSettings_API.json", "DiagnosticSettings_List")
-        }
-        (ActionGroup { .. }, "PUT") => ("actionGroups_API.json", "ActionGroups_CreateOrUpdate"),
-        (ActionGroup { .. }, "GET") => ("actionGroups_API.json", "ActionGroups_Get"),
-        (MetricAlert { .. }, "PUT") => ("metricAlert_API.json", "MetricAlerts_CreateOrUpdate"),
-        (MetricAlert { .. }, "GET") => ("metricAlert_API.json", "MetricAlerts_Get"),
-        (MetricAlertsInGroup { .. }, "GET") => {
-            ("metricAlert_API.json", "MetricAlerts_ListByResourceGroup")
-        }
-        (MetricAlertsInSubscription { .. }, "GET") => {
-            ("metricAlert_API.json", "MetricAlerts_ListBySubscription")
-        }
-        (ActivityLogAlert { .. }, "PUT") => (ala, "ActivityLogAlerts_CreateOrUpdate"),
-        (ActivityLogAlert { .. }, "GET") => (ala, "ActivityLogAlerts_Get"),
-        (ActivityLogAlertsInGroup { .. }, "GET") => (ala, "ActivityLogAlerts_ListByResourceGroup"),
-        (ActivityLogAlertsInSubscription { .. }, "GET") => {
-            (ala, "ActivityLogAlerts_ListBySubscriptionId")
-        }
-        (Subnet { .. }, "PUT") => ("2023-09-01/virtualNetwork.json", "Subnets_CreateOrUpdate"),
-        (Subnet { .. }, "GET") => ("2023-09-01/virtualNetwork.json", "Subnets_Get"),
-        (PrivateEndpoint { .. }, "PUT") => (
-            "2023-09-01/privateEndpoint.json",
-            "PrivateEndpoints_CreateOrUpdate",
-        ),
-        (PrivateEndpoint { .. }, "GET") => {
-            ("2023-09-01/privateEndpoint.json", "PrivateEndpoints_Get")
-        }
-        (PrivateEndpointsInSubscription { .. }, "GET") => (
-            "2023-09-01/privateEndpoint.json",
-            "PrivateEndpoints_ListBySubscription",
-        ),
-        (PrivateDnsZoneGroup { .. }, "PUT") => (
-            "2023-09-01/privateEndpoint.json",
-            "PrivateDnsZoneGroups_CreateOrUpdate",
-        ),
-        (PrivateDnsZoneGroup { .. }, "GET") => (
-            "2023-09-01/privateEndpoint.json",
-            "PrivateDnsZoneGroups_Get",
-        ),
-        (PrivateDnsZoneGroups { .. }, "GET") => (
-            "2023-09-01/privateEndpoint.json",
-            "PrivateDnsZoneGroups_List",
-        ),
-        (Lock { .. }, "PUT") => (
-            "2020-05-01/locks.json",
-            "ManagementLocks_CreateOrUpdateByScope",
-        ),
-        (Lock { .. }, "GET") => ("2020-05-01/locks.json", "ManagementLocks_GetByScope"),
-        (Lock { .. }, "DELETE") => ("2020-05-01/locks.json", "ManagementLocks_DeleteByScope"),
-        (Locks { .. }, "GET") => ("2020-05-01/locks.json", "ManagementLocks_ListByScope"),
-        _ => return None,
-    };
+    let route = target.route()?;
+    let operation_id = route.operation_id(target.shape, method.as_str())?;
+    let version = route.version(api_version)?;
     Some(Operation {
-        file: file(suffix),
-        operation_id: id,
+        file: version.spec.path,
+        operation_id,
     })
 }
 
@@ -376,12 +175,12 @@ fn specs() -> &'static Specs {
     SPECS.get_or_init(|| {
         let mut docs = HashMap::new();
         let mut resources: Vec<(String, Value)> = Vec::new();
-        for (path, text) in FILES {
-            let mut doc: Value = serde_json::from_str(text)
+        for f in files() {
+            let mut doc: Value = serde_json::from_str(f.text)
                 .expect("embedded spec files are JSON (checked in arm-specs/README.md)");
             expand_discriminators(&mut doc);
-            resources.push((format!("{BASE}{path}"), doc.clone()));
-            docs.insert(*path, doc);
+            resources.push((format!("{BASE}{}", f.path), doc.clone()));
+            docs.insert(f.path, doc);
         }
         // Substitute: 2023-11-01 network.json at the 2023-09-01 path.
         let network = docs.get(NETWORK_2311).cloned().unwrap_or_else(|| json!({}));
@@ -841,6 +640,52 @@ mod tests {
                         response_validator(op, code).is_some(),
                         "{id} {code}: response schema compiles"
                     );
+                }
+            }
+        }
+    }
+
+    /// Every operation a route names exists in the spec file of every version it serves, its
+    /// request body schema (when it takes a body) compiles, and so does each listed response's.
+    #[test]
+    fn every_operation_a_route_names_is_in_its_versions_spec_and_compiles() {
+        for route in crate::routes::ROUTES {
+            for version in route.versions {
+                for spec_op in route.operations {
+                    let op = Operation {
+                        file: version.spec.path,
+                        operation_id: spec_op.id,
+                    };
+                    let (operation, shared) = find_operation(op)
+                        .unwrap_or_else(|| panic!("{} in {}", spec_op.id, version.spec.path));
+                    let takes_body = operation
+                        .get("parameters")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                        .chain(shared.iter())
+                        .map(|p| resolve_local(op, p))
+                        .any(|p| p.get("in").and_then(Value::as_str) == Some("body"));
+                    if takes_body {
+                        assert!(
+                            request_validator(op).is_some(),
+                            "{} at {}: request schema compiles",
+                            spec_op.id,
+                            version.name
+                        );
+                    }
+                    for (status, response) in operation["responses"].as_object().unwrap() {
+                        if let Ok(code) = status.parse::<u16>()
+                            && response.get("schema").is_some()
+                        {
+                            assert!(
+                                response_validator(op, code).is_some(),
+                                "{} {code} at {}: response schema compiles",
+                                spec_op.id,
+                                version.name
+                            );
+                        }
+                    }
                 }
             }
         }

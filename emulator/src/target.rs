@@ -1,135 +1,19 @@
-//! Parsing a request path into the ARM operation target it names (resource group, vault, role
-//! assignment at a scope, …) and the api-version and spec operation each target answers to. Pure
-//! string work: it does not look at the store.
+//! Parsing a request path into the ARM operation target it names: the registered route and path
+//! shape it matches ([`crate::route::Route::paths`]), with the shape's captures. Pure string
+//! work: it does not look at the store, and holds no per-type path table (the one type it names
+//! is the vault, whose writes serialize: [`Target::vault_write_key`]).
 
-/// What a request path names. Strings keep the request's casing (ARM echoes it in IDs).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Target {
-    ResourceGroup {
-        sub: String,
-        rg: String,
-    },
-    /// `GET /subscriptions/{sub}/resourcegroups` (ResourceGroups_List).
-    ResourceGroups {
-        sub: String,
-    },
-    Vault {
-        sub: String,
-        rg: String,
-        name: String,
-    },
-    VaultsInGroup {
-        sub: String,
-        rg: String,
-    },
-    VaultsInSubscription {
-        sub: String,
-    },
-    DeletedVault {
-        sub: String,
-        location: String,
-        name: String,
-    },
-    PurgeDeletedVault {
-        sub: String,
-        location: String,
-        name: String,
-    },
-    DeletedVaults {
-        sub: String,
-    },
-    CheckVaultName {
-        sub: String,
-    },
-    RoleAssignment {
-        scope: String,
-        name: String,
-    },
-    RoleAssignments {
-        scope: String,
-    },
-    RoleDefinition {
-        scope: String,
-        id: String,
-    },
-    DiagnosticSetting {
-        resource: String,
-        name: String,
-    },
-    DiagnosticSettings {
-        resource: String,
-    },
-    ActionGroup {
-        sub: String,
-        rg: String,
-        name: String,
-    },
-    MetricAlert {
-        sub: String,
-        rg: String,
-        name: String,
-    },
-    MetricAlertsInGroup {
-        sub: String,
-        rg: String,
-    },
-    ActivityLogAlert {
-        sub: String,
-        rg: String,
-        name: String,
-    },
-    ActivityLogAlertsInGroup {
-        sub: String,
-        rg: String,
-    },
-    /// `GET /subscriptions/{sub}/providers/Microsoft.Insights/metricAlerts`.
-    MetricAlertsInSubscription {
-        sub: String,
-    },
-    /// `GET /subscriptions/{sub}/providers/Microsoft.Insights/activityLogAlerts`.
-    ActivityLogAlertsInSubscription {
-        sub: String,
-    },
-    Subnet {
-        sub: String,
-        rg: String,
-        vnet: String,
-        name: String,
-    },
-    /// `{rg}/providers/Microsoft.Network/privateEndpoints/{name}`.
-    PrivateEndpoint {
-        sub: String,
-        rg: String,
-        name: String,
-    },
-    /// `GET /subscriptions/{sub}/providers/Microsoft.Network/privateEndpoints`.
-    PrivateEndpointsInSubscription {
-        sub: String,
-    },
-    /// `{privateEndpointId}/privateDnsZoneGroups/{name}`.
-    PrivateDnsZoneGroup {
-        sub: String,
-        rg: String,
-        endpoint: String,
-        name: String,
-    },
-    /// `GET {privateEndpointId}/privateDnsZoneGroups`.
-    PrivateDnsZoneGroups {
-        sub: String,
-        rg: String,
-        endpoint: String,
-    },
-    /// `{scope}/providers/Microsoft.Authorization/locks/{name}` (a management lock at any scope).
-    Lock {
-        scope: String,
-        name: String,
-    },
-    /// `GET {scope}/providers/Microsoft.Authorization/locks`.
-    Locks {
-        scope: String,
-    },
-    /// Anything else: answered with ARM's generic 404s.
-    Unknown,
+use crate::route::Route;
+
+/// What a request path names: the route and path shape it matched, with the shape's captures.
+/// Captured strings keep the request's casing (ARM echoes it in IDs). A path no route serves
+/// matches nothing (answered with ARM's generic 404s).
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    route: Option<&'static Route>,
+    /// The matched [`crate::route::PathShape::name`], e.g. `"Vault"`; empty when none matched.
+    pub shape: &'static str,
+    params: Vec<(&'static str, String)>,
 }
 
 /// Collapses repeated slashes and drops a trailing slash (the azure_mgmt clients build
@@ -161,293 +45,82 @@ fn split_extension<'a>(path: &'a str, marker: &str) -> Option<(String, &'a str)>
 }
 
 impl Target {
-    /// Parses a normalized path.
+    /// Parses a normalized path against every registered route's shapes
+    /// ([`crate::routes::ROUTES`]). Extension shapes (`{scope}/…`) are tried first; of those whose
+    /// literal part occurs, the one occurring last in the path decides (a lock on a vault's
+    /// role assignment is a lock), and a path whose rest fits none of that marker's shapes
+    /// names nothing. Other shapes match segment by segment.
     pub fn parse(path: &str) -> Target {
-        if let Some((scope, rest)) =
-            split_extension(path, "/providers/microsoft.authorization/roleassignments")
-        {
-            return match rest {
-                "" => Target::RoleAssignments { scope },
-                name if !name.contains('/') => Target::RoleAssignment {
-                    scope,
-                    name: name.into(),
-                },
-                _ => Target::Unknown,
-            };
+        let shapes = || {
+            crate::routes::ROUTES
+                .iter()
+                .flat_map(|r| r.paths.iter().map(move |p| (*r, p)))
+        };
+        // The extension marker occurring last in the path.
+        let lower = path.to_ascii_lowercase();
+        let marker = shapes()
+            .filter_map(|(_, p)| extension_marker(p.pattern))
+            .filter_map(|m| {
+                let at = lower.rfind(m)?;
+                let rest = &lower[at + m.len()..];
+                (rest.is_empty() || rest.starts_with('/')).then_some((at, m))
+            })
+            .max_by_key(|(at, m)| (*at, m.len()));
+        if let Some((_, marker)) = marker {
+            let (scope, rest) = split_extension(path, marker).expect("the marker occurs");
+            for (route, shape) in shapes() {
+                if extension_marker(shape.pattern) != Some(marker) {
+                    continue;
+                }
+                let tail = &shape.pattern["{scope}".len() + marker.len()..];
+                if let Some(mut params) = match_segments(tail, rest) {
+                    params.insert(0, ("scope", scope.clone()));
+                    return Target {
+                        route: Some(route),
+                        shape: shape.name,
+                        params,
+                    };
+                }
+            }
+            return Target::unknown();
         }
-        if let Some((scope, rest)) =
-            split_extension(path, "/providers/microsoft.authorization/roledefinitions")
-        {
-            return match rest {
-                id if !id.is_empty() && !id.contains('/') => Target::RoleDefinition {
-                    scope,
-                    id: id.into(),
-                },
-                _ => Target::Unknown,
-            };
+        for (route, shape) in shapes() {
+            if extension_marker(shape.pattern).is_some() {
+                continue;
+            }
+            if let Some(params) = match_segments(shape.pattern, path) {
+                return Target {
+                    route: Some(route),
+                    shape: shape.name,
+                    params,
+                };
+            }
         }
-        if let Some((scope, rest)) =
-            split_extension(path, "/providers/microsoft.authorization/locks")
-        {
-            return match rest {
-                "" => Target::Locks { scope },
-                name if !name.contains('/') => Target::Lock {
-                    scope,
-                    name: name.into(),
-                },
-                _ => Target::Unknown,
-            };
+        Target::unknown()
+    }
+
+    /// A path no route serves.
+    fn unknown() -> Target {
+        Target {
+            route: None,
+            shape: "",
+            params: Vec::new(),
         }
-        if let Some((resource, rest)) =
-            split_extension(path, "/providers/microsoft.insights/diagnosticsettings")
-        {
-            return match rest {
-                "" => Target::DiagnosticSettings { resource },
-                name if !name.contains('/') => Target::DiagnosticSetting {
-                    resource,
-                    name: name.into(),
-                },
-                _ => Target::Unknown,
-            };
-        }
-        let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
-        let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
-        let l: Vec<&str> = lower.iter().map(String::as_str).collect();
-        let s = |i: usize| segs[i].to_string();
-        match l.as_slice() {
-            ["subscriptions", _, "resourcegroups"] => Target::ResourceGroups { sub: s(1) },
-            ["subscriptions", _, "resourcegroups", _] => Target::ResourceGroup {
-                sub: s(1),
-                rg: s(3),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "vaults",
-            ] => Target::VaultsInGroup {
-                sub: s(1),
-                rg: s(3),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "vaults",
-                _,
-            ] => Target::Vault {
-                sub: s(1),
-                rg: s(3),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "vaults",
-            ] => Target::VaultsInSubscription { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "deletedvaults",
-            ] => Target::DeletedVaults { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "checknameavailability",
-            ] => Target::CheckVaultName { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "locations",
-                _,
-                "deletedvaults",
-                _,
-            ] => Target::DeletedVault {
-                sub: s(1),
-                location: s(5),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.keyvault",
-                "locations",
-                _,
-                "deletedvaults",
-                _,
-                "purge",
-            ] => Target::PurgeDeletedVault {
-                sub: s(1),
-                location: s(5),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.insights",
-                "actiongroups",
-                _,
-            ] => Target::ActionGroup {
-                sub: s(1),
-                rg: s(3),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.insights",
-                "metricalerts",
-            ] => Target::MetricAlertsInSubscription { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.insights",
-                "activitylogalerts",
-            ] => Target::ActivityLogAlertsInSubscription { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.insights",
-                "metricalerts",
-            ] => Target::MetricAlertsInGroup {
-                sub: s(1),
-                rg: s(3),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.insights",
-                "metricalerts",
-                _,
-            ] => Target::MetricAlert {
-                sub: s(1),
-                rg: s(3),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.insights",
-                "activitylogalerts",
-            ] => Target::ActivityLogAlertsInGroup {
-                sub: s(1),
-                rg: s(3),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.insights",
-                "activitylogalerts",
-                _,
-            ] => Target::ActivityLogAlert {
-                sub: s(1),
-                rg: s(3),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.network",
-                "virtualnetworks",
-                _,
-                "subnets",
-                _,
-            ] => Target::Subnet {
-                sub: s(1),
-                rg: s(3),
-                vnet: s(7),
-                name: s(9),
-            },
-            [
-                "subscriptions",
-                _,
-                "providers",
-                "microsoft.network",
-                "privateendpoints",
-            ] => Target::PrivateEndpointsInSubscription { sub: s(1) },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.network",
-                "privateendpoints",
-                _,
-            ] => Target::PrivateEndpoint {
-                sub: s(1),
-                rg: s(3),
-                name: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.network",
-                "privateendpoints",
-                _,
-                "privatednszonegroups",
-            ] => Target::PrivateDnsZoneGroups {
-                sub: s(1),
-                rg: s(3),
-                endpoint: s(7),
-            },
-            [
-                "subscriptions",
-                _,
-                "resourcegroups",
-                _,
-                "providers",
-                "microsoft.network",
-                "privateendpoints",
-                _,
-                "privatednszonegroups",
-                _,
-            ] => Target::PrivateDnsZoneGroup {
-                sub: s(1),
-                rg: s(3),
-                endpoint: s(7),
-                name: s(9),
-            },
-            _ => Target::Unknown,
-        }
+    }
+
+    /// The route that serves this path; `None` for a path no route serves.
+    pub fn route(&self) -> Option<&'static Route> {
+        self.route
+    }
+
+    /// The capture `name` of the matched shape (e.g. `"sub"`, `"scope"`), in the request's
+    /// casing; empty when the matched shape has no such capture (a handler binds the captures
+    /// of all its shapes up front, e.g. a lock's `name`, which the list of locks lacks).
+    pub fn param(&self, name: &str) -> &str {
+        self.params
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or("", |(_, v)| v.as_str())
     }
 
     /// The subscription the request is billed to (token buckets are per subscription).
@@ -463,11 +136,37 @@ impl Target {
 
     /// The vault a write to this target serializes on (ARM's one-write-at-a-time per vault).
     pub fn vault_write_key(&self) -> Option<String> {
-        match self {
-            Target::Vault { sub, rg, name } => Some(vault_id(sub, rg, name).to_ascii_lowercase()),
-            _ => None,
+        (self.shape == crate::routes::vaults::VAULT).then(|| {
+            vault_id(self.param("sub"), self.param("rg"), self.param("name")).to_ascii_lowercase()
+        })
+    }
+}
+
+/// The literal part after a leading `{scope}` (e.g. `/providers/microsoft.authorization/locks`),
+/// up to the next capture; `None` for a shape that is not an extension.
+fn extension_marker(pattern: &str) -> Option<&str> {
+    let rest = pattern.strip_prefix("{scope}")?;
+    let end = rest.find("/{").unwrap_or(rest.len());
+    Some(&rest[..end])
+}
+
+/// Matches `path`'s segments against `pattern`'s: literals case-insensitively, `{param}` any
+/// one segment (captured). `None` when they differ in number or in a literal.
+fn match_segments(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let pat: Vec<&str> = pattern.split('/').filter(|s| !s.is_empty()).collect();
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if pat.len() != segs.len() {
+        return None;
+    }
+    let mut params = Vec::new();
+    for (p, s) in pat.iter().zip(&segs) {
+        match p.strip_prefix('{').and_then(|p| p.strip_suffix('}')) {
+            Some(name) => params.push((name, (*s).to_string())),
+            None if p.eq_ignore_ascii_case(s) => {}
+            None => return None,
         }
     }
+    Some(params)
 }
 
 /// `/subscriptions/{sub}/resourceGroups/{rg}`.
@@ -523,44 +222,129 @@ pub(crate) fn parse_resource_id(id: &str) -> Option<(String, String, String, Str
 mod tests {
     use super::*;
 
+    /// `(shape, captures)` of what `path` parses to.
+    fn parsed(path: &str) -> (&'static str, Vec<(&'static str, String)>) {
+        let t = Target::parse(path);
+        (t.shape, t.params)
+    }
+
+    fn want(
+        shape: &'static str,
+        params: &[(&'static str, &str)],
+    ) -> (&'static str, Vec<(&'static str, String)>) {
+        (
+            shape,
+            params.iter().map(|(n, v)| (*n, (*v).to_string())).collect(),
+        )
+    }
+
     #[test]
     fn scopes_built_with_a_leading_slash_normalize() {
         let path = normalize(
             "//subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv//providers/Microsoft.Authorization/roleAssignments/a/",
         );
         assert_eq!(
-            Target::parse(&path),
-            Target::RoleAssignment {
-                scope: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
-                    .into(),
-                name: "a".into()
-            }
+            parsed(&path),
+            want(
+                "RoleAssignment",
+                &[
+                    (
+                        "scope",
+                        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv"
+                    ),
+                    ("name", "a")
+                ]
+            )
         );
         assert_eq!(normalize("/"), "/");
         assert_eq!(
-            Target::parse("/providers/Microsoft.Authorization/roleAssignments"),
-            Target::RoleAssignments { scope: "/".into() }
+            parsed("/providers/Microsoft.Authorization/roleAssignments"),
+            want("RoleAssignments", &[("scope", "/")])
         );
     }
 
     #[test]
     fn keywords_match_case_insensitively_and_keep_the_callers_casing() {
         assert_eq!(
-            Target::parse(
+            parsed(
                 "/SUBSCRIPTIONS/S1/resourcegroups/RG-One/PROVIDERS/microsoft.keyvault/VAULTS/Kv-1"
             ),
-            Target::Vault {
-                sub: "S1".into(),
-                rg: "RG-One".into(),
-                name: "Kv-1".into()
-            }
+            want(
+                "Vault",
+                &[("sub", "S1"), ("rg", "RG-One"), ("name", "Kv-1")]
+            )
         );
-        assert_eq!(
-            Target::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/x"),
-            Target::Unknown
+        assert!(
+            Target::parse("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/x")
+                .route()
+                .is_none()
         );
         assert_eq!(Target::subscription("/subscriptions/ABC/x"), "abc");
         assert_eq!(Target::subscription("/providers/x"), "tenant");
+    }
+
+    #[test]
+    fn every_shape_parses_from_its_own_pattern_and_names_are_unique() {
+        let mut names = std::collections::HashSet::new();
+        for route in crate::routes::ROUTES {
+            for shape in route.paths {
+                assert!(names.insert(shape.name), "{} twice", shape.name);
+                // The pattern with its captures filled in parses back to its own shape.
+                let path: String = shape
+                    .pattern
+                    .split('/')
+                    .map(|seg| match seg {
+                        "{scope}" => "/subscriptions/S/resourceGroups/RG".to_string(),
+                        s if s.starts_with('{') => format!("/X{}", s.len()),
+                        "" => String::new(),
+                        s => format!("/{}", s.to_ascii_uppercase()),
+                    })
+                    .collect();
+                let t = Target::parse(&path);
+                assert_eq!(t.shape, shape.name, "{path}");
+                assert!(std::ptr::eq(t.route().unwrap(), *route), "{path}");
+                if shape.pattern.starts_with("{scope}") {
+                    assert_eq!(t.param("scope"), "/subscriptions/S/resourceGroups/RG");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_last_extension_in_a_path_decides_and_a_bad_rest_names_nothing() {
+        let vault = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv";
+        assert_eq!(
+            parsed(&format!(
+                "{vault}/providers/Microsoft.Authorization/locks/l"
+            )),
+            want("Lock", &[("scope", vault), ("name", "l")])
+        );
+        assert_eq!(
+            parsed(&format!(
+                "{vault}/providers/Microsoft.Insights/diagnosticSettings"
+            )),
+            want("DiagnosticSettings", &[("scope", vault)])
+        );
+        assert!(
+            Target::parse(&format!(
+                "{vault}/providers/Microsoft.Authorization/locks/l/x"
+            ))
+            .route()
+            .is_none()
+        );
+        assert!(
+            Target::parse(&format!(
+                "{vault}/providers/Microsoft.Authorization/roleDefinitions"
+            ))
+            .route()
+            .is_none()
+        );
+        // `…/locksmith` is not the locks marker: the path is matched segment by segment.
+        assert!(
+            Target::parse("/subscriptions/s/providers/Microsoft.Authorization/locksmith")
+                .route()
+                .is_none()
+        );
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! assignments at its scope (one `atScope()` list per vault, kept when their scope is the vault
 //! itself), the metric alerts and activity log alerts that target it (one list of each per
 //! subscription, or per resource group where ARM offers no subscription list) and the action
-//! groups those alerts notify (one GET each). Every request goes through the run's clients, so
+//! groups those alerts notify (one GET each). Each list's path, `$filter` and api-version are its
+//! type's descriptor's (`crate::resources`). Every request goes through the run's clients, so
 //! it is retried, paced and counted like any other. It must not write anything or judge what it
 //! reads (the rules do).
 
@@ -18,6 +19,7 @@ use super::ids::ArmId;
 use super::observe::{OBSERVE_CONCURRENCY, get};
 use crate::audit::{Observed, ObservedVault};
 use crate::model::desired::ResourceKind;
+use crate::resources::Read;
 
 /// Which vaults to read.
 #[derive(Debug, Clone, Default)]
@@ -44,10 +46,7 @@ pub async fn read(clients: &ArmClient, scope: &InventoryScope) -> Result<Observe
     }
     let listed: Vec<(String, Vec<Value>)> = futures::stream::iter(subs)
         .map(|(key, sub)| async move {
-            let path = format!("/subscriptions/{sub}/providers/Microsoft.KeyVault/vaults");
-            let vaults = clients
-                .list(&path, ResourceKind::Vault.api_version(), &[])
-                .await?;
+            let vaults = list(clients, ResourceKind::Vault, &sub, "").await?;
             Ok::<_, AzureError>((key, vaults))
         })
         .buffer_unordered(OBSERVE_CONCURRENCY)
@@ -91,19 +90,8 @@ pub async fn read(clients: &ArmClient, scope: &InventoryScope) -> Result<Observe
         .collect();
     let children: Vec<(String, Vec<Value>, Vec<Value>)> = futures::stream::iter(vault_ids.clone())
         .map(|id| async move {
-            let diagnostics = clients
-                .list(
-                    &format!("{id}/providers/Microsoft.Insights/diagnosticSettings"),
-                    ResourceKind::DiagnosticSetting.api_version(),
-                    &[],
-                )
-                .await?;
-            let assignments = clients
-                .list(
-                    &format!("{id}/providers/Microsoft.Authorization/roleAssignments"),
-                    ResourceKind::RoleAssignment.api_version(),
-                    &[("$filter", "atScope()")],
-                )
+            let diagnostics = list(clients, ResourceKind::DiagnosticSetting, "", &id).await?;
+            let assignments = list(clients, ResourceKind::RoleAssignment, "", &id)
                 .await?
                 .into_iter()
                 .filter(|ra| {
@@ -119,20 +107,8 @@ pub async fn read(clients: &ArmClient, scope: &InventoryScope) -> Result<Observe
         .await?;
 
     // 4. Alerts that may target the vaults.
-    let metric_alerts = list_alerts(
-        clients,
-        &vault_ids,
-        "metricAlerts",
-        ResourceKind::MetricAlert.api_version(),
-    )
-    .await?;
-    let activity_alerts = list_alerts(
-        clients,
-        &vault_ids,
-        "activityLogAlerts",
-        ResourceKind::ActivityLogAlert.api_version(),
-    )
-    .await?;
+    let metric_alerts = list_alerts(clients, &vault_ids, ResourceKind::MetricAlert).await?;
+    let activity_alerts = list_alerts(clients, &vault_ids, ResourceKind::ActivityLogAlert).await?;
 
     let mut vaults = Vec::new();
     for (id, diagnostics, assignments) in children {
@@ -200,16 +176,41 @@ pub async fn read(clients: &ArmClient, scope: &InventoryScope) -> Result<Observe
     })
 }
 
-/// Every `Microsoft.Insights/{kind}` alert that may target one of `vault_ids`: one list per
-/// subscription of those vaults (ARM's ListBySubscription, which also finds alerts kept in a
-/// central resource group); where ARM or the emulator does not offer that list (400, 404, 405),
-/// one list per resource group of those vaults instead.
+/// The list the read phase uses for `kind` (its descriptor's `read`: in subscription `sub`, or
+/// under the vault `vault_id`), with its `$filter`, at the kind's api-version.
+///
+/// # Panics
+/// When `kind` is read by GET (no list): a programming error, the audit lists only list-read
+/// kinds.
+async fn list(
+    clients: &ArmClient,
+    kind: ResourceKind,
+    sub: &str,
+    vault_id: &str,
+) -> Result<Vec<Value>, AzureError> {
+    let (path, filter) = kind
+        .descriptor()
+        .read
+        .list_path(sub, vault_id)
+        .unwrap_or_else(|| panic!("{kind:?} is read by list"));
+    let query: Vec<(&str, &str)> = filter.map(|f| ("$filter", f)).into_iter().collect();
+    clients.list(&path, kind.api_version(), &query).await
+}
+
+/// Every alert of `kind` (metric or activity log alerts) that may target one of `vault_ids`:
+/// one list per subscription of those vaults (ARM's ListBySubscription, the descriptor's
+/// `read`, which also finds alerts kept in a central resource group); where ARM or the emulator
+/// does not offer that list (400, 404, 405), the same list under each resource group of those
+/// vaults instead.
 async fn list_alerts(
     clients: &ArmClient,
     vault_ids: &[String],
-    kind: &str,
-    api_version: &str,
+    kind: ResourceKind,
 ) -> Result<Vec<Value>, AzureError> {
+    let Read::ListInSubscription { path: list, .. } = kind.descriptor().read else {
+        panic!("{kind:?} is listed per subscription");
+    };
+    let api_version = kind.api_version();
     let mut by_sub: BTreeMap<String, (String, BTreeMap<String, String>)> = BTreeMap::new();
     for id in vault_ids {
         let a = ArmId::parse(id)?;
@@ -225,13 +226,13 @@ async fn list_alerts(
     }
     let lists: Vec<Vec<Value>> = futures::stream::iter(by_sub.into_values())
         .map(|(sub, groups)| async move {
-            let path = format!("/subscriptions/{sub}/providers/Microsoft.Insights/{kind}");
+            let path = format!("/subscriptions/{sub}{list}");
             match clients.list(&path, api_version, &[]).await {
                 Ok(items) => Ok(items),
                 Err(e) if matches!(e.status, Some(400 | 404 | 405)) => {
                     let mut items = Vec::new();
                     for rg in groups.into_values() {
-                        let path = format!("{rg}/providers/Microsoft.Insights/{kind}");
+                        let path = format!("{rg}{list}");
                         items.extend(clients.list(&path, api_version, &[]).await?);
                     }
                     Ok(items)

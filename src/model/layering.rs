@@ -2,87 +2,94 @@
 //! first, file order among equals), deeper wins. Maps merge key by key, lists replace, except
 //! `roleAssignments`, which accumulate across layers (identical entries kept once).
 //! Works on the schema's unchecked `Settings`; must not validate values or do I/O.
+//!
+//! Generic: each settings type says how it layers by implementing [`Layer`] where it is
+//! declared (`plan_file::schema`): a struct declared inside [`layered!`] layers field by field,
+//! so a new plan field needs no edit here; a value replaced whole, a map or an accumulating
+//! list says so with [`Layer`] impls of its own (this file holds those of the primitive types).
 
-use crate::plan_file::schema::{
-    ActionGroupSetting, AlertSettings, DiagnosticsSettings, LockSetting, NetworkSettings, Settings,
-};
+use std::collections::BTreeMap;
 
-fn pick<T: Clone>(base: &Option<T>, over: &Option<T>) -> Option<T> {
-    over.clone().or_else(|| base.clone())
+use crate::plan_file::schema::Settings;
+
+/// How a settings value lays a deeper layer's value (`over`) on top of its own.
+pub trait Layer {
+    /// `self` with `over` laid on top.
+    fn layer(&self, over: &Self) -> Self;
 }
 
-fn merge_sub<T: Clone>(base: &Option<T>, over: &Option<T>, f: impl Fn(&T, &T) -> T) -> Option<T> {
-    match (base, over) {
-        (Some(b), Some(o)) => Some(f(b, o)),
-        _ => pick(base, over),
+/// Absent in one layer: the other's; set in both: layered.
+impl<T: Layer + Clone> Layer for Option<T> {
+    fn layer(&self, over: &Self) -> Self {
+        match (self, over) {
+            (Some(b), Some(o)) => Some(b.layer(o)),
+            (b, None) => b.clone(),
+            (None, o) => o.clone(),
+        }
     }
 }
+
+/// Maps (`tags`) merge key by key, the deeper layer's value winning.
+impl Layer for BTreeMap<String, String> {
+    fn layer(&self, over: &Self) -> Self {
+        let mut merged = self.clone();
+        merged.extend(over.iter().map(|(k, v)| (k.clone(), v.clone())));
+        merged
+    }
+}
+
+/// `impl Layer` for types the deeper layer replaces whole (scalars, lists of scalars, alert
+/// thresholds): `replaced_when_layered!(T, …)`.
+macro_rules! replaced_when_layered {
+    ($($t:ty),* $(,)?) => {
+        $(
+            impl $crate::model::layering::Layer for $t {
+                fn layer(&self, over: &Self) -> Self {
+                    over.clone()
+                }
+            }
+        )*
+    };
+}
+pub(crate) use replaced_when_layered;
+
+replaced_when_layered!(String, i64, bool, f64, Vec<String>);
+
+/// Declares a settings struct (attributes, doc comments and fields written as usual) and its
+/// [`Layer`] impl: field by field, each with its own type's `Layer`. A field added to such a
+/// struct layers with no other edit.
+macro_rules! layered {
+    (
+        $(#[$smeta:meta])*
+        $vis:vis struct $name:ident {
+            $(
+                $(#[$fmeta:meta])*
+                $fvis:vis $field:ident : $ty:ty
+            ),* $(,)?
+        }
+    ) => {
+        $(#[$smeta])*
+        $vis struct $name {
+            $(
+                $(#[$fmeta])*
+                $fvis $field: $ty,
+            )*
+        }
+
+        impl $crate::model::layering::Layer for $name {
+            fn layer(&self, over: &Self) -> Self {
+                Self {
+                    $($field: $crate::model::layering::Layer::layer(&self.$field, &over.$field),)*
+                }
+            }
+        }
+    };
+}
+pub(crate) use layered;
 
 /// Returns `base` with `over` laid on top (see the module doc for the rules).
 pub fn merge(base: &Settings, over: &Settings) -> Settings {
-    Settings {
-        sku: pick(&base.sku, &over.sku),
-        soft_delete_retention_days: pick(
-            &base.soft_delete_retention_days,
-            &over.soft_delete_retention_days,
-        ),
-        purge_protection: pick(&base.purge_protection, &over.purge_protection),
-        on_soft_deleted: pick(&base.on_soft_deleted, &over.on_soft_deleted),
-        network: merge_sub(&base.network, &over.network, |b, o| NetworkSettings {
-            public_network_access: pick(&b.public_network_access, &o.public_network_access),
-            default_action: pick(&b.default_action, &o.default_action),
-            bypass: pick(&b.bypass, &o.bypass),
-            ip_rules: pick(&b.ip_rules, &o.ip_rules),
-            virtual_network_rules: pick(&b.virtual_network_rules, &o.virtual_network_rules),
-            mode: pick(&b.mode, &o.mode),
-            private_endpoints: pick(&b.private_endpoints, &o.private_endpoints),
-            allow_no_private_endpoint: pick(
-                &b.allow_no_private_endpoint,
-                &o.allow_no_private_endpoint,
-            ),
-        }),
-        role_assignments: match (&base.role_assignments, &over.role_assignments) {
-            (Some(b), Some(o)) => {
-                let mut all = b.clone();
-                for ra in o {
-                    if !all.contains(ra) {
-                        all.push(ra.clone());
-                    }
-                }
-                Some(all)
-            }
-            (b, o) => pick(b, o),
-        },
-        diagnostics: merge_sub(&base.diagnostics, &over.diagnostics, |b, o| {
-            DiagnosticsSettings {
-                workspace_id: pick(&b.workspace_id, &o.workspace_id),
-                logs: pick(&b.logs, &o.logs),
-                metrics: pick(&b.metrics, &o.metrics),
-            }
-        }),
-        alerts: merge_sub(&base.alerts, &over.alerts, |b, o| AlertSettings {
-            action_group: merge_sub(&b.action_group, &o.action_group, |b, o| {
-                ActionGroupSetting {
-                    name: pick(&b.name, &o.name),
-                    short_name: pick(&b.short_name, &o.short_name),
-                    emails: pick(&b.emails, &o.emails),
-                }
-            }),
-            availability: pick(&b.availability, &o.availability),
-            saturation: pick(&b.saturation, &o.saturation),
-            latency: pick(&b.latency, &o.latency),
-            vault_deleted: pick(&b.vault_deleted, &o.vault_deleted),
-        }),
-        tags: merge_sub(&base.tags, &over.tags, |b, o| {
-            let mut t = b.clone();
-            t.extend(o.iter().map(|(k, v)| (k.clone(), v.clone())));
-            t
-        }),
-        lock: merge_sub(&base.lock, &over.lock, |b, o| LockSetting {
-            kind: pick(&b.kind, &o.kind),
-            notes: pick(&b.notes, &o.notes),
-        }),
-    }
+    base.layer(over)
 }
 
 /// Merges `layers` in order (first = lowest).
@@ -143,6 +150,17 @@ mod tests {
                 "alerts: { actionGroup: { emails: [x@example.com] } }",
             ],
             "alerts:\n  actionGroup:\n    name: ag\n    shortName: ops\n    emails:\n    - x@example.com\n  vaultDeleted: true",
+        );
+    }
+
+    #[test]
+    fn thresholds_and_private_endpoints_are_replaced_whole() {
+        check(
+            &[
+                "alerts: { availability: { below: 99, severity: 1 } }\nnetwork: { privateEndpoints: [{ subnetId: a, privateDnsZoneIds: [z] }] }",
+                "alerts: { availability: { below: 98 } }\nnetwork: { privateEndpoints: [{ subnetId: b }] }",
+            ],
+            "network:\n  privateEndpoints:\n  - subnetId: b\nalerts:\n  availability:\n    below: 98.0",
         );
     }
 }

@@ -1,12 +1,15 @@
 //! Source locations for a plan file: a marked YAML tree built with yaml-rust2's event parser,
 //! an index from field path (`environments[1].subscriptionId`) to line:column, and the
 //! structural checks that need locations (YAML syntax, unknown and missing fields, all at once).
+//! The shapes it checks against are derived from the plan types' JSON Schema ([`super::shape`]).
 //! Must not interpret values (that is `validate`).
 
 use std::collections::HashMap;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
+
+pub use super::shape::{Child, Shape};
 
 /// A 1-based line and column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -276,146 +279,6 @@ fn parent(path: &str) -> String {
     }
 }
 
-/// The schema shapes the structural check knows (mirrors `schema.rs`; a unit test keeps them
-/// in step).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Shape {
-    /// The whole plan file.
-    Root,
-    /// `naming`.
-    Naming,
-    /// An `environments[]` entry.
-    Environment,
-    /// An `apps[]` entry.
-    App,
-    /// An `exclude[]` entry.
-    Selector,
-    /// An `overrides[]` entry.
-    Override,
-    /// A settings block (`defaults`, `…settings`).
-    Settings,
-    /// `network`.
-    Network,
-    /// A `roleAssignments[]` entry.
-    RoleAssignment,
-    /// `diagnostics`.
-    Diagnostics,
-    /// `alerts`.
-    Alerts,
-    /// `alerts.actionGroup`.
-    ActionGroup,
-    /// `alerts.availability`.
-    Below,
-    /// `alerts.saturation`.
-    Above,
-    /// `alerts.latency`.
-    Latency,
-    /// A `network.privateEndpoints[]` entry.
-    PrivateEndpoint,
-    /// `lock`.
-    Lock,
-}
-
-impl Shape {
-    /// Known fields and the shape of their value (`None` = scalar, list of scalars, or free map).
-    pub fn fields(self) -> &'static [(&'static str, Option<Child>)] {
-        use Child::*;
-        use Shape::*;
-        match self {
-            Root => &[
-                ("apiVersion", None),
-                ("tenantId", None),
-                ("naming", Some(One(Naming))),
-                ("regions", None),
-                ("environments", Some(List(Environment))),
-                ("apps", Some(List(App))),
-                ("exclude", Some(List(Selector))),
-                ("overrides", Some(List(Override))),
-                ("defaults", Some(One(Settings))),
-            ],
-            Naming => &[("vault", None), ("resourceGroup", None)],
-            Environment => &[
-                ("name", None),
-                ("subscriptionId", None),
-                ("settings", Some(One(Settings))),
-            ],
-            App => &[("name", None), ("settings", Some(One(Settings)))],
-            Selector => &[("app", None), ("env", None), ("region", None)],
-            Override => &[
-                ("app", None),
-                ("env", None),
-                ("region", None),
-                ("settings", Some(One(Settings))),
-            ],
-            Settings => &[
-                ("sku", None),
-                ("softDeleteRetentionDays", None),
-                ("purgeProtection", None),
-                ("onSoftDeleted", None),
-                ("network", Some(One(Network))),
-                ("roleAssignments", Some(List(RoleAssignment))),
-                ("diagnostics", Some(One(Diagnostics))),
-                ("alerts", Some(One(Alerts))),
-                ("tags", None),
-                ("lock", Some(One(Lock))),
-            ],
-            Network => &[
-                ("publicNetworkAccess", None),
-                ("defaultAction", None),
-                ("bypass", None),
-                ("ipRules", None),
-                ("virtualNetworkRules", None),
-                ("mode", None),
-                ("privateEndpoints", Some(List(PrivateEndpoint))),
-                ("allowNoPrivateEndpoint", None),
-            ],
-            PrivateEndpoint => &[("subnetId", None), ("privateDnsZoneIds", None)],
-            Lock => &[("kind", None), ("notes", None)],
-            RoleAssignment => &[
-                ("principalId", None),
-                ("principalType", None),
-                ("role", None),
-            ],
-            Diagnostics => &[("workspaceId", None), ("logs", None), ("metrics", None)],
-            Alerts => &[
-                ("actionGroup", Some(One(ActionGroup))),
-                ("availability", Some(One(Below))),
-                ("saturation", Some(One(Above))),
-                ("latency", Some(One(Latency))),
-                ("vaultDeleted", None),
-            ],
-            ActionGroup => &[("name", None), ("shortName", None), ("emails", None)],
-            Below => &[("below", None), ("severity", None)],
-            Above => &[("above", None), ("severity", None)],
-            Latency => &[("aboveMs", None), ("severity", None)],
-        }
-    }
-
-    /// Fields that must be present.
-    pub fn required(self) -> &'static [&'static str] {
-        match self {
-            Shape::Root => &["apiVersion", "tenantId"],
-            Shape::Environment => &["name", "subscriptionId"],
-            Shape::App => &["name"],
-            Shape::RoleAssignment => &["principalId", "role"],
-            Shape::Below => &["below"],
-            Shape::Above => &["above"],
-            Shape::Latency => &["aboveMs"],
-            Shape::PrivateEndpoint => &["subnetId"],
-            _ => &[],
-        }
-    }
-}
-
-/// How a field's value nests.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Child {
-    /// A single nested mapping.
-    One(Shape),
-    /// A list of mappings.
-    List(Shape),
-}
-
 /// A structural problem: location, field path, message, hint.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StructuralProblem {
@@ -436,7 +299,7 @@ pub struct StructuralProblem {
 pub fn check_structure(root: &Node) -> Vec<StructuralProblem> {
     let mut out = Vec::new();
     check_duplicate_keys(root, "", &mut out);
-    check_node(root, Shape::Root, "", &mut out);
+    check_node(root, Shape::ROOT, "", &mut out);
     out
 }
 
@@ -550,7 +413,7 @@ fn check_node(node: &Node, shape: Shape, path: &str, out: &mut Vec<StructuralPro
                 ),
             }),
             None => {
-                let known: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
+                let known: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
                 let best = known
                     .iter()
                     .map(|k| {

@@ -10,6 +10,7 @@ pub mod locate;
 pub mod prescan;
 pub mod render;
 pub mod schema;
+pub mod shape;
 pub mod type_error;
 pub mod validate;
 

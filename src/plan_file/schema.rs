@@ -13,6 +13,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::model::layering::{Layer, layered, replaced_when_layered};
+
 /// An empty value (`defaults:` with nothing under it, `regions:`) means "nothing set": the
 /// field's default, as if it were absent.
 fn null_as_default<'de, D, T>(d: D) -> Result<T, D::Error>
@@ -174,55 +176,59 @@ pub struct Override {
     pub settings: Settings,
 }
 
-/// Vault settings. Every field is optional so layers (defaults < environment < app < override)
-/// can set only what they change: maps merge, lists replace, `roleAssignments` accumulate.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct Settings {
-    /// `standard` | `premium`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub sku: Option<String>,
-    /// Soft-delete retention in days, 7–90. Set once at creation: Azure cannot change it later.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub soft_delete_retention_days: Option<i64>,
-    /// Purge protection. Once on it cannot be turned off (Azure rule).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub purge_protection: Option<bool>,
-    /// What to do when the vault name is held by a soft-deleted vault in the same subscription:
-    /// `fail` (default) | `recover`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub on_soft_deleted: Option<String>,
-    /// Firewall and public network access.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<NetworkSettings>,
-    /// Role assignments at vault scope; they accumulate across layers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role_assignments: Option<Vec<RoleAssignmentSetting>>,
-    /// Diagnostic setting (logs and metrics to Log Analytics).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub diagnostics: Option<DiagnosticsSettings>,
-    /// Action group, metric alerts and the vault-deleted alert.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub alerts: Option<AlertSettings>,
-    /// Tags; maps merge across layers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<BTreeMap<String, String>>,
-    /// A management lock (`Microsoft.Authorization/locks`, 2020-05-01) on each vault. kvinit
-    /// never removes or weakens a lock, not even its own.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lock: Option<LockSetting>,
+layered! {
+    /// Vault settings. Every field is optional so layers (defaults < environment < app < override)
+    /// can set only what they change: maps merge, lists replace, `roleAssignments` accumulate.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct Settings {
+        /// `standard` | `premium`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub sku: Option<String>,
+        /// Soft-delete retention in days, 7–90. Set once at creation: Azure cannot change it later.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub soft_delete_retention_days: Option<i64>,
+        /// Purge protection. Once on it cannot be turned off (Azure rule).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub purge_protection: Option<bool>,
+        /// What to do when the vault name is held by a soft-deleted vault in the same subscription:
+        /// `fail` (default) | `recover`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub on_soft_deleted: Option<String>,
+        /// Firewall and public network access.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub network: Option<NetworkSettings>,
+        /// Role assignments at vault scope; they accumulate across layers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub role_assignments: Option<Vec<RoleAssignmentSetting>>,
+        /// Diagnostic setting (logs and metrics to Log Analytics).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub diagnostics: Option<DiagnosticsSettings>,
+        /// Action group, metric alerts and the vault-deleted alert.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub alerts: Option<AlertSettings>,
+        /// Tags; maps merge across layers.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub tags: Option<BTreeMap<String, String>>,
+        /// A management lock (`Microsoft.Authorization/locks`, 2020-05-01) on each vault. kvinit
+        /// never removes or weakens a lock, not even its own.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub lock: Option<LockSetting>,
+    }
 }
 
-/// A management lock on the vault.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct LockSetting {
-    /// `CanNotDelete` | `ReadOnly` | `None` (no lock; the default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub kind: Option<String>,
-    /// The lock's notes, at most 512 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub notes: Option<String>,
+layered! {
+    /// A management lock on the vault.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct LockSetting {
+        /// `CanNotDelete` | `ReadOnly` | `None` (no lock; the default).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub kind: Option<String>,
+        /// The lock's notes, at most 512 characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub notes: Option<String>,
+    }
 }
 
 /// One private endpoint per vault (`Microsoft.Network/privateEndpoints`, group ID `vault`).
@@ -238,6 +244,28 @@ pub struct PrivateEndpointSetting {
     pub private_dns_zone_ids: Option<Vec<String>>,
 }
 
+// How the layers of a plan lay the non-struct settings types over each other (structs declared
+// with `layered!` layer field by field): private endpoints and alert thresholds are replaced
+// whole by a deeper layer; role assignments accumulate (identical entries kept once).
+replaced_when_layered!(
+    Vec<PrivateEndpointSetting>,
+    BelowThreshold,
+    AboveThreshold,
+    LatencyThreshold
+);
+
+impl Layer for Vec<RoleAssignmentSetting> {
+    fn layer(&self, over: &Self) -> Self {
+        let mut all = self.clone();
+        for ra in over {
+            if !all.contains(ra) {
+                all.push(ra.clone());
+            }
+        }
+        all
+    }
+}
+
 impl Settings {
     /// True when no field is set.
     pub fn is_empty(&self) -> bool {
@@ -245,36 +273,38 @@ impl Settings {
     }
 }
 
-/// The vault firewall (`properties.networkAcls`) and public network access.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct NetworkSettings {
-    /// `Enabled` | `Disabled`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_network_access: Option<String>,
-    /// `Allow` | `Deny`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub default_action: Option<String>,
-    /// `AzureServices` | `None`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bypass: Option<String>,
-    /// IPv4 addresses or CIDR ranges; a bare address means /32.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ip_rules: Option<Vec<String>>,
-    /// Subnet ARM resource IDs; `{subscriptionId}`, `{app}`, `{env}`, `{region}` expand.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub virtual_network_rules: Option<Vec<String>>,
-    /// `public` (default) | `private`: `private` means `publicNetworkAccess: Disabled`,
-    /// `defaultAction: Deny` and no IP rules (reach the vault through its private endpoints).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub mode: Option<String>,
-    /// Private endpoints to the vault, one `Microsoft.Network/privateEndpoints` per entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub private_endpoints: Option<Vec<PrivateEndpointSetting>>,
-    /// `true`: accept `publicNetworkAccess: Disabled` without any private endpoint (nobody could
-    /// reach the vault's data plane; refused at validation otherwise).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub allow_no_private_endpoint: Option<bool>,
+layered! {
+    /// The vault firewall (`properties.networkAcls`) and public network access.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct NetworkSettings {
+        /// `Enabled` | `Disabled`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub public_network_access: Option<String>,
+        /// `Allow` | `Deny`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub default_action: Option<String>,
+        /// `AzureServices` | `None`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub bypass: Option<String>,
+        /// IPv4 addresses or CIDR ranges; a bare address means /32.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub ip_rules: Option<Vec<String>>,
+        /// Subnet ARM resource IDs; `{subscriptionId}`, `{app}`, `{env}`, `{region}` expand.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub virtual_network_rules: Option<Vec<String>>,
+        /// `public` (default) | `private`: `private` means `publicNetworkAccess: Disabled`,
+        /// `defaultAction: Deny` and no IP rules (reach the vault through its private endpoints).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub mode: Option<String>,
+        /// Private endpoints to the vault, one `Microsoft.Network/privateEndpoints` per entry.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub private_endpoints: Option<Vec<PrivateEndpointSetting>>,
+        /// `true`: accept `publicNetworkAccess: Disabled` without any private endpoint (nobody could
+        /// reach the vault's data plane; refused at validation otherwise).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub allow_no_private_endpoint: Option<bool>,
+    }
 }
 
 /// One role assignment at vault scope.
@@ -292,57 +322,63 @@ pub struct RoleAssignmentSetting {
     pub role: String,
 }
 
-/// The diagnostic setting sending vault logs and metrics to Log Analytics.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct DiagnosticsSettings {
-    /// Log Analytics workspace ARM resource ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub workspace_id: Option<String>,
-    /// Category groups (`audit`, `allLogs`) or categories (`AuditEvent`,
-    /// `AzurePolicyEvaluationDetails`), any case. Default `[audit]`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub logs: Option<Vec<String>>,
-    /// Send `AllMetrics`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub metrics: Option<bool>,
+layered! {
+    /// The diagnostic setting sending vault logs and metrics to Log Analytics.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct DiagnosticsSettings {
+        /// Log Analytics workspace ARM resource ID.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub workspace_id: Option<String>,
+        /// Category groups (`audit`, `allLogs`) or categories (`AuditEvent`,
+        /// `AzurePolicyEvaluationDetails`), any case. Default `[audit]`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub logs: Option<Vec<String>>,
+        /// Send `AllMetrics`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub metrics: Option<bool>,
+    }
 }
 
-/// Alerting: an action group plus metric and activity log alerts.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct AlertSettings {
-    /// The environment's shared action group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action_group: Option<ActionGroupSetting>,
-    /// Availability alert (below a percentage).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub availability: Option<BelowThreshold>,
-    /// Saturation alert (above a percentage).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub saturation: Option<AboveThreshold>,
-    /// ServiceApiLatency alert (above milliseconds).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub latency: Option<LatencyThreshold>,
-    /// Activity log alert on `Microsoft.KeyVault/vaults/delete`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub vault_deleted: Option<bool>,
+layered! {
+    /// Alerting: an action group plus metric and activity log alerts.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct AlertSettings {
+        /// The environment's shared action group.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub action_group: Option<ActionGroupSetting>,
+        /// Availability alert (below a percentage).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub availability: Option<BelowThreshold>,
+        /// Saturation alert (above a percentage).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub saturation: Option<AboveThreshold>,
+        /// ServiceApiLatency alert (above milliseconds).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub latency: Option<LatencyThreshold>,
+        /// Activity log alert on `Microsoft.KeyVault/vaults/delete`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub vault_deleted: Option<bool>,
+    }
 }
 
-/// The action group alerts notify. One per environment and subscription.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct ActionGroupSetting {
-    /// Name pattern; `{env}` and `{subscriptionId}` expand (the group is shared by all vaults of
-    /// an environment, so `{app}`/`{region}` are not allowed). Default `ag-kv-{env}`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    /// 1–12 characters (ARM limit for `groupShortName`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub short_name: Option<String>,
-    /// E-mail addresses notified.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub emails: Option<Vec<String>>,
+layered! {
+    /// The action group alerts notify. One per environment and subscription.
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default, JsonSchema)]
+    #[serde(rename_all = "camelCase", deny_unknown_fields)]
+    pub struct ActionGroupSetting {
+        /// Name pattern; `{env}` and `{subscriptionId}` expand (the group is shared by all vaults of
+        /// an environment, so `{app}`/`{region}` are not allowed). Default `ag-kv-{env}`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub name: Option<String>,
+        /// 1–12 characters (ARM limit for `groupShortName`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub short_name: Option<String>,
+        /// E-mail addresses notified.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        pub emails: Option<Vec<String>>,
+    }
 }
 
 /// Alert when a metric falls below a threshold (Availability, percent).

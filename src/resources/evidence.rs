@@ -1,6 +1,8 @@
 //! The input of every compliance check: a vault's ARM JSON body and its child resources, as
-//! ARM receives (desired state) or returns them (live state). Each type's descriptor says where
-//! its body goes (`ResourceType::evidence`). Must not depend on plan types.
+//! ARM receives (desired state) or returns them (live state). Every resource is kept by its
+//! [`ResourceKind`] ([`VaultEvidence::of`]), so a rule about a new type reads it without a new
+//! field here; the named views (`vault`, `role_assignments`, …) are filled by the descriptors of
+//! the types today's rules read (`ResourceType::evidence`). Must not depend on plan types.
 
 use serde_json::Value;
 
@@ -23,28 +25,39 @@ pub struct VaultEvidence<'a> {
     pub activity_log_alerts: Vec<&'a Value>,
     /// Action groups the alerts notify, with their IDs.
     pub action_groups: Vec<(&'a str, &'a Value)>,
-    /// Private endpoints connecting to the vault.
-    pub private_endpoints: Vec<&'a Value>,
-    /// The DNS zone groups of those endpoints.
-    pub private_dns_zone_groups: Vec<&'a Value>,
-    /// Management locks on the vault (or inherited from its resource group).
-    pub locks: Vec<&'a Value>,
+    /// Every resource of the vault, as `(kind, ARM resource ID, body)` in the order recorded:
+    /// what a rule about any type reads through [`VaultEvidence::of`], so a new type needs no
+    /// slot here. Filled by [`VaultEvidence::from_resources`] (the named fields above are the
+    /// views today's rules and the audit's observed state use).
+    pub resources: Vec<(ResourceKind, &'a str, &'a Value)>,
 }
 
 impl<'a> VaultEvidence<'a> {
     /// Builds evidence from one vault's resources as `(kind, ARM resource ID, body)`, e.g. the
     /// desired state's while their bodies are still [`Value`]s: the vault (the last one wins if
     /// there were several), its role assignments, diagnostic settings, metric and activity log
-    /// alerts, and the action groups; resource groups are ignored. Each resource goes where its
-    /// type's descriptor puts it (`ResourceType::evidence`).
+    /// alerts, and the action groups; resource groups are ignored. Every resource is recorded by
+    /// kind ([`VaultEvidence::of`]); those with a named view also go where their type's
+    /// descriptor puts them (`ResourceType::evidence`).
     pub fn from_resources(
         resources: impl IntoIterator<Item = (ResourceKind, &'a str, &'a Value)>,
     ) -> Self {
         let mut e = VaultEvidence::default();
         for (kind, id, body) in resources {
+            e.resources.push((kind, id, body));
             (kind.descriptor().evidence)(&mut e, id, body);
         }
         e
+    }
+
+    /// The `(ARM resource ID, body)` of every recorded resource of `kind`, in the order
+    /// recorded: a rule about a type reads it here (e.g. `e.of(ResourceKind::ManagementLock)`),
+    /// whatever the type.
+    pub fn of(&self, kind: ResourceKind) -> impl Iterator<Item = (&'a str, &'a Value)> + '_ {
+        self.resources
+            .iter()
+            .filter(move |(k, _, _)| *k == kind)
+            .map(|(_, id, body)| (*id, *body))
     }
 
     /// `vault.properties.<pointer>` (JSON pointer without the leading `/properties`; see [`at`]).
@@ -60,6 +73,10 @@ impl<'a> VaultEvidence<'a> {
             .map(|(_, b)| *b)
     }
 }
+
+/// The `ResourceType::evidence` of a type no named view holds: its resources are read with
+/// [`VaultEvidence::of`] only (what [`VaultEvidence::from_resources`] records for every kind).
+pub fn by_kind_only<'a>(_: &mut VaultEvidence<'a>, _: &'a str, _: &'a Value) {}
 
 /// The value at `pointer` (`/properties/networkAcls/ipRules`) under `v`: object keys and array
 /// indices, like [`Value::pointer`], but without allocating. The rules' pointers are literals
@@ -83,6 +100,23 @@ pub fn at<'v>(v: &'v Value, pointer: &str) -> Option<&'v Value> {
 #[cfg(test)]
 mod tests {
     use serde_json::json;
+
+    use super::{ResourceKind, VaultEvidence};
+
+    #[test]
+    fn every_resource_is_kept_by_kind_and_named_views_still_fill() {
+        let (vault, lock, pe) = (json!({"properties": {}}), json!({"n": 1}), json!({"n": 2}));
+        let e = VaultEvidence::from_resources([
+            (ResourceKind::Vault, "v", &vault),
+            (ResourceKind::ManagementLock, "l", &lock),
+            (ResourceKind::PrivateEndpoint, "p", &pe),
+        ]);
+        assert_eq!(e.vault, Some(&vault));
+        let locks: Vec<_> = e.of(ResourceKind::ManagementLock).collect();
+        assert_eq!(locks, [("l", &lock)]);
+        assert_eq!(e.of(ResourceKind::PrivateEndpoint).count(), 1);
+        assert_eq!(e.of(ResourceKind::MetricAlert).count(), 0);
+    }
 
     #[test]
     fn at_walks_like_json_pointer() {

@@ -22,7 +22,7 @@ pub const TYPE: ResourceType = ResourceType {
         filter: None,
     },
     build,
-    evidence: |e, _, body| e.locks.push(body),
+    evidence: super::evidence::by_kind_only,
     guarded_fields: GUARDED_FIELDS,
     blocked_fields: &[],
     ready: None,

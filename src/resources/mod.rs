@@ -155,8 +155,10 @@ pub struct ResourceType {
     /// settings do not ask for it). Called once per cell per kind, in [`ResourceKind::ALL`]
     /// order.
     pub build: fn(&BuildContext<'_>, &mut Vec<BuiltResource>),
-    /// Puts one resource's `(ARM resource ID, body)` into a vault's compliance evidence
-    /// (a no-op for types no rule reads).
+    /// Puts one resource's `(ARM resource ID, body)` into a named view of a vault's compliance
+    /// evidence (the types today's rules read by field name). Every resource is also kept by
+    /// kind ([`VaultEvidence::of`]), so a new type uses [`evidence::by_kind_only`] and its rule
+    /// reads `of(kind)`.
     pub evidence: for<'a> fn(&mut VaultEvidence<'a>, &'a str, &'a Value),
     /// Fields kvinit never weakens on an existing resource of this type (`change::guard`).
     pub guarded_fields: &'static [GuardedField],

@@ -22,7 +22,7 @@ pub const TYPE: ResourceType = ResourceType {
         filter: None,
     },
     build,
-    evidence: |e, _, body| e.private_dns_zone_groups.push(body),
+    evidence: super::evidence::by_kind_only,
     guarded_fields: &[],
     blocked_fields: &[],
     ready: None,

@@ -21,7 +21,7 @@ pub const TYPE: ResourceType = ResourceType {
         filter: None,
     },
     build,
-    evidence: |e, _, body| e.private_endpoints.push(body),
+    evidence: super::evidence::by_kind_only,
     guarded_fields: &[],
     blocked_fields: &[],
     ready: Some(connections_approved),

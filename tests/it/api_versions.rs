@@ -1,8 +1,10 @@
 //! Every request kvinit sends, and its api-version, against the in-process emulator over real
 //! HTTPS with the real credential flow: a full apply, a live plan, an audit by plan and by
 //! subscription, and a soft-deleted-name recover. Each ARM request's api-version must be the one
-//! of issue 10's table for its resource type; no `Microsoft.KeyVault` request may use a version
-//! older than 2026-02-01, and no request a `-preview` version other than diagnostic settings'.
+//! of issue 10's table for its resource type (a type the table does not name — one added later —
+//! must use the api-version of its kvinit descriptor, `ResourceKind::api_version`); no
+//! `Microsoft.KeyVault` request may use a version older than 2026-02-01, and no request a
+//! `-preview` version other than diagnostic settings'.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -83,12 +85,44 @@ const TABLE: &[(&str, &str, &str)] = &[
 ];
 
 fn expected(path: &str) -> Option<(&'static str, &'static str)> {
+    // A type kvinit manages that the table does not name (added after it, e.g. an extension
+    // resource on the vault, whose path the `Microsoft.KeyVault/` row would otherwise take):
+    // the api-version of its descriptor.
+    if let Some(kind) = arm_type(path).and_then(|t| ResourceKind::from_arm_type(&t))
+        && !TABLE
+            .iter()
+            .any(|(_, named, _)| names(named, kind.arm_type()))
+    {
+        return Some((kind.arm_type(), kind.api_version()));
+    }
     let lower = path.to_ascii_lowercase();
     TABLE
         .iter()
         .filter_map(|(marker, kind, version)| lower.rfind(marker).map(|at| (at, *kind, *version)))
         .max_by_key(|(at, ..)| *at)
         .map(|(_, kind, version)| (kind, version))
+}
+
+/// Whether the table's `named` type (`Microsoft.KeyVault/*` for a whole namespace) covers
+/// `arm_type` (case-insensitive).
+fn names(named: &str, arm_type: &str) -> bool {
+    let (named, arm_type) = (named.to_ascii_lowercase(), arm_type.to_ascii_lowercase());
+    match named.strip_suffix('*') {
+        Some(namespace) => arm_type.starts_with(namespace),
+        None => named == arm_type,
+    }
+}
+
+/// The ARM type a path names, from its last `/providers/{namespace}/{type}[/{name}/{type}…]`
+/// (e.g. `Microsoft.Network/privateEndpoints/privateDnsZoneGroups`); `None` without one.
+fn arm_type(path: &str) -> Option<String> {
+    let segs: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let at = segs
+        .iter()
+        .rposition(|s| s.eq_ignore_ascii_case("providers"))?;
+    let namespace = segs.get(at + 1)?;
+    let types: Vec<&str> = segs[at + 2..].iter().step_by(2).copied().collect();
+    (!types.is_empty()).then(|| format!("{namespace}/{}", types.join("/")))
 }
 
 fn plan(extra_defaults: &str) -> DesiredState {
@@ -254,4 +288,44 @@ async fn every_request_uses_the_api_version_of_its_resource_type() {
     assert!(lower.iter().any(|p| p.ends_with("/checknameavailability")));
     assert!(lower.iter().any(|p| p.contains("/deletedvaults")));
     emu.shutdown().await.unwrap();
+}
+
+/// The descriptor fallback of [`expected`] finds every managed type from its ARM resource ID
+/// shape (item and list paths), so a type added later is checked against its descriptor.
+#[test]
+fn a_type_the_table_does_not_name_is_found_by_its_arm_type() {
+    for kind in ResourceKind::ALL {
+        let d = kind.descriptor();
+        // `{vaultId}/…`, `{privateEndpointId}/…`: under the parent's own ID shape.
+        let id = match (d.id_shape.strip_prefix('{'), d.parent.resource_kind()) {
+            (Some(rest), Some(parent)) => format!(
+                "{}{}",
+                parent.descriptor().id_shape,
+                &rest[rest.find('}').unwrap() + 1..]
+            ),
+            _ => d.id_shape.to_string(),
+        };
+        if !id.contains("/providers/") {
+            continue;
+        }
+        assert_eq!(
+            arm_type(&id).and_then(|t| ResourceKind::from_arm_type(&t)),
+            Some(kind),
+            "{id}"
+        );
+        let list = &id[..id.rfind('/').unwrap()];
+        assert_eq!(
+            arm_type(list).and_then(|t| ResourceKind::from_arm_type(&t)),
+            Some(kind),
+            "{list}"
+        );
+    }
+    assert_eq!(arm_type("/subscriptions/s/resourcegroups/rg"), None);
+    // The table decides for the types it names, the `Microsoft.KeyVault/*` row included.
+    assert!(names("Microsoft.KeyVault/*", "Microsoft.KeyVault/vaults"));
+    assert!(names(
+        "Microsoft.Authorization/locks",
+        "microsoft.authorization/LOCKS"
+    ));
+    assert!(!names("Microsoft.KeyVault/*", "Microsoft.Dummy/widgets"));
 }

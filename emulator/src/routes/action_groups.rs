@@ -6,20 +6,44 @@ use serde_json::{Value, json};
 
 use super::tracked::{self, Kind};
 use super::{Outcome, Req, method_not_allowed};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const KIND: Kind = Kind {
     rtype: "Microsoft.Insights/actionGroups",
     create_status: StatusCode::CREATED,
 };
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    let Target::ActionGroup { sub, rg, name } = &req.target else {
-        return Err(method_not_allowed(req));
-    };
-    let at = (sub.as_str(), rg.as_str(), name.as_str());
+/// This route's descriptor (registered in `routes::ROUTES`): an action group.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[PathShape {
+        name: ACTION_GROUP,
+        pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.insights/actiongroups/{name}",
+    }],
+    versions: &[current("2023-01-01", AG), current("2021-09-01", AG)],
+    operations: &[
+        op(ACTION_GROUP, "PUT", "ActionGroups_CreateOrUpdate"),
+        op(ACTION_GROUP, "GET", "ActionGroups_Get"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &["Microsoft.Insights/actionGroups"],
+};
+
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.insights/actiongroups/{name}` path shape.
+const ACTION_GROUP: &str = "ActionGroup";
+/// The spec file of both versions: 2023-01-01 is validated with the 2021-09-01 schema: the 2023-01-01 spec is not vendored, and every field kvinit sends has the same shape.
+const AG: SpecFile = spec_file!(
+    "monitor/resource-manager/Microsoft.Insights/stable/2021-09-01/actionGroups_API.json"
+);
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, rg, name) = (t.param("sub"), t.param("rg"), t.param("name"));
+    let at = (sub, rg, name);
     match req.method {
         Method::PUT => tracked::put(req, store, &KIND, at, check, |props| {
             if let Some(receivers) = props

@@ -6,19 +6,49 @@ use serde_json::Value;
 
 use super::{Outcome, Reply, Req, list_reply, method_not_allowed};
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
 use crate::store::Store;
-use crate::target::{Target, deleted_vault_id};
+use crate::target::deleted_vault_id;
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (
-            Target::DeletedVault {
-                sub,
-                location,
-                name,
-            },
-            &Method::GET,
-        ) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a soft-deleted vault, its purge, and the deleted vaults of a subscription.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: DELETED_VAULT,
+            pattern: "subscriptions/{sub}/providers/microsoft.keyvault/locations/{location}/deletedvaults/{name}",
+        },
+        PathShape {
+            name: PURGE_DELETED_VAULT,
+            pattern: "subscriptions/{sub}/providers/microsoft.keyvault/locations/{location}/deletedvaults/{name}/purge",
+        },
+        PathShape {
+            name: DELETED_VAULTS,
+            pattern: "subscriptions/{sub}/providers/microsoft.keyvault/deletedvaults",
+        },
+    ],
+    versions: super::vaults::VERSIONS,
+    operations: &[
+        op(DELETED_VAULT, "GET", "Vaults_GetDeleted"),
+        op(DELETED_VAULTS, "GET", "Vaults_ListDeleted"),
+        op(PURGE_DELETED_VAULT, "POST", "Vaults_PurgeDeleted"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `subscriptions/{sub}/providers/microsoft.keyvault/locations/{location}/deletedvaults/{name}` path shape.
+const DELETED_VAULT: &str = "DeletedVault";
+/// The `subscriptions/{sub}/providers/microsoft.keyvault/locations/{location}/deletedvaults/{name}/purge` path shape.
+const PURGE_DELETED_VAULT: &str = "PurgeDeletedVault";
+/// The `subscriptions/{sub}/providers/microsoft.keyvault/deletedvaults` path shape.
+const DELETED_VAULTS: &str = "DeletedVaults";
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, location, name) = (t.param("sub"), t.param("location"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (DELETED_VAULT, &Method::GET) => {
             match store
                 .state
                 .deleted_vaults
@@ -28,7 +58,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 None => Err(not_found(name)),
             }
         }
-        (Target::DeletedVaults { sub }, &Method::GET) => {
+        (DELETED_VAULTS, &Method::GET) => {
             let prefix = format!("/subscriptions/{}/", sub.to_ascii_lowercase());
             let items = store
                 .state
@@ -39,14 +69,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 .collect();
             list_reply(items)
         }
-        (
-            Target::PurgeDeletedVault {
-                sub,
-                location,
-                name,
-            },
-            &Method::POST,
-        ) => {
+        (PURGE_DELETED_VAULT, &Method::POST) => {
             let key = deleted_vault_id(sub, location, name).to_ascii_lowercase();
             let Some(entry) = store.state.deleted_vaults.get(&key) else {
                 return Err(not_found(name));

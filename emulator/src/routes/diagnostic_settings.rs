@@ -6,9 +6,12 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::{Target, parse_resource_id};
+use crate::target::parse_resource_id;
 
 const TYPE: &str = "Microsoft.Insights/diagnosticSettings";
 
@@ -41,12 +44,48 @@ fn setting_id(resource: &str, name: &str) -> String {
     format!("{resource}/providers/Microsoft.Insights/diagnosticSettings/{name}")
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (Target::DiagnosticSetting { resource, name }, &Method::PUT) => {
-            put(req, store, resource, name)
-        }
-        (Target::DiagnosticSetting { resource, name }, &Method::GET) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a diagnostic setting on a resource, and the settings of a resource.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: DIAGNOSTIC_SETTING,
+            pattern: "{scope}/providers/microsoft.insights/diagnosticsettings/{name}",
+        },
+        PathShape {
+            name: DIAGNOSTIC_SETTINGS,
+            pattern: "{scope}/providers/microsoft.insights/diagnosticsettings",
+        },
+    ],
+    versions: &[current("2021-05-01-preview", SPEC_2021_05_01_PREVIEW)],
+    operations: &[
+        op(
+            DIAGNOSTIC_SETTING,
+            "PUT",
+            "DiagnosticSettings_CreateOrUpdate",
+        ),
+        op(DIAGNOSTIC_SETTING, "GET", "DiagnosticSettings_Get"),
+        op(DIAGNOSTIC_SETTINGS, "GET", "DiagnosticSettings_List"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `{scope}/providers/microsoft.insights/diagnosticsettings/{name}` path shape.
+const DIAGNOSTIC_SETTING: &str = "DiagnosticSetting";
+/// The `{scope}/providers/microsoft.insights/diagnosticsettings` path shape.
+const DIAGNOSTIC_SETTINGS: &str = "DiagnosticSettings";
+/// The 2021-05-01-preview spec file.
+const SPEC_2021_05_01_PREVIEW: SpecFile = spec_file!(
+    "monitor/resource-manager/Microsoft.Insights/preview/2021-05-01-preview/diagnosticsSettings_API.json"
+);
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (resource, name) = (t.param("scope"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (DIAGNOSTIC_SETTING, &Method::PUT) => put(req, store, resource, name),
+        (DIAGNOSTIC_SETTING, &Method::GET) => {
             ensure_scope(req, store, resource)?;
             let id = setting_id(resource, name);
             match store.get(&id) {
@@ -58,7 +97,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 )),
             }
         }
-        (Target::DiagnosticSettings { resource }, &Method::GET) => {
+        (DIAGNOSTIC_SETTINGS, &Method::GET) => {
             ensure_scope(req, store, resource)?;
             let prefix = format!(
                 "{}/providers/microsoft.insights/diagnosticsettings/",

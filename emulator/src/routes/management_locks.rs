@@ -9,9 +9,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const TYPE: &str = "Microsoft.Authorization/locks";
 const LEVELS: [&str; 2] = ["CanNotDelete", "ReadOnly"];
@@ -80,9 +82,43 @@ pub(crate) fn scope_locked(scope: &str, lock_scope: &str) -> ArmError {
     )
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (Target::Lock { scope, name }, &Method::PUT) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a management lock at any scope, and the locks at (and above) a scope.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: LOCK,
+            pattern: "{scope}/providers/microsoft.authorization/locks/{name}",
+        },
+        PathShape {
+            name: LOCKS,
+            pattern: "{scope}/providers/microsoft.authorization/locks",
+        },
+    ],
+    versions: &[current("2020-05-01", SPEC_2020_05_01)],
+    operations: &[
+        op(LOCK, "PUT", "ManagementLocks_CreateOrUpdateByScope"),
+        op(LOCK, "GET", "ManagementLocks_GetByScope"),
+        op(LOCK, "DELETE", "ManagementLocks_DeleteByScope"),
+        op(LOCKS, "GET", "ManagementLocks_ListByScope"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `{scope}/providers/microsoft.authorization/locks/{name}` path shape.
+const LOCK: &str = "Lock";
+/// The `{scope}/providers/microsoft.authorization/locks` path shape.
+const LOCKS: &str = "Locks";
+/// The 2020-05-01 spec file.
+const SPEC_2020_05_01: SpecFile =
+    spec_file!("resources/resource-manager/Microsoft.Authorization/stable/2020-05-01/locks.json");
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (scope, name) = (t.param("scope"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (LOCK, &Method::PUT) => {
             let body = body(req)?;
             ensure_scope(req, store, scope)?;
             let level = body
@@ -110,7 +146,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             };
             Ok(Reply::json(status, lock))
         }
-        (Target::Lock { scope, name }, &Method::GET) => {
+        (LOCK, &Method::GET) => {
             ensure_scope(req, store, scope)?;
             let id = lock_id(scope, name);
             match store.get(&id) {
@@ -122,14 +158,14 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 )),
             }
         }
-        (Target::Lock { scope, name }, &Method::DELETE) => {
+        (LOCK, &Method::DELETE) => {
             ensure_scope(req, store, scope)?;
             match store.remove(&lock_id(scope, name)) {
                 Some(_) => Ok(Reply::empty(StatusCode::OK)),
                 None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
             }
         }
-        (Target::Locks { scope }, &Method::GET) => {
+        (LOCKS, &Method::GET) => {
             ensure_scope(req, store, scope)?;
             let lag = req.app.faults.profile.read_after_write_lag_ms;
             let items = locks_at_or_above(store, scope)

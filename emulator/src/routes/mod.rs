@@ -1,6 +1,8 @@
 //! Dispatch of authenticated ARM requests to the per-resource route files, and the helpers they
 //! share (parent checks like ARM's, list envelopes, systemData, visibility under read-after-write
-//! lag). Each route file owns one resource type's rules; this file owns none.
+//! lag). Each route file owns one resource type's rules and its descriptor (`ROUTE`: path
+//! shapes, api-versions, spec operations, handler; see [`crate::route`]); [`ROUTES`] registers
+//! them. This file owns no type's rules.
 
 pub(crate) mod action_groups;
 pub(crate) mod activity_log_alerts;
@@ -24,8 +26,27 @@ use serde_json::{Value, json};
 
 use crate::app::App;
 use crate::arm_error::ArmError;
+use crate::route::Route;
 use crate::store::Store;
 use crate::target::{Target, parse_resource_id, rg_id};
+
+/// Every route the emulator serves: the one place a route is registered. Order does not matter
+/// (path shapes are disjoint; `Target::parse` explains extension shapes).
+pub(crate) static ROUTES: &[&Route] = &[
+    &resource_groups::ROUTE,
+    &vaults::ROUTE,
+    &deleted_vaults::ROUTE,
+    &role_assignments::ROUTE,
+    &role_definitions::ROUTE,
+    &diagnostic_settings::ROUTE,
+    &action_groups::ROUTE,
+    &metric_alerts::ROUTE,
+    &activity_log_alerts::ROUTE,
+    &subnets::ROUTE,
+    &private_endpoints::ROUTE,
+    &private_dns_zone_groups::ROUTE,
+    &management_locks::ROUTE,
+];
 
 /// One authenticated ARM request, body already parsed and schema-checked.
 pub(crate) struct Req<'a> {
@@ -76,38 +97,12 @@ pub(crate) type Outcome = Result<Reply, ArmError>;
 /// leaves a consistent store.
 pub(crate) fn dispatch(req: &Req<'_>, store: &mut Store) -> Outcome {
     store.settle_provisioning();
-    private_endpoints::settle_approvals(store);
-    use Target::*;
-    match &req.target {
-        ResourceGroup { .. } | ResourceGroups { .. } => resource_groups::handle(req, store),
-        Vault { .. }
-        | VaultsInGroup { .. }
-        | VaultsInSubscription { .. }
-        | CheckVaultName { .. } => vaults::handle(req, store),
-        DeletedVault { .. } | PurgeDeletedVault { .. } | DeletedVaults { .. } => {
-            deleted_vaults::handle(req, store)
-        }
-        RoleAssignment { .. } | RoleAssignments { .. } => role_assignments::handle(req, store),
-        RoleDefinition { .. } => role_definitions::handle(req),
-        DiagnosticSetting { .. } | DiagnosticSettings { .. } => {
-            diagnostic_settings::handle(req, store)
-        }
-        ActionGroup { .. } => action_groups::handle(req, store),
-        MetricAlert { .. } | MetricAlertsInGroup { .. } | MetricAlertsInSubscription { .. } => {
-            metric_alerts::handle(req, store)
-        }
-        ActivityLogAlert { .. }
-        | ActivityLogAlertsInGroup { .. }
-        | ActivityLogAlertsInSubscription { .. } => activity_log_alerts::handle(req, store),
-        Subnet { .. } => subnets::handle(req, store),
-        PrivateEndpoint { .. } | PrivateEndpointsInSubscription { .. } => {
-            private_endpoints::handle(req, store)
-        }
-        PrivateDnsZoneGroup { .. } | PrivateDnsZoneGroups { .. } => {
-            private_dns_zone_groups::handle(req, store)
-        }
-        Lock { .. } | Locks { .. } => management_locks::handle(req, store),
-        Unknown => Err(not_found_for_path(req, store)),
+    for settle in ROUTES.iter().filter_map(|r| r.settle) {
+        settle(store);
+    }
+    match req.target.route() {
+        Some(route) => (route.handle)(req, store),
+        None => Err(not_found_for_path(req, store)),
     }
 }
 
@@ -147,15 +142,6 @@ pub(crate) fn ensure_rg(store: &Store, sub: &str, rg: &str) -> Result<(), ArmErr
     }
 }
 
-/// Resource types the emulator stores itself (their existence is checked, never assumed).
-const MODELLED_TYPES: [&str; 5] = [
-    "microsoft.keyvault/vaults",
-    "microsoft.network/privateendpoints",
-    "microsoft.insights/actiongroups",
-    "microsoft.insights/metricalerts",
-    "microsoft.insights/activitylogalerts",
-];
-
 /// Checks that a scope (`/`, a subscription, a resource group or a resource ID) exists, as ARM
 /// does before writing an extension resource (role assignment, diagnostic setting) at it.
 /// Resources of types the emulator does not model (Log Analytics workspaces, …) are taken as
@@ -175,7 +161,7 @@ pub(crate) fn ensure_scope(req: &Req<'_>, store: &Store, scope: &str) -> Result<
             let Some((sub, rg, rtype, name)) = parse_resource_id(scope) else {
                 return Err(ArmError::invalid_resource_type(scope));
             };
-            let modelled = MODELLED_TYPES.contains(&rtype.as_str());
+            let modelled = stored_type(&rtype).is_some();
             if !modelled && req.app.assume_referenced_exist {
                 return Ok(());
             }
@@ -193,15 +179,18 @@ pub(crate) fn ensure_scope(req: &Req<'_>, store: &Store, scope: &str) -> Result<
     }
 }
 
-/// `microsoft.keyvault/vaults` → `Microsoft.KeyVault/vaults` for messages.
+/// The ARM type a route stores (its `Route::stored_types`) whose lower-cased name is `rtype`.
+fn stored_type(rtype: &str) -> Option<&'static str> {
+    ROUTES
+        .iter()
+        .flat_map(|r| r.stored_types.iter().copied())
+        .find(|t| t.eq_ignore_ascii_case(rtype))
+}
+
+/// `microsoft.keyvault/vaults` → `Microsoft.KeyVault/vaults` for messages (as the route storing
+/// the type spells it; other types as given).
 pub(crate) fn display_type(rtype: &str) -> String {
-    match rtype {
-        "microsoft.keyvault/vaults" => "Microsoft.KeyVault/vaults".into(),
-        "microsoft.insights/actiongroups" => "Microsoft.Insights/actionGroups".into(),
-        "microsoft.insights/metricalerts" => "Microsoft.Insights/metricAlerts".into(),
-        "microsoft.insights/activitylogalerts" => "Microsoft.Insights/activityLogAlerts".into(),
-        other => other.into(),
-    }
+    stored_type(rtype).unwrap_or(rtype).to_string()
 }
 
 /// The request body, or 400 `InvalidRequestContent` when there is none.

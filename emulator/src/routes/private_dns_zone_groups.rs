@@ -7,9 +7,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Outcome, Reply, Req, body, ensure_rg, list_reply, method_not_allowed, visible};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const TYPE: &str = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
 
@@ -32,17 +34,51 @@ fn ensure_endpoint(store: &Store, sub: &str, rg: &str, endpoint: &str) -> Result
     Ok(id)
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (
-            Target::PrivateDnsZoneGroup {
-                sub,
-                rg,
-                endpoint,
-                name,
-            },
-            &Method::PUT,
-        ) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a private endpoint's DNS zone group, and the groups of an endpoint.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: PRIVATE_DNS_ZONE_GROUP,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{endpoint}/privatednszonegroups/{name}",
+        },
+        PathShape {
+            name: PRIVATE_DNS_ZONE_GROUPS,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{endpoint}/privatednszonegroups",
+        },
+    ],
+    versions: &[current("2023-09-01", SPEC_2023_09_01)],
+    operations: &[
+        op(
+            PRIVATE_DNS_ZONE_GROUP,
+            "PUT",
+            "PrivateDnsZoneGroups_CreateOrUpdate",
+        ),
+        op(PRIVATE_DNS_ZONE_GROUP, "GET", "PrivateDnsZoneGroups_Get"),
+        op(PRIVATE_DNS_ZONE_GROUPS, "GET", "PrivateDnsZoneGroups_List"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{endpoint}/privatednszonegroups/{name}` path shape.
+const PRIVATE_DNS_ZONE_GROUP: &str = "PrivateDnsZoneGroup";
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{endpoint}/privatednszonegroups` path shape.
+const PRIVATE_DNS_ZONE_GROUPS: &str = "PrivateDnsZoneGroups";
+/// The 2023-09-01 spec file.
+const SPEC_2023_09_01: SpecFile =
+    spec_file!("network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json");
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, rg, endpoint, name) = (
+        t.param("sub"),
+        t.param("rg"),
+        t.param("endpoint"),
+        t.param("name"),
+    );
+    match (req.target.shape, &req.method) {
+        (PRIVATE_DNS_ZONE_GROUP, &Method::PUT) => {
             let body = body(req)?;
             let pe = ensure_endpoint(store, sub, rg, endpoint)?;
             let configs = body
@@ -111,15 +147,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             };
             Ok(Reply::json(status, group))
         }
-        (
-            Target::PrivateDnsZoneGroup {
-                sub,
-                rg,
-                endpoint,
-                name,
-            },
-            &Method::GET,
-        ) => {
+        (PRIVATE_DNS_ZONE_GROUP, &Method::GET) => {
             let pe = ensure_endpoint(store, sub, rg, endpoint)?;
             let id = format!("{pe}/privateDnsZoneGroups/{name}");
             match store.get(&id) {
@@ -127,7 +155,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 _ => Err(ArmError::resource_not_found(TYPE, name, Some(rg))),
             }
         }
-        (Target::PrivateDnsZoneGroups { sub, rg, endpoint }, &Method::GET) => {
+        (PRIVATE_DNS_ZONE_GROUPS, &Method::GET) => {
             let pe = ensure_endpoint(store, sub, rg, endpoint)?;
             list_reply(super::list_under(req, store, &pe, TYPE))
         }

@@ -13,9 +13,11 @@ use serde_json::{Value, json};
 use super::{
     Outcome, Reply, Req, body, ensure_rg, list_under, method_not_allowed, tags_of, visible,
 };
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const TYPE: &str = "Microsoft.Network/privateEndpoints";
 const VAULT_TYPE: &str = "microsoft.keyvault/vaults";
@@ -30,10 +32,47 @@ fn etag() -> String {
     format!("W/\"{}\"", uuid::Uuid::new_v4())
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (Target::PrivateEndpoint { sub, rg, name }, &Method::PUT) => put(req, store, sub, rg, name),
-        (Target::PrivateEndpoint { sub, rg, name }, &Method::GET) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a private endpoint, and the endpoints of a subscription.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: PRIVATE_ENDPOINT,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{name}",
+        },
+        PathShape {
+            name: PRIVATE_ENDPOINTS_IN_SUBSCRIPTION,
+            pattern: "subscriptions/{sub}/providers/microsoft.network/privateendpoints",
+        },
+    ],
+    versions: &[current("2023-09-01", SPEC_2023_09_01)],
+    operations: &[
+        op(PRIVATE_ENDPOINT, "PUT", "PrivateEndpoints_CreateOrUpdate"),
+        op(PRIVATE_ENDPOINT, "GET", "PrivateEndpoints_Get"),
+        op(
+            PRIVATE_ENDPOINTS_IN_SUBSCRIPTION,
+            "GET",
+            "PrivateEndpoints_ListBySubscription",
+        ),
+    ],
+    handle,
+    settle: Some(settle_approvals),
+    stored_types: &["Microsoft.Network/privateEndpoints"],
+};
+
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/privateendpoints/{name}` path shape.
+const PRIVATE_ENDPOINT: &str = "PrivateEndpoint";
+/// The `subscriptions/{sub}/providers/microsoft.network/privateendpoints` path shape.
+const PRIVATE_ENDPOINTS_IN_SUBSCRIPTION: &str = "PrivateEndpointsInSubscription";
+/// The 2023-09-01 spec file.
+const SPEC_2023_09_01: SpecFile =
+    spec_file!("network/resource-manager/Microsoft.Network/stable/2023-09-01/privateEndpoint.json");
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, rg, name) = (t.param("sub"), t.param("rg"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (PRIVATE_ENDPOINT, &Method::PUT) => put(req, store, sub, rg, name),
+        (PRIVATE_ENDPOINT, &Method::GET) => {
             ensure_rg(store, sub, rg)?;
             let id = endpoint_id(sub, rg, name);
             match store.get(&id) {
@@ -41,9 +80,12 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
                 _ => Err(ArmError::resource_not_found(TYPE, name, Some(rg))),
             }
         }
-        (Target::PrivateEndpointsInSubscription { sub }, &Method::GET) => super::list_reply(
-            list_under(req, store, &format!("/subscriptions/{sub}"), TYPE),
-        ),
+        (PRIVATE_ENDPOINTS_IN_SUBSCRIPTION, &Method::GET) => super::list_reply(list_under(
+            req,
+            store,
+            &format!("/subscriptions/{sub}"),
+            TYPE,
+        )),
         _ => Err(method_not_allowed(req)),
     }
 }

@@ -8,12 +8,44 @@ use serde_json::{Value, json};
 use super::{
     Outcome, Reply, Req, body, list_reply, list_under, method_not_allowed, tags_of, visible,
 };
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::{Target, rg_id};
+use crate::target::rg_id;
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    if let Target::ResourceGroups { sub } = &req.target {
+/// `{sub}/resourcegroups/{rg}` (a group) and `{sub}/resourcegroups` (the list).
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: RESOURCE_GROUP,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}",
+        },
+        PathShape {
+            name: RESOURCE_GROUPS,
+            pattern: "subscriptions/{sub}/resourcegroups",
+        },
+    ],
+    versions: &[current("2021-04-01", RESOURCES_2021)],
+    operations: &[
+        op(RESOURCE_GROUP, "PUT", "ResourceGroups_CreateOrUpdate"),
+        op(RESOURCE_GROUP, "GET", "ResourceGroups_Get"),
+        op(RESOURCE_GROUPS, "GET", "ResourceGroups_List"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+const RESOURCE_GROUP: &str = "ResourceGroup";
+const RESOURCE_GROUPS: &str = "ResourceGroups";
+const RESOURCES_2021: SpecFile =
+    spec_file!("resources/resource-manager/Microsoft.Resources/stable/2021-04-01/resources.json");
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let sub = req.target.param("sub");
+    if req.target.shape == RESOURCE_GROUPS {
         return match req.method {
             Method::GET => list_reply(list_under(
                 req,
@@ -24,9 +56,7 @@ pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
             _ => Err(method_not_allowed(req)),
         };
     }
-    let Target::ResourceGroup { sub, rg } = &req.target else {
-        return Err(method_not_allowed(req));
-    };
+    let rg = req.target.param("rg");
     let id = rg_id(sub, rg);
     match req.method {
         Method::PUT => {

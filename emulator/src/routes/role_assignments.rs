@@ -9,9 +9,11 @@ use serde_json::{Value, json};
 
 use super::role_definitions;
 use super::{Outcome, Reply, Req, body, ensure_scope, list_reply, method_not_allowed, visible};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const TYPE: &str = "Microsoft.Authorization/roleAssignments";
 
@@ -28,23 +30,55 @@ fn role_guid(id: &str) -> String {
         .to_ascii_lowercase()
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (Target::RoleAssignment { scope, name }, &Method::PUT) => put(req, store, scope, name),
-        (Target::RoleAssignment { scope, name }, &Method::GET) => {
+/// This route's descriptor (registered in `routes::ROUTES`): a role assignment at any scope, and the assignments at a scope.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: ROLE_ASSIGNMENT,
+            pattern: "{scope}/providers/microsoft.authorization/roleassignments/{name}",
+        },
+        PathShape {
+            name: ROLE_ASSIGNMENTS,
+            pattern: "{scope}/providers/microsoft.authorization/roleassignments",
+        },
+    ],
+    versions: &[current("2022-04-01", SPEC_2022_04_01)],
+    operations: &[
+        op(ROLE_ASSIGNMENT, "PUT", "RoleAssignments_Create"),
+        op(ROLE_ASSIGNMENT, "GET", "RoleAssignments_Get"),
+        op(ROLE_ASSIGNMENTS, "GET", "RoleAssignments_ListForScope"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `{scope}/providers/microsoft.authorization/roleassignments/{name}` path shape.
+const ROLE_ASSIGNMENT: &str = "RoleAssignment";
+/// The `{scope}/providers/microsoft.authorization/roleassignments` path shape.
+const ROLE_ASSIGNMENTS: &str = "RoleAssignments";
+/// The 2022-04-01 spec file.
+const SPEC_2022_04_01: SpecFile = spec_file!(
+    "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json"
+);
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (scope, name) = (t.param("scope"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (ROLE_ASSIGNMENT, &Method::PUT) => put(req, store, scope, name),
+        (ROLE_ASSIGNMENT, &Method::GET) => {
             let id = assignment_id(scope, name);
             match store.get(&id) {
                 Some(v) if visible(req, store, &id) => Ok(Reply::json(StatusCode::OK, v.clone())),
                 _ => Err(not_found(name)),
             }
         }
-        (Target::RoleAssignment { scope, name }, &Method::DELETE) => {
-            match store.remove(&assignment_id(scope, name)) {
-                Some(v) => Ok(Reply::json(StatusCode::OK, v)),
-                None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
-            }
-        }
-        (Target::RoleAssignments { scope }, &Method::GET) => list(req, store, scope),
+        (ROLE_ASSIGNMENT, &Method::DELETE) => match store.remove(&assignment_id(scope, name)) {
+            Some(v) => Ok(Reply::json(StatusCode::OK, v)),
+            None => Ok(Reply::empty(StatusCode::NO_CONTENT)),
+        },
+        (ROLE_ASSIGNMENTS, &Method::GET) => list(req, store, scope),
         _ => Err(method_not_allowed(req)),
     }
 }

@@ -6,8 +6,10 @@ use axum::http::{Method, StatusCode};
 use serde_json::json;
 
 use super::{Outcome, Reply, Req, method_not_allowed};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
-use crate::target::Target;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 
 /// (GUID, role name, description) of the built-in roles (source: Azure built-in roles reference).
 pub(crate) const BUILTIN_ROLES: &[(&str, &str, &str)] = &[
@@ -90,10 +92,32 @@ pub(crate) fn builtin(guid: &str) -> Option<&'static (&'static str, &'static str
         .find(|(g, _, _)| g.eq_ignore_ascii_case(guid))
 }
 
-pub(crate) fn handle(req: &Req<'_>) -> Outcome {
-    let (Target::RoleDefinition { scope, id }, &Method::GET) = (&req.target, &req.method) else {
+/// This route's descriptor (registered in `routes::ROUTES`): a role definition by ID at any scope.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[PathShape {
+        name: ROLE_DEFINITION,
+        pattern: "{scope}/providers/microsoft.authorization/roledefinitions/{id}",
+    }],
+    versions: &[current("2022-04-01", SPEC_2022_04_01)],
+    operations: &[op(ROLE_DEFINITION, "GET", "RoleDefinitions_Get")],
+    handle: |req, _| handle(req),
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `{scope}/providers/microsoft.authorization/roledefinitions/{id}` path shape.
+const ROLE_DEFINITION: &str = "RoleDefinition";
+/// The 2022-04-01 spec file.
+const SPEC_2022_04_01: SpecFile = spec_file!(
+    "authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json"
+);
+
+fn handle(req: &Req<'_>) -> Outcome {
+    let t = &req.target;
+    let (scope, id) = (t.param("scope"), t.param("id"));
+    if req.method != Method::GET {
         return Err(method_not_allowed(req));
-    };
+    }
     let Some((guid, name, description)) = builtin(id) else {
         return Err(ArmError::new(
             StatusCode::NOT_FOUND,
@@ -101,7 +125,7 @@ pub(crate) fn handle(req: &Req<'_>) -> Outcome {
             format!("The specified role definition with ID '{id}' does not exist."),
         ));
     };
-    let scope = if scope == "/" { "" } else { scope.as_str() };
+    let scope = if scope == "/" { "" } else { scope };
     Ok(Reply::json(
         StatusCode::OK,
         json!({

@@ -7,9 +7,11 @@ use axum::http::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use super::{Outcome, Reply, Req, body, method_not_allowed, visible};
+use crate::api_versions::current;
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::Store;
-use crate::target::Target;
 
 const TYPE: &str = "Microsoft.Network/virtualNetworks/subnets";
 
@@ -23,16 +25,36 @@ fn etag() -> String {
     format!("W/\"{}\"", uuid::Uuid::new_v4())
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    let Target::Subnet {
-        sub,
-        rg,
-        vnet,
-        name,
-    } = &req.target
-    else {
-        return Err(method_not_allowed(req));
-    };
+/// This route's descriptor (registered in `routes::ROUTES`): a subnet of a virtual network.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[PathShape {
+        name: SUBNET,
+        pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/virtualnetworks/{vnet}/subnets/{name}",
+    }],
+    versions: &[current("2023-09-01", SPEC_2023_09_01)],
+    operations: &[
+        op(SUBNET, "PUT", "Subnets_CreateOrUpdate"),
+        op(SUBNET, "GET", "Subnets_Get"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &[],
+};
+
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.network/virtualnetworks/{vnet}/subnets/{name}` path shape.
+const SUBNET: &str = "Subnet";
+/// The 2023-09-01 spec file.
+const SPEC_2023_09_01: SpecFile =
+    spec_file!("network/resource-manager/Microsoft.Network/stable/2023-09-01/virtualNetwork.json");
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, rg, vnet, name) = (
+        t.param("sub"),
+        t.param("rg"),
+        t.param("vnet"),
+        t.param("name"),
+    );
     let id = subnet_id(sub, rg, vnet, name);
     match req.method {
         Method::PUT => {

@@ -13,9 +13,33 @@ use super::{
     Outcome, Reply, Req, body, ensure_rg, list_reply, list_under, method_not_allowed, system_data,
     tags_of, visible,
 };
+use crate::api_versions::{KEYVAULT_MIGRATE, KEYVAULT_RETIREMENT, Version, current};
 use crate::arm_error::ArmError;
+use crate::route::{PathShape, Route, op};
+use crate::spec::{SpecFile, spec_file};
 use crate::store::{DeletedVault, Store};
-use crate::target::{Target, deleted_vault_id, parse_resource_id, rg_id, vault_id};
+use crate::target::{deleted_vault_id, parse_resource_id, rg_id, vault_id};
+
+/// `Microsoft.KeyVault` (vaults, deleted vaults, checkNameAvailability), newest first: every
+/// control-plane api-version before `2026-02-01` retires on 2027-02-27, with no extension
+/// (learn.microsoft.com/azure/key-vault/general/migrate-api-version).
+pub(crate) const VERSIONS: &[Version] = &[
+    current("2026-02-01", SPEC_2026_02_01),
+    Version {
+        name: "2022-02-01-preview",
+        retires: Some((KEYVAULT_RETIREMENT, KEYVAULT_MIGRATE)),
+        spec: SPEC_2022_02_01_PREVIEW,
+    },
+];
+/// The 2026-02-01 spec file: TypeSpec-generated `openapi.json` (its network-security-perimeter
+/// operations reference files that do not exist upstream and are never compiled).
+const SPEC_2026_02_01: SpecFile = spec_file!(
+    "keyvault/resource-manager/Microsoft.KeyVault/KeyVault/stable/2026-02-01/openapi.json"
+);
+/// The 2022-02-01-preview spec file.
+const SPEC_2022_02_01_PREVIEW: SpecFile = spec_file!(
+    "keyvault/resource-manager/Microsoft.KeyVault/preview/2022-02-01-preview/keyvault.json"
+);
 
 /// Key Vault's resource type.
 pub(crate) const VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
@@ -35,23 +59,69 @@ pub(crate) fn valid_name(name: &str) -> bool {
         && !name.contains("--")
 }
 
-pub(crate) fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
-    match (&req.target, &req.method) {
-        (Target::Vault { sub, rg, name }, &Method::PUT) => put(req, store, sub, rg, name),
-        (Target::Vault { sub, rg, name }, &Method::PATCH) => patch(req, store, sub, rg, name),
-        (Target::Vault { sub, rg, name }, &Method::GET) => get(req, store, sub, rg, name),
-        (Target::Vault { sub, rg, name }, &Method::DELETE) => delete(req, store, sub, rg, name),
-        (Target::VaultsInGroup { sub, rg }, &Method::GET) => {
+/// This route's descriptor (registered in `routes::ROUTES`): Vaults, vaults by resource group and subscription, and `checkNameAvailability`.
+pub(crate) static ROUTE: Route = Route {
+    paths: &[
+        PathShape {
+            name: VAULT,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.keyvault/vaults/{name}",
+        },
+        PathShape {
+            name: VAULTS_IN_GROUP,
+            pattern: "subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.keyvault/vaults",
+        },
+        PathShape {
+            name: VAULTS_IN_SUBSCRIPTION,
+            pattern: "subscriptions/{sub}/providers/microsoft.keyvault/vaults",
+        },
+        PathShape {
+            name: CHECK_VAULT_NAME,
+            pattern: "subscriptions/{sub}/providers/microsoft.keyvault/checknameavailability",
+        },
+    ],
+    versions: VERSIONS,
+    operations: &[
+        op(VAULT, "PUT", "Vaults_CreateOrUpdate"),
+        op(VAULT, "PATCH", "Vaults_Update"),
+        op(VAULT, "GET", "Vaults_Get"),
+        op(VAULT, "DELETE", "Vaults_Delete"),
+        op(VAULTS_IN_GROUP, "GET", "Vaults_ListByResourceGroup"),
+        op(VAULTS_IN_SUBSCRIPTION, "GET", "Vaults_ListBySubscription"),
+        op(CHECK_VAULT_NAME, "POST", "Vaults_CheckNameAvailability"),
+    ],
+    handle,
+    settle: None,
+    stored_types: &["Microsoft.KeyVault/vaults"],
+};
+
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.keyvault/vaults/{name}` path shape.
+pub(crate) const VAULT: &str = "Vault";
+/// The `subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.keyvault/vaults` path shape.
+const VAULTS_IN_GROUP: &str = "VaultsInGroup";
+/// The `subscriptions/{sub}/providers/microsoft.keyvault/vaults` path shape.
+const VAULTS_IN_SUBSCRIPTION: &str = "VaultsInSubscription";
+/// The `subscriptions/{sub}/providers/microsoft.keyvault/checknameavailability` path shape.
+pub(crate) const CHECK_VAULT_NAME: &str = "CheckVaultName";
+
+fn handle(req: &Req<'_>, store: &mut Store) -> Outcome {
+    let t = &req.target;
+    let (sub, rg, name) = (t.param("sub"), t.param("rg"), t.param("name"));
+    match (req.target.shape, &req.method) {
+        (VAULT, &Method::PUT) => put(req, store, sub, rg, name),
+        (VAULT, &Method::PATCH) => patch(req, store, sub, rg, name),
+        (VAULT, &Method::GET) => get(req, store, sub, rg, name),
+        (VAULT, &Method::DELETE) => delete(req, store, sub, rg, name),
+        (VAULTS_IN_GROUP, &Method::GET) => {
             ensure_rg(store, sub, rg)?;
             list_reply(list_under(req, store, &rg_id(sub, rg), VAULT_TYPE))
         }
-        (Target::VaultsInSubscription { sub }, &Method::GET) => list_reply(list_under(
+        (VAULTS_IN_SUBSCRIPTION, &Method::GET) => list_reply(list_under(
             req,
             store,
             &format!("/subscriptions/{sub}"),
             VAULT_TYPE,
         )),
-        (Target::CheckVaultName { .. }, &Method::POST) => check_name(req, store),
+        (CHECK_VAULT_NAME, &Method::POST) => check_name(req, store),
         _ => Err(method_not_allowed(req)),
     }
 }
