@@ -9,7 +9,9 @@
 //! compacted (`model::desired`).
 
 use std::cell::RefCell;
+use std::collections::HashSet;
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Serialize, Serializer};
 use serde_json::Value;
@@ -22,8 +24,8 @@ use serde_json::Value;
 /// JSON that parses back to an equal `Value` (same keys in the same order, same numbers; floats
 /// round-trip exactly because kvinit enables `serde_json`'s `float_roundtrip`).
 ///
-/// Memory: one heap block of exactly the text's length (no spare capacity) plus the 16-byte
-/// handle. Reading a field costs a parse of the whole body (a few microseconds per KB): parse
+/// Memory: one heap block of exactly the text's length plus two reference counts (no spare
+/// capacity), and the 16-byte handle. Reading a field costs a parse of the whole body (a few microseconds per KB): parse
 /// once per use site, not per field.
 ///
 /// Equality compares the text, i.e. the exact bytes ARM would receive. That is stricter than
@@ -32,14 +34,24 @@ use serde_json::Value;
 /// from a `Value` by the same serialiser, so equal text ⇔ equal `Value` in the same key order,
 /// which is what the desired state promises (`plan -o json` prints the keys in that order).
 ///
-/// Why `Box<str>` and not `Box<serde_json::value::RawValue>`: the same 16 bytes and the same
-/// text, but `RawValue` buys nothing here — its `Serialize` is unusable (see the `Serialize`
+/// Why `Arc<str>` and not `Box<serde_json::value::RawValue>`: the same 16-byte handle and the
+/// same text (and sharing, above), but `RawValue` buys nothing here — its `Serialize` is unusable (see the `Serialize`
 /// impl), and safe code can build one only through `RawValue::from_string` (which re-parses the
 /// whole text to validate it) or `to_raw_value` (a fresh buffer grown by doubling, then
 /// shrunk). The invariant above is kept by this module instead: the text is never built from
 /// anything but a `Value`.
+///
+/// Sharing: equal texts of at most [`SHARE_MAX_BYTES`] built on one thread between two
+/// [`Body::forget_shared`] calls are one allocation (`Arc<str>`): a role assignment's body
+/// (role definition, principal; the scope is in its ID), a diagnostic setting's, a lock's or a
+/// resource group's repeats across the vaults of a subscription or environment. At 1,000
+/// generated vaults 19 % of the body bytes were such repeats. Larger bodies (alerts, vaults)
+/// name their vault and are never equal, so they are not hashed.
 #[derive(Clone, PartialEq, Eq)]
-pub struct Body(Box<str>);
+pub struct Body(Arc<str>);
+
+/// Bodies up to this many bytes are shared when equal (see [`Body`]).
+pub const SHARE_MAX_BYTES: usize = 512;
 
 thread_local! {
     /// Reused serialisation buffer, so each body is one allocation of its exact size (growing a
@@ -47,6 +59,8 @@ thread_local! {
     /// leaves freed fragments between the long-lived texts). Grows to the largest body built on
     /// the thread (a few KB) and stays there.
     static SCRATCH: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// Small bodies built on this thread since the last [`Body::forget_shared`].
+    static SHARED: RefCell<HashSet<Arc<str>>> = RefCell::new(HashSet::new());
 }
 
 impl Body {
@@ -59,8 +73,25 @@ impl Body {
             buf.clear();
             write_compact(value, buf);
             let text = std::str::from_utf8(buf).expect("only UTF-8 is written");
-            Body(Box::from(text))
+            if text.len() > SHARE_MAX_BYTES {
+                return Body(Arc::from(text));
+            }
+            SHARED.with_borrow_mut(|shared| {
+                if let Some(same) = shared.get(text) {
+                    return Body(Arc::clone(same));
+                }
+                let text: Arc<str> = Arc::from(text);
+                shared.insert(Arc::clone(&text));
+                Body(text)
+            })
         })
+    }
+
+    /// Empties this thread's pool of shared small bodies (the bodies already built keep their
+    /// text). Call it when a batch of bodies is complete (the desired state does, per thread and
+    /// chunk), so the pool does not keep texts alive after their state is dropped.
+    pub fn forget_shared() {
+        SHARED.with_borrow_mut(|shared| *shared = HashSet::new());
     }
 
     /// The body as a [`Value`]: a fresh parse of the text (objects in the text's key order).
@@ -267,5 +298,20 @@ mod tests {
         assert_ne!(a, b);
         assert_eq!(a.to_value(), b.to_value());
         assert_eq!(a, Body::from(json!({ "a": 1, "b": 2 })));
+    }
+
+    #[test]
+    fn equal_small_bodies_share_one_text_until_forgotten() {
+        let small = json!({"properties": {"principalId": "p", "roleDefinitionId": "r"}});
+        let (a, b) = (Body::from_value(&small), Body::from_value(&small));
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        let big = json!({"description": "x".repeat(super::SHARE_MAX_BYTES)});
+        let (c, d) = (Body::from_value(&big), Body::from_value(&big));
+        assert_eq!(c, d);
+        assert!(!std::ptr::eq(c.as_str(), d.as_str()));
+        Body::forget_shared();
+        let e = Body::from_value(&small);
+        assert_eq!(a, e);
+        assert!(!std::ptr::eq(a.as_str(), e.as_str()));
     }
 }

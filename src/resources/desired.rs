@@ -121,6 +121,7 @@ where
             vaults.push(v);
             seen.push(t);
         }
+        Body::forget_shared();
         (vaults, seen)
     };
     let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
