@@ -31,8 +31,8 @@ pub struct Deprecation {
 }
 
 impl std::fmt::Display for Deprecation {
-    /// `ARM says api-version 2022-02-01-preview of Microsoft.KeyVault/vaults is deprecated
-    /// (azure-deprecating: …)`.
+    /// `ARM flags api-version 2018-03-01 of Microsoft.Insights/metricAlerts (azure-deprecating:
+    /// …)`.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
@@ -197,12 +197,12 @@ mod tests {
         let policy = list.policy();
         let notice = Answer(Some((
             "azure-deprecating",
-            "api-version 2022-02-01-preview retires on 2027-02-27; https://aka.ms/kv-api",
+            "api-version 2018-03-01 will be retired; see https://aka.ms/arm-api-versions",
         )));
         let next: Vec<Arc<dyn Policy>> = vec![Arc::new(notice)];
         for _ in 0..3 {
             let url = Url::parse(
-                "https://arm/subscriptions/s/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/kv?api-version=2022-02-01-preview",
+                "https://arm/subscriptions/s/resourceGroups/rg/providers/Microsoft.Insights/metricAlerts/a?api-version=2018-03-01",
             )
             .unwrap();
             let mut request = Request::new(url, Method::Get);
@@ -219,11 +219,11 @@ mod tests {
             .unwrap();
         let got = list.snapshot();
         assert_eq!(got.len(), 1, "{got:?}");
-        assert_eq!(got[0].api_version, "2022-02-01-preview");
-        assert_eq!(got[0].resource_type, "Microsoft.KeyVault/vaults");
+        assert_eq!(got[0].api_version, "2018-03-01");
+        assert_eq!(got[0].resource_type, "Microsoft.Insights/metricAlerts");
         let shown = got[0].to_string();
         assert!(
-            shown.contains("2022-02-01-preview") && shown.contains("Microsoft.KeyVault/vaults"),
+            shown.contains("2018-03-01") && shown.contains("Microsoft.Insights/metricAlerts"),
             "{shown}"
         );
     }
