@@ -25,14 +25,7 @@ pub fn reindent(compact: &str, depth: usize, out: &mut String) {
     };
     while i < bytes.len() {
         match bytes[i] {
-            b'"' => {
-                // Skip the string: a backslash escapes the next byte.
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                i += 1;
-            }
+            b'"' => i = string_end(bytes, i) + 1,
             open @ (b'{' | b'[') => {
                 out.push_str(&compact[run..i]);
                 let close = if open == b'{' { b'}' } else { b']' };
@@ -72,6 +65,16 @@ pub fn reindent(compact: &str, depth: usize, out: &mut String) {
         }
     }
     out.push_str(&compact[run.min(compact.len())..]);
+}
+
+/// The index of the closing quote of the JSON string whose opening quote is at `open` in
+/// compact JSON `bytes` (a backslash escapes the next byte); `bytes.len()` when unterminated.
+pub fn string_end(bytes: &[u8], open: usize) -> usize {
+    let mut i = open + 1;
+    while i < bytes.len() && bytes[i] != b'"' {
+        i += if bytes[i] == b'\\' { 2 } else { 1 };
+    }
+    i.min(bytes.len())
 }
 
 #[cfg(test)]

@@ -95,16 +95,8 @@ fn vault_compact(v: &DesiredVault, compliance: &[crate::rules::RuleResult]) -> S
         }
         let body = r.body.as_str();
         if !body.starts_with('{') || has_top_level_key(body, &["type", "id", "apiVersion"]) {
-            // The tree's rules (a body key replaces the one before it; a non-object body is
-            // left out) are the contract: take the tree path for such a body.
-            let mut obj = serde_json::Map::new();
-            obj.insert("type".into(), json!(r.kind.arm_type()));
-            obj.insert("id".into(), json!(r.id));
-            obj.insert("apiVersion".into(), json!(r.api_version));
-            if let Value::Object(fields) = r.body.to_value() {
-                obj.extend(fields);
-            }
-            out.push_str(&serde_json::to_string(&obj).expect("serialises"));
+            // The tree's rules are the contract: take the tree path for such a body.
+            out.push_str(&serde_json::to_string(&resource_json(r)).expect("serialises"));
             continue;
         }
         out.push_str("{\"type\":");
@@ -132,19 +124,12 @@ fn has_top_level_key(text: &str, keys: &[&str]) -> bool {
     while i < bytes.len() {
         match bytes[i] {
             b'"' => {
-                let start = i + 1;
-                i += 1;
-                while i < bytes.len() && bytes[i] != b'"' {
-                    i += if bytes[i] == b'\\' { 2 } else { 1 };
-                }
-                let is_key = depth == 1 && bytes.get(i + 1) == Some(&b':');
-                if is_key
-                    && keys
-                        .iter()
-                        .any(|k| k.as_bytes() == &bytes[start..i.min(bytes.len())])
-                {
+                let end = super::json_reindent::string_end(bytes, i);
+                let is_key = depth == 1 && bytes.get(end + 1) == Some(&b':');
+                if is_key && keys.iter().any(|k| k.as_bytes() == &bytes[i + 1..end]) {
                     return true;
                 }
+                i = end;
             }
             b'{' | b'[' => depth += 1,
             b'}' | b']' => depth = depth.saturating_sub(1),
@@ -167,21 +152,21 @@ pub fn vaults<'a>(
         .map(|(i, v)| vault_json(v, compliance.of(i)))
 }
 
+/// One `"resources"` element: `type`, `id`, `apiVersion`, then the body's fields (a body field
+/// of the same name replaces the one before it; a non-object body adds nothing).
+fn resource_json(r: &crate::resources::DesiredResource) -> Value {
+    let mut obj = serde_json::Map::new();
+    obj.insert("type".into(), json!(r.kind.arm_type()));
+    obj.insert("id".into(), json!(r.id));
+    obj.insert("apiVersion".into(), json!(r.api_version));
+    if let Value::Object(body) = r.body.to_value() {
+        obj.extend(body);
+    }
+    Value::Object(obj)
+}
+
 fn vault_json(v: &DesiredVault, compliance: &[crate::rules::RuleResult]) -> Value {
-    let resources: Vec<Value> = v
-        .resources
-        .iter()
-        .map(|r| {
-            let mut obj = serde_json::Map::new();
-            obj.insert("type".into(), json!(r.kind.arm_type()));
-            obj.insert("id".into(), json!(r.id));
-            obj.insert("apiVersion".into(), json!(r.api_version));
-            if let Value::Object(body) = r.body.to_value() {
-                obj.extend(body);
-            }
-            Value::Object(obj)
-        })
-        .collect();
+    let resources: Vec<Value> = v.resources.iter().map(resource_json).collect();
     json!({
         "name": v.name,
         "app": v.app,
@@ -262,13 +247,6 @@ fn flatten(prefix: &str, v: &Value, out: &mut Vec<(String, String)>) {
 /// `--detail`.
 pub const DETAIL_AUTO_MAX_VAULTS: usize = 25;
 
-/// The offline plan's human table as one string (see [`write_table`]).
-pub fn render_table(file: &str, state: &DesiredState, compliance: &Compliance) -> String {
-    let mut out = String::new();
-    write_table(file, state, compliance, false, &mut |c| out.push_str(c));
-    out
-}
-
 /// Streams the offline plan's human table into `sink` in chunks (about one vault each): the
 /// header, the matrix, one line per vault, then — with `detail`, or for a plan of at most
 /// [`DETAIL_AUTO_MAX_VAULTS`] vaults — every resource with its ARM resource ID, api-version
@@ -284,11 +262,7 @@ pub fn write_table(
     let mut out = String::new();
     let n = state.vaults.len();
     let detail = detail || n <= DETAIL_AUTO_MAX_VAULTS;
-    let _ = writeln!(
-        out,
-        "kvinit plan: {file} ({n} vault{})\n",
-        if n == 1 { "" } else { "s" }
-    );
+    let _ = writeln!(out, "kvinit plan: {file} ({})\n", super::count::vaults(n));
     if !detail {
         let _ = writeln!(out, "{}\n", matrix_line(state));
     }
@@ -328,9 +302,9 @@ pub fn write_table(
     let resources = state.distinct_resources();
     let _ = writeln!(
         out,
-        "\n{n} vault{}, {resources} resources, {failed} failed rule check{}.",
-        if n == 1 { "" } else { "s" },
-        if failed == 1 { "" } else { "s" }
+        "\n{}, {resources} resources, {}.",
+        super::count::vaults(n),
+        super::count::count(failed, "failed rule check", "failed rule checks")
     );
     if !detail {
         out.push_str(
@@ -356,12 +330,11 @@ fn matrix_line(state: &DesiredState) -> String {
         distinct(&|v| v.region.as_str()),
         distinct(&|v| v.subscription_id.as_str()),
     );
-    let plural =
-        |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+    use super::count::count as plural;
     let cells = apps * envs * regions;
     let vaults = state.vaults.len();
     let count = if cells == vaults {
-        plural(vaults, "vault", "vaults")
+        super::count::vaults(vaults)
     } else {
         format!("{cells} cells, {vaults} vaults after exclusions")
     };
